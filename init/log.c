@@ -1,0 +1,88 @@
+#include "init/log.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static enum log_level current_level = LOG_LEVEL_INFO;
+
+void log_set_level(enum log_level level)
+{
+	current_level = level;
+}
+
+enum log_level log_get_level(void)
+{
+	return current_level;
+}
+
+static const char *const level_prefix[] = {
+	[LOG_LEVEL_ERROR] = "error: ",
+	[LOG_LEVEL_WARN] = "warning: ",
+	[LOG_LEVEL_INFO] = "",
+	[LOG_LEVEL_DEBUG] = "debug: ",
+};
+
+void log_msg(enum log_level level, int err, const char *fmt, ...)
+{
+	int saved_errno = errno;
+	char line[2048];
+	size_t n = 0;
+	va_list ap;
+	int r;
+
+	if (level > current_level)
+		goto out;
+
+	/* Timestamps only in debug mode: they make the debug log usable for measuring
+	 * (READY=1 to "ready"), while normal logs are read through `docker logs -t` anyway. */
+	if (current_level >= LOG_LEVEL_DEBUG) {
+		struct timespec ts;
+		struct tm tm;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		gmtime_r(&ts.tv_sec, &tm);
+		r = snprintf(line, sizeof(line), "[dind-init %02d:%02d:%02d.%03ld] %s", tm.tm_hour,
+			     tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000, level_prefix[level]);
+	} else {
+		r = snprintf(line, sizeof(line), "[dind-init] %s", level_prefix[level]);
+	}
+	n = r > 0 ? (size_t)r : 0;
+
+	va_start(ap, fmt);
+	r = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	va_end(ap);
+	if (r > 0)
+		n += (size_t)r;
+	if (n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+
+	if (err != 0) {
+		char ebuf[128];
+		const char *es = strerror_r(err < 0 ? -err : err, ebuf, sizeof(ebuf));
+
+		r = snprintf(line + n, sizeof(line) - n, ": %s", es);
+		if (r > 0)
+			n += (size_t)r;
+		if (n > sizeof(line) - 2)
+			n = sizeof(line) - 2;
+	}
+	line[n++] = '\n';
+
+	/* One write per line so that lines from dind-init and its services never interleave. */
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(STDERR_FILENO, line + off, n - off);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		off += (size_t)w;
+	}
+out:
+	errno = saved_errno;
+}
