@@ -1,0 +1,1362 @@
+/* The configuration loader: inih drives the parse, our own line reader sees every raw line first.
+ *
+ * inih reports only the first bad line and gives the handler no line number (Debian builds it
+ * with INI_HANDLER_LINENO 0), so the reader below counts lines, classifies each one exactly as
+ * inih will, records a clear error for every line inih would reject, and hands inih a harmless
+ * replacement for those. The handler then applies keys knowing the line and the section. */
+#include "config/config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/parse.h"
+
+/* Timer code adds durations to a monotonic clock in nanoseconds: a cap far below INT64_MAX
+ * keeps that arithmetic from overflowing, and no timeout here needs more than a year. */
+#define DURATION_MAX_MS ((int64_t)8760 * 60 * 60 * 1000)
+
+/* inih's line replacement for a rejected line: a valid key line the handler knows to ignore, so
+ * indented lines after it are dropped instead of continuing an earlier key. */
+#define BAD_LINE_STANDIN "-="
+
+enum sec_kind { SEC_NONE, SEC_INIT, SEC_MAIN, SEC_SERVICE, SEC_IGNORED };
+enum line_kind { LINE_OTHER, LINE_KEY, LINE_CONT, LINE_BAD };
+
+struct loader;
+typedef void key_setter(struct loader *ld, const char *key, const char *value);
+
+struct key_def {
+	const char *name;
+	bool list;	 /* indented continuation lines add to it */
+	bool repeatable; /* a second "key = ..." line adds to it too */
+	key_setter *set;
+};
+
+#define KEYS_MAX 16
+
+struct loader {
+	struct config *cfg;
+	FILE *file;
+	const char *text;
+	unsigned char pending[3]; /* bytes read while looking for a UTF-8 BOM */
+	int npending, pending_pos;
+	int read_err;
+	int lineno;
+	enum line_kind kind;
+	bool has_key; /* mirrors inih's prev_name: a key line was seen since the last header */
+	enum sec_kind sec;
+	int svc;
+	const struct key_def *prev_key; /* what an indented line continues; NULL: drop it */
+	int prev_key_line;
+	int init_lines[KEYS_MAX];
+	int main_lines[KEYS_MAX];
+	int svc_lines[MAX_SERVICES][KEYS_MAX];
+	int main_after_lines[MAX_SERVICES];
+	int error_lines[CFG_ERRORS_MAX]; /* to sort the stored errors by line */
+	bool oom;
+};
+
+static void ld_error(struct loader *ld, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void ld_error(struct loader *ld, int line, const char *fmt, ...)
+{
+	struct config *cfg = ld->cfg;
+	char *msg = NULL, *full = NULL;
+	va_list ap;
+	int r;
+
+	cfg->nerrors++;
+	if (cfg->nerrors > CFG_ERRORS_MAX)
+		return;
+	if (!cfg->errors) {
+		cfg->errors = calloc(CFG_ERRORS_MAX, sizeof(*cfg->errors));
+		if (!cfg->errors) {
+			ld->oom = true;
+			return;
+		}
+	}
+	va_start(ap, fmt);
+	r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r < 0) {
+		ld->oom = true;
+		return;
+	}
+	if (asprintf(&full, "%s:%d: %s", cfg->path, line, msg) < 0) {
+		ld->oom = true;
+		full = NULL;
+	}
+	free(msg);
+	cfg->errors[cfg->nerrors - 1] = full;
+	ld->error_lines[cfg->nerrors - 1] = line;
+}
+
+/* Validation finds its errors after the parse: show them all in file order. Insertion sort is
+ * stable and CFG_ERRORS_MAX is small. */
+static void sort_errors(struct loader *ld)
+{
+	struct config *cfg = ld->cfg;
+	int n = cfg->nerrors < CFG_ERRORS_MAX ? cfg->nerrors : CFG_ERRORS_MAX;
+	int i, j;
+
+	if (!cfg->errors)
+		return;
+	for (i = 1; i < n; i++) {
+		char *e = cfg->errors[i];
+		int line = ld->error_lines[i];
+
+		for (j = i; j > 0 && ld->error_lines[j - 1] > line; j--) {
+			cfg->errors[j] = cfg->errors[j - 1];
+			ld->error_lines[j] = ld->error_lines[j - 1];
+		}
+		cfg->errors[j] = e;
+		ld->error_lines[j] = line;
+	}
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static char *lskip(char *s)
+{
+	while (is_blank(*s))
+		s++;
+	return s;
+}
+
+static char *rstrip(char *s)
+{
+	char *p = s + strlen(s);
+
+	while (p > s && is_blank(p[-1]))
+		*--p = '\0';
+	return s;
+}
+
+/* inih's find_chars_or_comment: the first of chars, or a ';' that follows a blank. */
+static char *find_chars_or_comment(char *s, const char *chars)
+{
+	bool was_blank = false;
+
+	while (*s && (!chars || !strchr(chars, *s)) && !(was_blank && *s == ';')) {
+		was_blank = is_blank(*s);
+		s++;
+	}
+	return s;
+}
+
+static bool service_name_ok(const char *name)
+{
+	size_t n = strlen(name), i;
+
+	if (n < 1 || n > SVC_NAME_MAX)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.' || c == '@' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static struct cfg_service *cur_svc(struct loader *ld)
+{
+	return &ld->cfg->services[ld->svc];
+}
+
+/* "[init]", "[main]" or "[service:NAME]" for messages, written into buf. */
+static const char *sec_label(struct loader *ld, char *buf, size_t len)
+{
+	if (ld->sec == SEC_SERVICE)
+		(void)snprintf(buf, len, "[service:%s]", cur_svc(ld)->name);
+	else
+		(void)snprintf(buf, len, "%s", ld->sec == SEC_INIT ? "[init]" : "[main]");
+	return buf;
+}
+
+#define LABEL_MAX (SVC_NAME_MAX + 16)
+
+static char *dup_or_oom(struct loader *ld, const char *s, size_t n)
+{
+	char *copy = strndup(s, n);
+
+	if (!copy)
+		ld->oom = true;
+	return copy;
+}
+
+/* Value helpers: each records its own error and returns false on a bad value. */
+
+static bool get_duration(struct loader *ld, const char *key, const char *value, int64_t *out)
+{
+	int64_t ms;
+	int r = parse_duration(value, &ms);
+
+	if (r == -ERANGE || (r == 0 && ms > DURATION_MAX_MS)) {
+		ld_error(ld, ld->lineno, "duration '%s' for %s is too long: use at most 8760h",
+			 value, key);
+		return false;
+	}
+	if (r < 0) {
+		ld_error(ld, ld->lineno,
+			 "bad duration '%s' for %s: use a number with ms, s, m or h", value, key);
+		return false;
+	}
+	*out = ms;
+	return true;
+}
+
+/* names[i] maps to value i; expected is the human list for the message. */
+static bool get_choice(struct loader *ld, const char *key, const char *value,
+		       const char *const *names, int n, const char *expected, int *out)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(value, names[i]) == 0) {
+			*out = i;
+			return true;
+		}
+	}
+	ld_error(ld, ld->lineno, "bad value '%s' for %s: expected %s", value, key, expected);
+	return false;
+}
+
+static bool get_signal(struct loader *ld, const char *key, const char *value, int *out)
+{
+	int sig = parse_signal(value);
+
+	if (sig < 0) {
+		ld_error(ld, ld->lineno,
+			 "bad signal '%s' for %s: use a name like TERM or a number from 1 to 64",
+			 value, key);
+		return false;
+	}
+	*out = sig;
+	return true;
+}
+
+/* Comma and/or blank separated names: calls add() for each; stops when add() returns false. */
+static void for_each_name(struct loader *ld, const char *value,
+			  bool (*add)(struct loader *ld, const char *name, size_t len))
+{
+	const char *p = value;
+
+	for (;;) {
+		size_t n;
+
+		while (*p == ',' || is_blank(*p))
+			p++;
+		if (!*p)
+			return;
+		n = strcspn(p, ", \t\n\r\v\f");
+		if (!add(ld, p, n))
+			return;
+		p += n;
+	}
+}
+
+/* [init] */
+
+static void set_log_level(struct loader *ld, const char *key, const char *value)
+{
+	static const char *const names[] = { "error", "warn", "info", "debug" };
+	int v;
+
+	if (get_choice(ld, key, value, names, 4, "error, warn, info or debug", &v))
+		ld->cfg->log_level = (enum log_level)v;
+}
+
+static void set_shutdown_timeout(struct loader *ld, const char *key, const char *value)
+{
+	(void)get_duration(ld, key, value, &ld->cfg->shutdown_timeout_ms);
+}
+
+static bool add_main_after(struct loader *ld, const char *name, size_t len)
+{
+	struct config *cfg = ld->cfg;
+	int i;
+
+	for (i = 0; i < cfg->nmain_after; i++)
+		if (strlen(cfg->main_after_names[i]) == len &&
+		    strncmp(cfg->main_after_names[i], name, len) == 0)
+			return true; /* listed twice: harmless */
+	if (cfg->nmain_after >= MAX_SERVICES) {
+		ld_error(ld, ld->lineno, "too many names in main_after (limit %d)", MAX_SERVICES);
+		return false;
+	}
+	cfg->main_after_names[cfg->nmain_after] = dup_or_oom(ld, name, len);
+	if (!cfg->main_after_names[cfg->nmain_after])
+		return false;
+	ld->main_after_lines[cfg->nmain_after++] = ld->lineno;
+	return true;
+}
+
+static void set_main_after(struct loader *ld, const char *key, const char *value)
+{
+	(void)key;
+	if (!ld->cfg->main_after_set) {
+		ld->cfg->main_after_set = true;
+		ld->cfg->main_after_line = ld->lineno;
+	}
+	for_each_name(ld, value, add_main_after);
+}
+
+static void set_on_main_exit(struct loader *ld, const char *key, const char *value)
+{
+	static const char *const names[] = { "shutdown", "ignore" };
+	int v;
+
+	if (get_choice(ld, key, value, names, 2, "shutdown or ignore", &v))
+		ld->cfg->on_main_exit = (enum on_main_exit)v;
+}
+
+/* [main] and [service:NAME] */
+
+static void set_stop_signal(struct loader *ld, const char *key, const char *value)
+{
+	int *target = ld->sec == SEC_MAIN ? &ld->cfg->main.stop_signal : &cur_svc(ld)->stop_signal;
+
+	(void)get_signal(ld, key, value, target);
+}
+
+static void set_stop_timeout(struct loader *ld, const char *key, const char *value)
+{
+	int64_t *target = ld->sec == SEC_MAIN ? &ld->cfg->main.stop_timeout_ms
+					      : &cur_svc(ld)->stop_timeout_ms;
+
+	(void)get_duration(ld, key, value, target);
+}
+
+/* [service:NAME] */
+
+static void set_command(struct loader *ld, const char *key, const char *value)
+{
+	struct cfg_service *svc = cur_svc(ld);
+	char label[LABEL_MAX];
+	const char *err = NULL;
+	char **words, **argv;
+	int n, r, i;
+
+	(void)key;
+	r = argv_split(value, &words, &n, &err);
+	if (r == -ENOMEM) {
+		ld->oom = true;
+		return;
+	}
+	if (r == 0 && svc->argc + n > ARGV_MAX_WORDS) {
+		argv_free(words);
+		r = -E2BIG;
+		err = "too many words (limit 256)";
+	}
+	if (r < 0) {
+		ld_error(ld, ld->lineno, "bad command in %s: %s",
+			 sec_label(ld, label, sizeof(label)), err);
+		return;
+	}
+	if (n == 0) {
+		argv_free(words);
+		return;
+	}
+	argv = realloc(svc->argv, (size_t)(svc->argc + n + 1) * sizeof(*argv));
+	if (!argv) {
+		argv_free(words);
+		ld->oom = true;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		argv[svc->argc + i] = words[i];
+	svc->argc += n;
+	argv[svc->argc] = NULL;
+	svc->argv = argv;
+	free(words); /* the strings moved into argv */
+}
+
+static void set_type(struct loader *ld, const char *key, const char *value)
+{
+	static const char *const names[] = { "simple", "notify", "oneshot" };
+	int v;
+
+	if (get_choice(ld, key, value, names, 3, "simple, notify or oneshot", &v))
+		cur_svc(ld)->type = (enum svc_type)v;
+}
+
+static bool add_dep(struct loader *ld, const char *name, size_t len)
+{
+	struct cfg_service *svc = cur_svc(ld);
+	char label[LABEL_MAX];
+	int i;
+
+	for (i = 0; i < svc->ndeps; i++)
+		if (strlen(svc->deps[i]) == len && strncmp(svc->deps[i], name, len) == 0)
+			return true; /* listed twice: harmless */
+	if (svc->ndeps >= MAX_DEPS) {
+		ld_error(ld, ld->lineno, "too many names in depends_on of %s (limit %d)",
+			 sec_label(ld, label, sizeof(label)), MAX_DEPS);
+		return false;
+	}
+	svc->deps[svc->ndeps] = dup_or_oom(ld, name, len);
+	if (!svc->deps[svc->ndeps])
+		return false;
+	svc->dep_line[svc->ndeps] = ld->lineno;
+	svc->dep_idx[svc->ndeps++] = -1;
+	return true;
+}
+
+static void set_depends_on(struct loader *ld, const char *key, const char *value)
+{
+	(void)key;
+	for_each_name(ld, value, add_dep);
+}
+
+static void set_restart(struct loader *ld, const char *key, const char *value)
+{
+	static const char *const names[] = { "always", "on-failure", "no" };
+	int v;
+
+	if (get_choice(ld, key, value, names, 3, "always, on-failure or no", &v))
+		cur_svc(ld)->restart = (enum restart_policy)v;
+}
+
+static void set_restart_delay(struct loader *ld, const char *key, const char *value)
+{
+	(void)get_duration(ld, key, value, &cur_svc(ld)->restart_delay_ms);
+}
+
+static void set_restart_delay_max(struct loader *ld, const char *key, const char *value)
+{
+	(void)get_duration(ld, key, value, &cur_svc(ld)->restart_delay_max_ms);
+}
+
+static void set_start_limit_burst(struct loader *ld, const char *key, const char *value)
+{
+	int v;
+
+	if (parse_uint(value, &v) < 0 || v < 1) {
+		ld_error(ld, ld->lineno, "bad value '%s' for %s: use a whole number of 1 or more",
+			 value, key);
+		return;
+	}
+	cur_svc(ld)->start_limit_burst = v;
+}
+
+static void set_start_limit_interval(struct loader *ld, const char *key, const char *value)
+{
+	int64_t ms;
+
+	if (!get_duration(ld, key, value, &ms))
+		return;
+	if (ms <= 0) {
+		ld_error(ld, ld->lineno, "bad duration '%s' for %s: it must be longer than 0",
+			 value, key);
+		return;
+	}
+	cur_svc(ld)->start_limit_interval_ms = ms;
+}
+
+static void set_critical(struct loader *ld, const char *key, const char *value)
+{
+	if (parse_bool(value, &cur_svc(ld)->critical) < 0)
+		ld_error(ld, ld->lineno, "bad value '%s' for %s: use yes or no", value, key);
+}
+
+static bool env_name_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_'))
+			return false;
+	}
+	return true;
+}
+
+static void set_environment(struct loader *ld, const char *key, const char *value)
+{
+	struct cfg_service *svc = cur_svc(ld);
+	const char *eq = strchr(value, '=');
+	char label[LABEL_MAX];
+	size_t n = eq ? (size_t)(eq - value) : 0;
+	char **env;
+	int i;
+
+	(void)key;
+	(void)sec_label(ld, label, sizeof(label));
+	if (!eq || !env_name_ok(value, n)) {
+		ld_error(
+			ld, ld->lineno,
+			"bad environment entry '%s' in %s: use KEY=value, KEY made of letters, digits "
+			"and _, not starting with a digit",
+			value, label);
+		return;
+	}
+	for (i = 0; i < svc->nenv; i++) {
+		if (strncmp(svc->env[i], value, n + 1) == 0) {
+			ld_error(ld, ld->lineno,
+				 "environment variable '%.*s' is set twice in %s: keep one", (int)n,
+				 value, label);
+			return;
+		}
+	}
+	if (svc->nenv >= MAX_ENV) {
+		ld_error(ld, ld->lineno, "too many environment entries in %s (limit %d)", label,
+			 MAX_ENV);
+		return;
+	}
+	/* Grow by doubling; MAX_ENV bounds it. */
+	if ((svc->nenv & (svc->nenv - 1)) == 0) {
+		env = realloc(svc->env, (size_t)(svc->nenv ? svc->nenv * 2 : 1) * sizeof(*env));
+		if (!env) {
+			ld->oom = true;
+			return;
+		}
+		svc->env = env;
+	}
+	svc->env[svc->nenv] = dup_or_oom(ld, value, strlen(value));
+	if (svc->env[svc->nenv])
+		svc->nenv++;
+}
+
+static void set_workdir(struct loader *ld, const char *key, const char *value)
+{
+	struct cfg_service *svc = cur_svc(ld);
+
+	if (value[0] != '/') {
+		ld_error(ld, ld->lineno, "bad value '%s' for %s: use an absolute path", value, key);
+		return;
+	}
+	free(svc->workdir);
+	svc->workdir = dup_or_oom(ld, value, strlen(value));
+}
+
+static void set_log(struct loader *ld, const char *key, const char *value)
+{
+	static const char *const names[] = { "prefix", "inherit", "null" };
+	struct cfg_service *svc = cur_svc(ld);
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (strcmp(value, names[i]) == 0) {
+			svc->log = (enum log_mode)i;
+			return;
+		}
+	}
+	if (strncmp(value, "file:", 5) == 0) {
+		if (value[5] != '/') {
+			ld_error(ld, ld->lineno,
+				 "bad value '%s' for %s: the file path must be absolute, e.g. "
+				 "file:/var/log/%s.log",
+				 value, key, svc->name);
+			return;
+		}
+		free(svc->log_path);
+		svc->log_path = dup_or_oom(ld, value + 5, strlen(value + 5));
+		svc->log = LOGMODE_FILE;
+		return;
+	}
+	ld_error(ld, ld->lineno,
+		 "bad value '%s' for %s: expected prefix, inherit, null or file:/absolute/path",
+		 value, key);
+}
+
+enum init_key { IK_LOG_LEVEL, IK_SHUTDOWN_TIMEOUT, IK_MAIN_AFTER, IK_ON_MAIN_EXIT, IK_COUNT };
+enum main_key { MK_STOP_SIGNAL, MK_STOP_TIMEOUT, MK_COUNT };
+enum svc_key {
+	SK_COMMAND,
+	SK_TYPE,
+	SK_DEPENDS_ON,
+	SK_RESTART,
+	SK_RESTART_DELAY,
+	SK_RESTART_DELAY_MAX,
+	SK_START_LIMIT_BURST,
+	SK_START_LIMIT_INTERVAL,
+	SK_CRITICAL,
+	SK_STOP_SIGNAL,
+	SK_STOP_TIMEOUT,
+	SK_ENVIRONMENT,
+	SK_WORKDIR,
+	SK_LOG,
+	SK_COUNT
+};
+
+static const struct key_def init_keys[IK_COUNT] = {
+	[IK_LOG_LEVEL] = { "log_level", false, false, set_log_level },
+	[IK_SHUTDOWN_TIMEOUT] = { "shutdown_timeout", false, false, set_shutdown_timeout },
+	[IK_MAIN_AFTER] = { "main_after", true, true, set_main_after },
+	[IK_ON_MAIN_EXIT] = { "on_main_exit", false, false, set_on_main_exit },
+};
+
+static const struct key_def main_keys[MK_COUNT] = {
+	[MK_STOP_SIGNAL] = { "stop_signal", false, false, set_stop_signal },
+	[MK_STOP_TIMEOUT] = { "stop_timeout", false, false, set_stop_timeout },
+};
+
+static const struct key_def svc_keys[SK_COUNT] = {
+	/* command continues on indented lines but is not repeated: a second "command =" is
+	 * more likely a copy-paste slip than a wish to append. */
+	[SK_COMMAND] = { "command", true, false, set_command },
+	[SK_TYPE] = { "type", false, false, set_type },
+	[SK_DEPENDS_ON] = { "depends_on", true, true, set_depends_on },
+	[SK_RESTART] = { "restart", false, false, set_restart },
+	[SK_RESTART_DELAY] = { "restart_delay", false, false, set_restart_delay },
+	[SK_RESTART_DELAY_MAX] = { "restart_delay_max", false, false, set_restart_delay_max },
+	[SK_START_LIMIT_BURST] = { "start_limit_burst", false, false, set_start_limit_burst },
+	[SK_START_LIMIT_INTERVAL] = { "start_limit_interval", false, false,
+				      set_start_limit_interval },
+	[SK_CRITICAL] = { "critical", false, false, set_critical },
+	[SK_STOP_SIGNAL] = { "stop_signal", false, false, set_stop_signal },
+	[SK_STOP_TIMEOUT] = { "stop_timeout", false, false, set_stop_timeout },
+	[SK_ENVIRONMENT] = { "environment", true, true, set_environment },
+	[SK_WORKDIR] = { "workdir", false, false, set_workdir },
+	[SK_LOG] = { "log", false, false, set_log },
+};
+
+_Static_assert(SK_COUNT <= KEYS_MAX && IK_COUNT <= KEYS_MAX && MK_COUNT <= KEYS_MAX,
+	       "raise KEYS_MAX");
+
+/* Keys of the current section and where each was first set; NULL outside a usable section. */
+static const struct key_def *section_keys(struct loader *ld, int *n, int **lines)
+{
+	switch (ld->sec) {
+	case SEC_INIT:
+		*n = IK_COUNT;
+		*lines = ld->init_lines;
+		return init_keys;
+	case SEC_MAIN:
+		*n = MK_COUNT;
+		*lines = ld->main_lines;
+		return main_keys;
+	case SEC_SERVICE:
+		*n = SK_COUNT;
+		*lines = ld->svc_lines[ld->svc];
+		return svc_keys;
+	default:
+		*n = 0;
+		*lines = NULL;
+		return NULL;
+	}
+}
+
+static const struct key_def *find_key(const struct key_def *keys, int n, const char *name,
+				      size_t len)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(keys[i].name) == len && strncmp(keys[i].name, name, len) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* Levenshtein distance, for "did you mean"; keys are short so the quadratic cost is nothing. */
+static int edit_distance(const char *a, const char *b)
+{
+	int row[64], i, j, la = (int)strlen(a), lb = (int)strlen(b);
+
+	if (la >= 64 || lb >= 64)
+		return 64;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		int diag = row[0], tmp;
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			int best = diag + (a[i - 1] != b[j - 1]);
+
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			diag = tmp;
+		}
+	}
+	return row[lb];
+}
+
+static void unknown_key(struct loader *ld, const struct key_def *keys, int n, const char *name)
+{
+	char label[LABEL_MAX], list[512];
+	size_t pos = 0;
+	int i;
+
+	/* Suggest only a close key: one edit for short names (else "foo" would suggest "log"),
+	 * two for longer ones. */
+	int best = -1, best_dist = strlen(name) <= 4 ? 2 : 3;
+
+	(void)sec_label(ld, label, sizeof(label));
+	for (i = 0; i < n && strlen(name) >= 3; i++) {
+		int d = edit_distance(name, keys[i].name);
+
+		if (d < best_dist) {
+			best = i;
+			best_dist = d;
+		}
+	}
+	if (best >= 0) {
+		ld_error(ld, ld->lineno, "unknown key '%s' in %s: did you mean '%s'?", name, label,
+			 keys[best].name);
+		return;
+	}
+	list[0] = '\0';
+	for (i = 0; i < n && pos < sizeof(list); i++)
+		pos += (size_t)snprintf(list + pos, sizeof(list) - pos, "%s%s", i ? ", " : "",
+					keys[i].name);
+	ld_error(ld, ld->lineno, "unknown key '%s' in %s: valid keys are %s", name, label, list);
+}
+
+/* True when an indented line reads like "key = ..." for a key of the current section. */
+static bool looks_like_key(struct loader *ld, const char *p)
+{
+	const struct key_def *keys;
+	int n, *lines;
+	size_t len = 0;
+
+	keys = section_keys(ld, &n, &lines);
+	while ((p[len] >= 'a' && p[len] <= 'z') || p[len] == '_')
+		len++;
+	if (!keys || !find_key(keys, n, p, len))
+		return false;
+	while (p[len] == ' ' || p[len] == '\t')
+		len++;
+	return p[len] == '=' || p[len] == ':';
+}
+
+static void service_defaults(struct cfg_service *svc)
+{
+	memset(svc, 0, sizeof(*svc));
+	svc->type = SVC_SIMPLE;
+	svc->restart = RESTART_ALWAYS;
+	svc->restart_delay_ms = 100;
+	svc->restart_delay_max_ms = 30 * 1000;
+	svc->start_limit_burst = 5;
+	svc->start_limit_interval_ms = 60 * 1000;
+	svc->critical = false;
+	svc->stop_signal = SIGTERM;
+	svc->stop_timeout_ms = 15 * 1000;
+	svc->log = LOGMODE_PREFIX;
+}
+
+/* A "[...]" header whose name (between the brackets, trimmed) is name. */
+static void section_header(struct loader *ld, char *name)
+{
+	struct config *cfg = ld->cfg;
+	char *svc_name;
+	int i;
+
+	name = rstrip(lskip(name));
+	if (strcmp(name, "init") == 0) {
+		ld->sec = SEC_INIT;
+		return;
+	}
+	if (strcmp(name, "main") == 0) {
+		ld->sec = SEC_MAIN;
+		return;
+	}
+	ld->sec = SEC_IGNORED; /* keys under a rejected header are dropped: one error is enough */
+	if (strncmp(name, "service:", 8) != 0) {
+		ld_error(ld, ld->lineno,
+			 "unknown section [%s]: expected [init], [main] or [service:NAME]", name);
+		return;
+	}
+	svc_name = lskip(name + 8);
+	if (!service_name_ok(svc_name)) {
+		ld_error(
+			ld, ld->lineno,
+			"bad service name '%s' in [%s]: use 1 to %d characters from A-Z a-z 0-9 _ . "
+			"@ -",
+			svc_name, name, SVC_NAME_MAX);
+		return;
+	}
+	i = cfg_find_service(cfg, svc_name);
+	if (i >= 0) {
+		ld_error(ld, ld->lineno,
+			 "duplicate section [service:%s]: first defined at line %d; merge the two",
+			 svc_name, cfg->services[i].line);
+		return;
+	}
+	if (cfg->nservices >= MAX_SERVICES) {
+		ld_error(ld, ld->lineno, "too many services: [service:%s] is over the limit of %d",
+			 svc_name, MAX_SERVICES);
+		return;
+	}
+	ld->svc = cfg->nservices++;
+	service_defaults(&cfg->services[ld->svc]);
+	strcpy(cfg->services[ld->svc].name, svc_name); /* length checked by service_name_ok */
+	cfg->services[ld->svc].line = ld->lineno;
+	ld->sec = SEC_SERVICE;
+}
+
+static const char *bad_line(struct loader *ld)
+{
+	ld->kind = LINE_BAD;
+	ld->has_key = true;
+	return BAD_LINE_STANDIN;
+}
+
+/* p starts with '['. Returns what inih gets. */
+static const char *section_line(struct loader *ld, char *p)
+{
+	char *end = find_chars_or_comment(p + 1, "]"), *rest;
+	char name[CFG_LINE_MAX + 1];
+
+	if (*end != ']') {
+		ld_error(ld, ld->lineno, "unterminated section header '%s': add the closing ']'",
+			 p);
+		/* Its keys belong to no section we know: drop them rather than pile errors on the
+		 * section before. */
+		ld->sec = SEC_IGNORED;
+		return bad_line(ld);
+	}
+	rest = lskip(end + 1);
+	if (*rest && *rest != ';' && *rest != '#')
+		ld_error(ld, ld->lineno,
+			 "unexpected text '%s' after the section header: put "
+			 "comments after ';'",
+			 rest);
+	/* A copy: section_header() trims in place and inih still has to read the line. */
+	snprintf(name, sizeof(name), "%.*s", (int)(end - p - 1), p + 1);
+	section_header(ld, name);
+	ld->kind = LINE_OTHER;
+	ld->has_key = false;
+	ld->prev_key = NULL;
+	return p;
+}
+
+/* p starts a line that is neither blank, a comment, a header nor a continuation. */
+static const char *key_line(struct loader *ld, char *p)
+{
+	char *end = find_chars_or_comment(p, "=:");
+
+	if (*end != '=' && *end != ':') {
+		ld_error(
+			ld, ld->lineno,
+			"cannot parse '%s': expected KEY = VALUE, a [section] header or a ; comment",
+			p);
+		return bad_line(ld);
+	}
+	ld->kind = LINE_KEY;
+	ld->has_key = true;
+	return p;
+}
+
+/* Decide what inih will make of a line that fits and holds no NUL byte. */
+static const char *classify(struct loader *ld, char *line)
+{
+	char *p, *end;
+
+	rstrip(line);
+	p = lskip(line);
+	if (p > line && ld->has_key) {
+		/* inih r55 keeps inline comments on continuation lines, later versions strip
+		 * them: strip them here so the result does not depend on the version. */
+		end = find_chars_or_comment(p, NULL);
+		*end = '\0';
+		rstrip(p);
+		if (*p == '[') {
+			ld_error(
+				ld, ld->lineno,
+				"indented section header '%s': remove the indentation (an indented "
+				"line continues the previous key)",
+				p);
+			return section_line(ld, p);
+		}
+		if (looks_like_key(ld, p)) {
+			ld_error(ld, ld->lineno,
+				 "indented line '%s' looks like a key: remove the indentation (an "
+				 "indented line continues the previous key)",
+				 p);
+			return key_line(ld, p);
+		}
+		ld->kind = LINE_CONT;
+		return line;
+	}
+	if (*p == '[')
+		return section_line(ld, p);
+	return key_line(ld, p);
+}
+
+static int src_getc_raw(struct loader *ld)
+{
+	int c;
+
+	if (ld->text)
+		return *ld->text ? (unsigned char)*ld->text++ : EOF;
+	c = getc(ld->file);
+	if (c == EOF && ferror(ld->file) && !ld->read_err)
+		ld->read_err = errno ? -errno : -EIO;
+	return c;
+}
+
+static int src_getc(struct loader *ld)
+{
+	if (ld->pending_pos < ld->npending)
+		return ld->pending[ld->pending_pos++];
+	return src_getc_raw(ld);
+}
+
+/* inih skips a UTF-8 byte order mark on line 1; drop it before the reader counts anything.
+ * The bytes read while looking are replayed when they are not a BOM. */
+static void skip_bom(struct loader *ld)
+{
+	static const unsigned char bom[3] = { 0xef, 0xbb, 0xbf };
+	int c;
+
+	while (ld->npending < 3) {
+		c = src_getc_raw(ld);
+		if (c == EOF)
+			break;
+		ld->pending[ld->npending++] = (unsigned char)c;
+		if (c != bom[ld->npending - 1])
+			break;
+	}
+	if (ld->npending == 3 && memcmp(ld->pending, bom, 3) == 0)
+		ld->npending = 0;
+}
+
+/* One line of any length: keeps the first cap - 1 bytes, counts them all, notes the first
+ * non-blank byte (-1 if none) and NUL bytes. False at the end of the input. */
+static bool read_line(struct loader *ld, char *buf, size_t cap, size_t *total, int *first,
+		      bool *nul)
+{
+	size_t n = 0;
+	int c, last = EOF;
+
+	*total = 0;
+	*first = -1;
+	*nul = false;
+	for (;;) {
+		c = src_getc(ld);
+		if (c == EOF) {
+			if (n == 0 && *total == 0)
+				return false;
+			break;
+		}
+		if (c == '\n')
+			break;
+		if (c == '\0')
+			*nul = true;
+		if (*first < 0 && !is_blank((char)c))
+			*first = c;
+		if (n + 1 < cap)
+			buf[n++] = (char)c;
+		(*total)++;
+		last = c;
+	}
+	/* A CRLF file: the '\r' is not part of the line's length. */
+	if (last == '\r') {
+		(*total)--;
+		if (n > *total)
+			n = *total;
+	}
+	buf[n] = '\0';
+	return true;
+}
+
+static char *ld_read(char *str, int num, void *stream)
+{
+	struct loader *ld = stream;
+	char raw[CFG_LINE_MAX + 2];
+	size_t total, limit = CFG_LINE_MAX;
+	const char *out;
+	int first;
+	bool nul;
+
+	if (num < 2 || ld->read_err || !read_line(ld, raw, sizeof(raw), &total, &first, &nul))
+		return NULL;
+	if (ld->read_err)
+		return NULL;
+	if ((size_t)num - 1 < limit)
+		limit = (size_t)num - 1;
+	ld->lineno++;
+	ld->kind = LINE_OTHER;
+	if (first < 0 || first == ';' || first == '#') {
+		/* Blank or comment: any length is fine since inih never sees it. */
+		out = "";
+	} else if (total > limit) {
+		ld_error(ld, ld->lineno,
+			 "line too long (%zu characters, limit %zu): continue the value on an "
+			 "indented next line",
+			 total, limit);
+		out = bad_line(ld);
+	} else if (nul) {
+		ld_error(ld, ld->lineno, "line holds a NUL byte: the file must be plain text");
+		out = bad_line(ld);
+	} else {
+		out = classify(ld, raw);
+	}
+	memmove(str, out, strlen(out) + 1); /* out may point into raw; it fits: <= limit */
+	return str;
+}
+
+static int ld_handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct loader *ld = user;
+	const struct key_def *keys, *key;
+	char label[LABEL_MAX];
+	int n, *lines, idx;
+
+	(void)section; /* ours is tracked by the reader, with the service index */
+	if (ld->kind == LINE_BAD) {
+		ld->prev_key = NULL;
+		return 1;
+	}
+	if (ld->kind == LINE_CONT) {
+		key = ld->prev_key;
+		if (!key)
+			return 1;
+		if (!key->list) {
+			ld_error(ld, ld->lineno,
+				 "%s already set at line %d: only command, depends_on, environment "
+				 "and main_after continue on indented lines",
+				 key->name, ld->prev_key_line);
+			ld->prev_key = NULL;
+			return 1;
+		}
+		key->set(ld, key->name, value);
+		return 1;
+	}
+	ld->prev_key = NULL;
+	if (ld->kind != LINE_KEY)
+		return 1; /* not expected: the reader classifies every line inih passes on */
+	if (ld->sec == SEC_NONE) {
+		ld_error(ld, ld->lineno,
+			 "key '%s' is outside any section: put it under [init], [main] or "
+			 "[service:NAME]",
+			 name);
+		return 1;
+	}
+	keys = section_keys(ld, &n, &lines);
+	if (!keys)
+		return 1;
+	if (!*name) {
+		ld_error(ld, ld->lineno, "no key name before '=' in %s: write KEY = VALUE",
+			 sec_label(ld, label, sizeof(label)));
+		return 1;
+	}
+	key = find_key(keys, n, name, strlen(name));
+	if (!key) {
+		unknown_key(ld, keys, n, name);
+		return 1;
+	}
+	idx = (int)(key - keys);
+	if (lines[idx] && !key->repeatable) {
+		ld_error(ld, ld->lineno, "%s already set at line %d: %s", name, lines[idx],
+			 key->list ? "continue it on indented lines instead of repeating the key"
+				   : "remove one of the two lines");
+		return 1;
+	}
+	if (!lines[idx])
+		lines[idx] = ld->lineno;
+	ld->prev_key = key;
+	ld->prev_key_line = ld->lineno;
+	key->set(ld, name, value);
+	return 1;
+}
+
+enum { WHITE, GRAY, BLACK };
+
+/* cyc[0..m-1]: each depends on the next, the last on the first. Named from its service that
+ * comes first in the file, and reported at that service's header. */
+static void report_cycle(struct loader *ld, const int *cyc, int m)
+{
+	struct config *cfg = ld->cfg;
+	char msg[MAX_SERVICES * (SVC_NAME_MAX + 4) + 8];
+	size_t pos = 0;
+	int k, start = 0;
+
+	for (k = 1; k < m; k++)
+		if (cyc[k] < cyc[start])
+			start = k;
+	msg[0] = '\0';
+	for (k = 0; k <= m && pos < sizeof(msg); k++)
+		pos += (size_t)snprintf(msg + pos, sizeof(msg) - pos, "%s%s", k ? " -> " : "",
+					cfg->services[cyc[(start + k) % m]].name);
+	ld_error(ld, cfg->services[cyc[start]].line,
+		 "dependency cycle: %s: remove one of these depends_on", msg);
+}
+
+/* Depth-first search; a dependency on a service still on the path closes a cycle. Each back
+ * edge is met once, so each reported cycle is distinct. */
+static void find_cycles(struct loader *ld, int v, int *color, int *path, int depth)
+{
+	struct cfg_service *svc = &ld->cfg->services[v];
+	int i, k;
+
+	color[v] = GRAY;
+	path[depth] = v;
+	for (i = 0; i < svc->ndeps; i++) {
+		int d = svc->dep_idx[i];
+
+		if (d < 0)
+			continue;
+		if (color[d] == WHITE) {
+			find_cycles(ld, d, color, path, depth + 1);
+		} else if (color[d] == GRAY) {
+			for (k = 0; path[k] != d; k++)
+				;
+			report_cycle(ld, path + k, depth - k + 1);
+		}
+	}
+	color[v] = BLACK;
+}
+
+static void validate(struct loader *ld)
+{
+	struct config *cfg = ld->cfg;
+	int color[MAX_SERVICES] = { 0 }, path[MAX_SERVICES];
+	bool placed[MAX_SERVICES] = { false };
+	char a[32], b[32];
+	int i, j, k, n;
+
+	for (i = 0; i < cfg->nservices; i++) {
+		struct cfg_service *svc = &cfg->services[i];
+		int *lines = ld->svc_lines[i];
+
+		if (svc->argc == 0)
+			ld_error(
+				ld, svc->line,
+				"service '%s' has no command: add command = /path/to/program [args]",
+				svc->name);
+		if (svc->type == SVC_ONESHOT) {
+			if (!lines[SK_RESTART])
+				svc->restart = RESTART_NO;
+			else if (svc->restart == RESTART_ALWAYS)
+				ld_error(ld, lines[SK_RESTART],
+					 "restart = always does not fit oneshot service '%s': use "
+					 "on-failure or no",
+					 svc->name);
+		}
+		if (svc->restart_delay_max_ms < svc->restart_delay_ms)
+			ld_error(ld, svc->line,
+				 "restart_delay_max (%s) is shorter than restart_delay (%s) in "
+				 "[service:%s]: raise restart_delay_max or lower restart_delay",
+				 format_duration(svc->restart_delay_max_ms, a, sizeof(a)),
+				 format_duration(svc->restart_delay_ms, b, sizeof(b)), svc->name);
+		for (j = 0; j < svc->ndeps; j++) {
+			svc->dep_idx[j] = cfg_find_service(cfg, svc->deps[j]);
+			if (svc->dep_idx[j] < 0)
+				ld_error(ld, svc->dep_line[j],
+					 "service '%s' depends on unknown service '%s': define "
+					 "[service:%s] or remove it from depends_on",
+					 svc->name, svc->deps[j], svc->deps[j]);
+		}
+	}
+
+	for (i = 0; i < cfg->nservices; i++)
+		if (color[i] == WHITE)
+			find_cycles(ld, i, color, path, 0);
+
+	/* Kahn's algorithm, taking the ready service that comes first in the file each time, so
+	 * the order is stable and matches the file where dependencies allow. */
+	for (n = 0; n < cfg->nservices; n++) {
+		for (i = 0; i < cfg->nservices; i++) {
+			if (placed[i])
+				continue;
+			for (k = 0; k < cfg->services[i].ndeps; k++) {
+				int d = cfg->services[i].dep_idx[k];
+
+				if (d >= 0 && !placed[d])
+					break;
+			}
+			if (k == cfg->services[i].ndeps)
+				break;
+		}
+		if (i == cfg->nservices)
+			break; /* the rest sits on a cycle, already reported */
+		placed[i] = true;
+		cfg->order[n] = i;
+	}
+	for (i = 0; i < cfg->nservices && n < cfg->nservices; i++)
+		if (!placed[i])
+			cfg->order[n++] = i;
+
+	if (cfg->main_after_set) {
+		k = 0;
+		for (j = 0; j < cfg->nmain_after; j++) {
+			i = cfg_find_service(cfg, cfg->main_after_names[j]);
+			if (i < 0)
+				ld_error(
+					ld, ld->main_after_lines[j],
+					"main_after names unknown service '%s': define [service:%s] "
+					"or remove it from main_after",
+					cfg->main_after_names[j], cfg->main_after_names[j]);
+			else
+				cfg->main_after[k++] = i;
+		}
+		cfg->nmain_after = k; /* the resolved ones; every name stays owned for release */
+	} else {
+		cfg->nmain_after = 0;
+		for (n = 0; n < cfg->nservices; n++)
+			if (cfg->services[cfg->order[n]].type != SVC_ONESHOT)
+				cfg->main_after[cfg->nmain_after++] = cfg->order[n];
+	}
+}
+
+void cfg_init(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->log_level = LOG_LEVEL_INFO;
+	cfg->shutdown_timeout_ms = 30 * 1000;
+	cfg->on_main_exit = ON_MAIN_EXIT_SHUTDOWN;
+	cfg->main_after_set = false;
+	cfg->main.stop_signal = 0;
+	cfg->main.stop_timeout_ms = 10 * 1000;
+}
+
+static void free_errors(struct config *cfg)
+{
+	int i;
+
+	if (cfg->errors)
+		for (i = 0; i < cfg->nerrors && i < CFG_ERRORS_MAX; i++)
+			free(cfg->errors[i]);
+	free(cfg->errors);
+	cfg->errors = NULL;
+	cfg->nerrors = 0;
+}
+
+void cfg_release(struct config *cfg)
+{
+	int i, j;
+
+	free(cfg->path);
+	for (i = 0; i < MAX_SERVICES; i++)
+		free(cfg->main_after_names[i]);
+	for (i = 0; i < cfg->nservices; i++) {
+		struct cfg_service *svc = &cfg->services[i];
+
+		argv_free(svc->argv);
+		for (j = 0; j < svc->ndeps; j++)
+			free(svc->deps[j]);
+		for (j = 0; j < svc->nenv; j++)
+			free(svc->env[j]);
+		free(svc->env);
+		free(svc->workdir);
+		free(svc->log_path);
+	}
+	free_errors(cfg);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+static int load(struct config *cfg, const char *name, FILE *file, const char *text)
+{
+	struct loader *ld;
+	int r;
+
+	/* The loader's bookkeeping is a few KB: keep it off PID 1's small stack budget. */
+	ld = calloc(1, sizeof(*ld));
+	if (!ld)
+		return -ENOMEM;
+	ld->cfg = cfg;
+	ld->file = file;
+	ld->text = text;
+	cfg->path = strdup(name ? name : "<string>");
+	if (!cfg->path) {
+		free(ld);
+		return -ENOMEM;
+	}
+	skip_bom(ld);
+	r = ini_parse_stream(ld_read, ld, ld_handler, ld);
+	if (ld->read_err) {
+		r = ld->read_err;
+		free_errors(cfg);
+		free(ld);
+		return r;
+	}
+	if (r == -2)
+		ld->oom = true;
+	else if (r > 0 && cfg->nerrors == 0)
+		/* Safety net: inih rejected a line the reader let through. */
+		ld_error(ld, r, "cannot parse this line");
+	validate(ld);
+	sort_errors(ld);
+	r = ld->oom ? -ENOMEM : cfg->nerrors ? -EINVAL : 0;
+	free(ld);
+	return r;
+}
+
+int cfg_load_file(struct config *cfg, const char *path)
+{
+	FILE *f;
+	int r;
+
+	cfg_init(cfg);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	r = load(cfg, path, f, NULL);
+	(void)fclose(f); /* read-only: nothing to lose on close */
+	return r;
+}
+
+int cfg_load_string(struct config *cfg, const char *name, const char *text)
+{
+	cfg_init(cfg);
+	return load(cfg, name, NULL, text ? text : "");
+}
+
+int cfg_find_service(const struct config *cfg, const char *name)
+{
+	int i;
+
+	for (i = 0; i < cfg->nservices; i++)
+		if (strcmp(cfg->services[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+void cfg_print(const struct config *cfg, FILE *out)
+{
+	static const char *const types[] = { "simple", "notify", "oneshot" };
+	static const char *const restarts[] = { "always", "on-failure", "no" };
+	char cmd[1024];
+	int i, j, width = 0;
+
+	for (i = 0; i < cfg->nservices; i++) {
+		int w = (int)strlen(cfg->services[i].name);
+
+		if (w > width)
+			width = w;
+	}
+	if (cfg->nservices == 0)
+		fprintf(out, "%s: no services\n", cfg->path ? cfg->path : "<config>");
+	else
+		fprintf(out, "%s: %d service%s, in start order:\n",
+			cfg->path ? cfg->path : "<config>", cfg->nservices,
+			cfg->nservices == 1 ? "" : "s");
+	for (i = 0; i < cfg->nservices; i++) {
+		const struct cfg_service *svc = &cfg->services[cfg->order[i]];
+
+		fprintf(out, "  %d. %-*s  %-7s  restart=%-10s", i + 1, width, svc->name,
+			types[svc->type], restarts[svc->restart]);
+		if (svc->critical)
+			fprintf(out, "  critical");
+		for (j = 0; j < svc->ndeps; j++)
+			fprintf(out, "%s%s", j ? "," : "  after ", svc->deps[j]);
+		fprintf(out, "  %s\n",
+			svc->argc ? argv_format(svc->argv, cmd, sizeof(cmd)) : "(no command)");
+	}
+	fprintf(out, "main command starts after:");
+	if (cfg->nmain_after == 0)
+		fprintf(out, " (none)");
+	for (i = 0; i < cfg->nmain_after; i++)
+		fprintf(out, "%s%s", i ? ", " : " ", cfg->services[cfg->main_after[i]].name);
+	fprintf(out, "\n");
+}

@@ -1,0 +1,92 @@
+/* The configuration model: inih callback plus validation into plain structs.
+ * Nothing here makes a syscall besides reading the file, so every rule is unit-testable. */
+#ifndef DIND_CONFIG_H
+#define DIND_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "init/log.h"
+
+#define MAX_SERVICES   64  /* [service:NAME] sections in one file */
+#define SVC_NAME_MAX   32  /* characters in a service name: [A-Za-z0-9_.@-] */
+#define MAX_DEPS       16  /* names in one service's depends_on */
+#define MAX_ENV	       128 /* environment entries of one service */
+#define CFG_ERRORS_MAX 100 /* errors kept; more are counted as "N more errors" */
+#define CFG_LINE_MAX   199 /* inih's line limit (Debian builds it with INI_MAX_LINE 200) */
+
+enum svc_type { SVC_SIMPLE, SVC_NOTIFY, SVC_ONESHOT };
+enum restart_policy { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NO };
+enum log_mode { LOGMODE_PREFIX, LOGMODE_INHERIT, LOGMODE_NULL, LOGMODE_FILE };
+enum on_main_exit { ON_MAIN_EXIT_SHUTDOWN, ON_MAIN_EXIT_IGNORE };
+
+struct cfg_service {
+	char name[SVC_NAME_MAX + 1];
+	int line;    /* line of the [service:NAME] header */
+	char **argv; /* NULL-terminated, owned; argc >= 1 after a successful load */
+	int argc;
+	enum svc_type type;
+	char *deps[MAX_DEPS]; /* owned names, as written */
+	int dep_line[MAX_DEPS];
+	int dep_idx[MAX_DEPS]; /* indices into config.services, filled by validation */
+	int ndeps;
+	enum restart_policy restart;
+	int64_t restart_delay_ms;	 /* default 100ms */
+	int64_t restart_delay_max_ms;	 /* default 30s */
+	int start_limit_burst;		 /* default 5 */
+	int64_t start_limit_interval_ms; /* default 60s */
+	bool critical;			 /* default no */
+	int stop_signal;		 /* default SIGTERM */
+	int64_t stop_timeout_ms;	 /* default 15s */
+	char **env; /* "KEY=value", owned, nenv entries (not NULL-terminated) */
+	int nenv;
+	char *workdir;	   /* owned or NULL (inherit) */
+	enum log_mode log; /* default prefix */
+	char *log_path;	   /* owned, for LOGMODE_FILE */
+};
+
+struct cfg_main {
+	int stop_signal; /* default: the signal that started the shutdown, else SIGTERM; 0 = that
+			    default */
+	int64_t stop_timeout_ms; /* default 10s */
+};
+
+struct config {
+	char *path;			/* owned copy of the file name used in messages */
+	enum log_level log_level;	/* default info */
+	int64_t shutdown_timeout_ms;	/* default 30s */
+	enum on_main_exit on_main_exit; /* default shutdown */
+	bool main_after_set;		/* false: every service that is not a oneshot */
+	int main_after[MAX_SERVICES];	/* indices, filled by validation (also for the default) */
+	int nmain_after;
+	char *main_after_names[MAX_SERVICES]; /* owned, as written */
+	int main_after_line;
+	struct cfg_main main;
+	struct cfg_service services[MAX_SERVICES];
+	int nservices;
+	int order[MAX_SERVICES]; /* start order (indices), filled by validation */
+	char **errors;		 /* owned "file:line: message" strings */
+	int nerrors;		 /* may exceed CFG_ERRORS_MAX; only that many are stored */
+};
+
+/* Fill defaults; no services. */
+void cfg_init(struct config *cfg);
+/* Free everything cfg owns; cfg can be cfg_init'ed again. */
+void cfg_release(struct config *cfg);
+
+/* Parse and validate. Return 0 when the config is usable, -EINVAL when errors were recorded in
+ * cfg->errors (all of them, not just the first), or -errno when the file cannot be opened/read
+ * (then no error is recorded: the caller reports the open failure). */
+int cfg_load_file(struct config *cfg, const char *path);
+/* Same over an in-memory text; name is used in messages in place of a path. */
+int cfg_load_string(struct config *cfg, const char *name, const char *text);
+
+/* Index of a service by name, or -1. */
+int cfg_find_service(const struct config *cfg, const char *name);
+
+/* Human-readable summary for --check-config: services in start order, and what the main command
+ * waits for. */
+void cfg_print(const struct config *cfg, FILE *out);
+
+#endif

@@ -1,0 +1,433 @@
+/* Pure value parsers: durations, shell-like words, signals, booleans, integers. */
+#include "config/parse.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Only the C-locale blanks: isspace() would depend on the locale. */
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static const char *skip_blanks(const char *s)
+{
+	while (is_blank(*s))
+		s++;
+	return s;
+}
+
+int parse_duration(const char *s, int64_t *ms)
+{
+	static const struct {
+		const char *suffix;
+		int64_t factor;
+	} units[] = {
+		{ "ms", 1 },  { "s", 1000 }, { "m", 60 * 1000 }, { "h", 60 * 60 * 1000 },
+		{ "", 1000 },
+	};
+	int64_t value = 0;
+	bool overflow = false;
+	const char *p;
+	size_t i, n;
+
+	if (!s)
+		return -EINVAL;
+	p = skip_blanks(s);
+	if (!is_digit(*p))
+		return -EINVAL; /* empty, a sign, or garbage */
+	for (; is_digit(*p); p++) {
+		int d = *p - '0';
+
+		if (value > (INT64_MAX - d) / 10)
+			overflow = true;
+		else
+			value = value * 10 + d;
+	}
+	p = skip_blanks(p);
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		n = strlen(units[i].suffix);
+		if (strncmp(p, units[i].suffix, n) == 0 && *skip_blanks(p + n) == '\0')
+			break;
+	}
+	/* The syntax is checked first so "99999999999999999999x" says "bad syntax", not "too big".
+	 */
+	if (i == sizeof(units) / sizeof(units[0]))
+		return -EINVAL;
+	if (overflow || value > INT64_MAX / units[i].factor)
+		return -ERANGE;
+	*ms = value * units[i].factor;
+	return 0;
+}
+
+const char *format_duration(int64_t ms, char *buf, unsigned len)
+{
+	static const struct {
+		const char *suffix;
+		uint64_t factor;
+	} units[] = {
+		{ "h", 60 * 60 * 1000 },
+		{ "m", 60 * 1000 },
+		{ "s", 1000 },
+	};
+	/* Magnitude as unsigned so INT64_MIN does not overflow. */
+	uint64_t mag = ms < 0 ? (uint64_t)0 - (uint64_t)ms : (uint64_t)ms;
+	const char *suffix = "ms";
+	size_t i;
+
+	if (!buf || len == 0)
+		return buf;
+	if (mag == 0) {
+		suffix = "s";
+	} else {
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+			if (mag % units[i].factor == 0) {
+				mag /= units[i].factor;
+				suffix = units[i].suffix;
+				break;
+			}
+		}
+	}
+	(void)snprintf(buf, len, "%s%llu%s", ms < 0 ? "-" : "", (unsigned long long)mag, suffix);
+	return buf;
+}
+
+/* Words under construction: the array grows by doubling, bounded by ARGV_MAX_WORDS. */
+struct words {
+	char **v;
+	int n;
+	int cap;
+};
+
+static int words_add(struct words *w, const char *word, size_t len)
+{
+	char *copy;
+
+	if (w->n >= ARGV_MAX_WORDS)
+		return -E2BIG;
+	if (w->n + 1 >= w->cap) {
+		int cap = w->cap ? w->cap * 2 : 8;
+		char **v;
+
+		if (cap > ARGV_MAX_WORDS + 1)
+			cap = ARGV_MAX_WORDS + 1;
+		v = realloc(w->v, (size_t)cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		w->v = v;
+		w->cap = cap;
+	}
+	copy = strndup(word, len);
+	if (!copy)
+		return -ENOMEM;
+	w->v[w->n++] = copy;
+	w->v[w->n] = NULL;
+	return 0;
+}
+
+int argv_split(const char *s, char ***argv_out, int *argc_out, const char **err)
+{
+	struct words w = { NULL, 0, 0 };
+	const char *msg = NULL;
+	char *word;
+	size_t len = 0;
+	bool in_word = false;
+	int r = 0;
+
+	*argv_out = NULL;
+	*argc_out = 0;
+	if (!s)
+		s = "";
+	/* A word is never longer than the input, so one buffer of that size is enough. */
+	word = malloc(strlen(s) + 1);
+	if (!word) {
+		msg = "out of memory";
+		r = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		char c = *s;
+
+		if (c == '\0' || is_blank(c)) {
+			if (in_word) {
+				r = words_add(&w, word, len);
+				if (r < 0) {
+					msg = r == -E2BIG ? "too many words (limit 256)"
+							  : "out of memory";
+					goto out;
+				}
+				in_word = false;
+				len = 0;
+			}
+			if (c == '\0')
+				break;
+			s++;
+			continue;
+		}
+		in_word = true;
+		if (c == '\'') {
+			for (s++; *s && *s != '\''; s++)
+				word[len++] = *s;
+			if (!*s) {
+				msg = "unterminated single quote";
+				r = -EINVAL;
+				goto out;
+			}
+			s++;
+		} else if (c == '"') {
+			for (s++; *s && *s != '"'; s++) {
+				if (*s == '\\' && s[1] && strchr("\"\\$`", s[1]))
+					s++;
+				word[len++] = *s;
+			}
+			if (!*s) {
+				msg = "unterminated double quote";
+				r = -EINVAL;
+				goto out;
+			}
+			s++;
+		} else if (c == '\\') {
+			if (!s[1]) {
+				msg = "trailing backslash";
+				r = -EINVAL;
+				goto out;
+			}
+			word[len++] = s[1];
+			s += 2;
+		} else {
+			word[len++] = c;
+			s++;
+		}
+	}
+	if (!w.v) {
+		w.v = calloc(1, sizeof(*w.v));
+		if (!w.v) {
+			msg = "out of memory";
+			r = -ENOMEM;
+			goto out;
+		}
+	}
+	*argv_out = w.v;
+	*argc_out = w.n;
+	w.v = NULL;
+out:
+	free(word);
+	if (w.v) {
+		w.v[w.n] = NULL;
+		argv_free(w.v);
+	}
+	if (err)
+		*err = msg;
+	return r;
+}
+
+void argv_free(char **argv)
+{
+	char **p;
+
+	if (!argv)
+		return;
+	for (p = argv; *p; p++)
+		free(*p);
+	free(argv);
+}
+
+/* Characters that never need quoting when shown to a user. */
+static bool word_is_plain(const char *w)
+{
+	if (!*w)
+		return false;
+	for (; *w; w++) {
+		char c = *w;
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) ||
+		      strchr("_-./:=@%+,", c)))
+			return false;
+	}
+	return true;
+}
+
+/* Append n bytes at *pos, keeping buf NUL-terminated; false when they do not fit. */
+static bool put_bytes(char *buf, unsigned len, size_t *pos, const char *s, size_t n)
+{
+	if (*pos + n >= len)
+		return false;
+	memcpy(buf + *pos, s, n);
+	*pos += n;
+	buf[*pos] = '\0';
+	return true;
+}
+
+const char *argv_format(char *const *argv, char *buf, unsigned len)
+{
+	size_t pos = 0;
+	bool ok = true;
+	int i;
+
+	if (!buf || len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; ok && argv && argv[i]; i++) {
+		const char *p, *w = argv[i];
+		bool plain = word_is_plain(w);
+
+		if (i > 0)
+			ok = put_bytes(buf, len, &pos, " ", 1);
+		if (ok && !plain)
+			ok = put_bytes(buf, len, &pos, "'", 1);
+		for (p = w; ok && *p; p++) {
+			/* Inside single quotes a quote is written as '\'' (close, escaped, reopen).
+			 */
+			if (!plain && *p == '\'')
+				ok = put_bytes(buf, len, &pos, "'\\''", 4);
+			else
+				ok = put_bytes(buf, len, &pos, p, 1);
+		}
+		if (ok && !plain)
+			ok = put_bytes(buf, len, &pos, "'", 1);
+	}
+	/* Say that the text was cut rather than show a command that looks complete. */
+	if (!ok && len >= 4)
+		memcpy(buf + (pos + 3 < len ? pos : len - 4), "...", 4);
+	return buf;
+}
+
+static const struct {
+	const char *name;
+	int sig;
+} signals[] = {
+	/* Canonical names first: signal_name() returns the first match. */
+	{ "HUP", SIGHUP },
+	{ "INT", SIGINT },
+	{ "QUIT", SIGQUIT },
+	{ "ILL", SIGILL },
+	{ "TRAP", SIGTRAP },
+	{ "ABRT", SIGABRT },
+	{ "BUS", SIGBUS },
+	{ "FPE", SIGFPE },
+	{ "KILL", SIGKILL },
+	{ "USR1", SIGUSR1 },
+	{ "SEGV", SIGSEGV },
+	{ "USR2", SIGUSR2 },
+	{ "PIPE", SIGPIPE },
+	{ "ALRM", SIGALRM },
+	{ "TERM", SIGTERM },
+#ifdef SIGSTKFLT
+	{ "STKFLT", SIGSTKFLT },
+#endif
+	{ "CHLD", SIGCHLD },
+	{ "CONT", SIGCONT },
+	{ "STOP", SIGSTOP },
+	{ "TSTP", SIGTSTP },
+	{ "TTIN", SIGTTIN },
+	{ "TTOU", SIGTTOU },
+	{ "URG", SIGURG },
+	{ "XCPU", SIGXCPU },
+	{ "XFSZ", SIGXFSZ },
+	{ "VTALRM", SIGVTALRM },
+	{ "PROF", SIGPROF },
+	{ "WINCH", SIGWINCH },
+	{ "IO", SIGIO },
+#ifdef SIGPWR
+	{ "PWR", SIGPWR },
+#endif
+	{ "SYS", SIGSYS },
+	/* Aliases. */
+	{ "IOT", SIGABRT },
+	{ "CLD", SIGCHLD },
+	{ "POLL", SIGIO },
+};
+
+int parse_signal(const char *s)
+{
+	size_t i;
+	int sig;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (is_digit(*s)) {
+		if (parse_uint(s, &sig) < 0 || sig < 1 || sig > 64)
+			return -EINVAL;
+		return sig;
+	}
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (strcasecmp(s, signals[i].name) == 0)
+			return signals[i].sig;
+	return -EINVAL;
+}
+
+const char *signal_name(int sig)
+{
+	size_t i;
+
+	/* Real-time signals as glibc numbers them (32 and 33 are reserved for its threads). */
+	static const char *const rt_names[] = {
+		"32",	    "33",	"RTMIN",    "RTMIN+1",	"RTMIN+2",  "RTMIN+3",	"RTMIN+4",
+		"RTMIN+5",  "RTMIN+6",	"RTMIN+7",  "RTMIN+8",	"RTMIN+9",  "RTMIN+10", "RTMIN+11",
+		"RTMIN+12", "RTMIN+13", "RTMIN+14", "RTMAX-15", "RTMAX-14", "RTMAX-13", "RTMAX-12",
+		"RTMAX-11", "RTMAX-10", "RTMAX-9",  "RTMAX-8",	"RTMAX-7",  "RTMAX-6",	"RTMAX-5",
+		"RTMAX-4",  "RTMAX-3",	"RTMAX-2",  "RTMAX-1",	"RTMAX"
+	};
+
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (signals[i].sig == sig)
+			return signals[i].name;
+	if (sig >= 32 && sig <= 64)
+		return rt_names[sig - 32];
+	return NULL;
+}
+
+int parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	size_t i;
+
+	if (!s)
+		return -EINVAL;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int parse_uint(const char *s, int *out)
+{
+	long long v = 0;
+
+	if (!s || !is_digit(*s))
+		return -EINVAL;
+	for (; is_digit(*s); s++) {
+		v = v * 10 + (*s - '0');
+		if (v > INT_MAX) {
+			/* Keep scanning: garbage after a huge number is a syntax error, not a range
+			 * one. */
+			while (is_digit(*s))
+				s++;
+			return *s ? -EINVAL : -ERANGE;
+		}
+	}
+	if (*s)
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}

@@ -1,0 +1,40 @@
+/* Pure value parsers shared by the config loader (and later the control protocol).
+ * No syscalls, no logging: each returns 0 or a negative errno-style code. */
+#ifndef DIND_PARSE_H
+#define DIND_PARSE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ARGV_MAX_WORDS 256 /* words in one command line */
+
+/* "100ms", "30s", "5m", "2h", bare "10" = seconds; whitespace around is allowed.
+ * -EINVAL on bad syntax or negative numbers, -ERANGE on overflow. */
+int parse_duration(const char *s, int64_t *ms);
+
+/* Format ms back for messages: "100ms", "30s", "5m"... into buf (always NUL-terminated). */
+const char *format_duration(int64_t ms, char *buf, unsigned len);
+
+/* Split like shell words: blanks separate words, '...' is literal, "..." honours \" \\ \$ \`
+ * escapes, a backslash outside quotes escapes the next character; no expansion of any kind.
+ * On success *argv_out is a malloc'd NULL-terminated array of malloc'd strings (free with
+ * argv_free) and *argc_out its length (0 for an empty/blank string).
+ * On error returns -EINVAL (syntax) or -E2BIG (more than ARGV_MAX_WORDS) and sets *err to a
+ * static message such as "unterminated double quote". */
+int argv_split(const char *s, char ***argv_out, int *argc_out, const char **err);
+void argv_free(char **argv);
+/* Join argv for display, quoting words that need it; writes at most len bytes (NUL-terminated). */
+const char *argv_format(char *const *argv, char *buf, unsigned len);
+
+/* "TERM", "SIGTERM", "term", "15" -> 15. -EINVAL if unknown, 0, or not in 1..64. */
+int parse_signal(const char *s);
+/* 15 -> "TERM", 40 -> "RTMIN+6"; never NULL for 1..64, NULL outside. */
+const char *signal_name(int sig);
+
+/* yes/no, true/false, on/off, 1/0 (case-insensitive). */
+int parse_bool(const char *s, bool *out);
+
+/* Non-negative decimal integer that fits in int; -EINVAL / -ERANGE. */
+int parse_uint(const char *s, int *out);
+
+#endif

@@ -1,0 +1,1112 @@
+/* Unit tests for config/config.c: every key, every default, every validation error, start order,
+ * main_after and the line reader (continuations, long lines, CRLF, BOM). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "config/parse.h"
+
+#define NAME "t.ini"
+
+/* struct config is large: one per test on the heap. */
+static int setup(void **state)
+{
+	struct config *cfg = calloc(1, sizeof(*cfg));
+
+	if (!cfg)
+		return -1;
+	cfg_init(cfg);
+	*state = cfg;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct config *cfg = *state;
+
+	cfg_release(cfg);
+	free(cfg);
+	return 0;
+}
+
+static void dump_errors(const struct config *cfg)
+{
+	for (int i = 0; i < cfg->nerrors && i < CFG_ERRORS_MAX; i++)
+		print_message("  error: %s\n", cfg->errors[i]);
+}
+
+static void load_ok(struct config *cfg, const char *text)
+{
+	int r = cfg_load_string(cfg, NAME, text);
+
+	if (r != 0) {
+		dump_errors(cfg);
+		fail_msg("load failed: %d", r);
+	}
+	assert_int_equal(cfg->nerrors, 0);
+}
+
+static void load_bad(struct config *cfg, const char *text)
+{
+	assert_int_equal(cfg_load_string(cfg, NAME, text), -EINVAL);
+	assert_true(cfg->nerrors > 0);
+}
+
+/* Asserts an error that starts with "t.ini:LINE: " and contains part. */
+static void expect_error(const struct config *cfg, int line, const char *part)
+{
+	char prefix[64];
+
+	snprintf(prefix, sizeof(prefix), "%s:%d: ", NAME, line);
+	for (int i = 0; i < cfg->nerrors && i < CFG_ERRORS_MAX; i++)
+		if (strncmp(cfg->errors[i], prefix, strlen(prefix)) == 0 &&
+		    strstr(cfg->errors[i], part))
+			return;
+	dump_errors(cfg);
+	fail_msg("no error '%s...%s'", prefix, part);
+}
+
+/* The config has exactly one error, at line, containing part. */
+static void expect_only_error(struct config *cfg, const char *text, int line, const char *part)
+{
+	load_bad(cfg, text);
+	expect_error(cfg, line, part);
+	if (cfg->nerrors != 1) {
+		dump_errors(cfg);
+		fail_msg("expected 1 error, got %d", cfg->nerrors);
+	}
+}
+
+static const struct cfg_service *svc(const struct config *cfg, const char *name)
+{
+	int i = cfg_find_service(cfg, name);
+
+	if (i < 0)
+		fail_msg("no service %s", name);
+	return &cfg->services[i];
+}
+
+static const char full_config[] = "; dind-init configuration\n"				    /* 1 */
+				  "[init]\n"						    /* 2 */
+				  "log_level = debug\n"					    /* 3 */
+				  "shutdown_timeout = 2m\n"				    /* 4 */
+				  "main_after = dockerd, containerd\n"			    /* 5 */
+				  "on_main_exit = ignore\n"				    /* 6 */
+				  "\n"							    /* 7 */
+				  "[main]\n"						    /* 8 */
+				  "stop_signal = INT\n"					    /* 9 */
+				  "stop_timeout = 20s\n"				    /* 10 */
+				  "\n"							    /* 11 */
+				  "[service:containerd]\n"				    /* 12 */
+				  "command = /usr/bin/containerd --log-level warn\n"	    /* 13 */
+				  "type = simple\n"					    /* 14 */
+				  "restart = on-failure\n"				    /* 15 */
+				  "restart_delay = 250ms\n"				    /* 16 */
+				  "restart_delay_max = 1m\n"				    /* 17 */
+				  "start_limit_burst = 3\n"				    /* 18 */
+				  "start_limit_interval = 2m\n"				    /* 19 */
+				  "critical = yes\n"					    /* 20 */
+				  "stop_signal = SIGQUIT\n"				    /* 21 */
+				  "stop_timeout = 5s\n"					    /* 22 */
+				  "environment = GOMAXPROCS=2\n"			    /* 23 */
+				  "environment = EMPTY=\n"				    /* 24 */
+				  "workdir = /var/lib/containerd\n"			    /* 25 */
+				  "log = file:/var/log/containerd.log   ; inline comment\n" /* 26 */
+				  "\n"							    /* 27 */
+				  "[service:dockerd]\n"					    /* 28 */
+				  "command = /usr/bin/dockerd --host=unix:///run/d.sock\n"  /* 29 */
+				  "type = notify\n"					    /* 30 */
+				  "depends_on = containerd setup\n"			    /* 31 */
+				  "log = inherit\n"					    /* 32 */
+				  "\n"							    /* 33 */
+				  "[service:setup]\n"					    /* 34 */
+				  "command = sh -c 'mkdir -p /run/x && echo \"ok\"'\n"	    /* 35 */
+				  "type = oneshot\n"					    /* 36 */
+				  "log = null\n";					    /* 37 */
+
+static void test_full_config(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_service *c, *d, *s;
+
+	load_ok(cfg, full_config);
+	assert_string_equal(cfg->path, NAME);
+	assert_int_equal(cfg->log_level, LOG_LEVEL_DEBUG);
+	assert_int_equal(cfg->shutdown_timeout_ms, 120000);
+	assert_int_equal(cfg->on_main_exit, ON_MAIN_EXIT_IGNORE);
+	assert_true(cfg->main_after_set);
+	assert_int_equal(cfg->main_after_line, 5);
+	assert_int_equal(cfg->nmain_after, 2);
+	assert_string_equal(cfg->main_after_names[0], "dockerd");
+	assert_string_equal(cfg->main_after_names[1], "containerd");
+	assert_int_equal(cfg->main_after[0], 1);
+	assert_int_equal(cfg->main_after[1], 0);
+	assert_int_equal(cfg->main.stop_signal, SIGINT);
+	assert_int_equal(cfg->main.stop_timeout_ms, 20000);
+	assert_int_equal(cfg->nservices, 3);
+
+	c = svc(cfg, "containerd");
+	assert_int_equal(c - cfg->services, 0);
+	assert_int_equal(c->line, 12);
+	assert_int_equal(c->argc, 3);
+	assert_string_equal(c->argv[0], "/usr/bin/containerd");
+	assert_string_equal(c->argv[1], "--log-level");
+	assert_string_equal(c->argv[2], "warn");
+	assert_null(c->argv[3]);
+	assert_int_equal(c->type, SVC_SIMPLE);
+	assert_int_equal(c->ndeps, 0);
+	assert_int_equal(c->restart, RESTART_ON_FAILURE);
+	assert_int_equal(c->restart_delay_ms, 250);
+	assert_int_equal(c->restart_delay_max_ms, 60000);
+	assert_int_equal(c->start_limit_burst, 3);
+	assert_int_equal(c->start_limit_interval_ms, 120000);
+	assert_true(c->critical);
+	assert_int_equal(c->stop_signal, SIGQUIT);
+	assert_int_equal(c->stop_timeout_ms, 5000);
+	assert_int_equal(c->nenv, 2);
+	assert_string_equal(c->env[0], "GOMAXPROCS=2");
+	assert_string_equal(c->env[1], "EMPTY=");
+	assert_string_equal(c->workdir, "/var/lib/containerd");
+	assert_int_equal(c->log, LOGMODE_FILE);
+	assert_string_equal(c->log_path, "/var/log/containerd.log");
+
+	d = svc(cfg, "dockerd");
+	assert_int_equal(d->line, 28);
+	assert_int_equal(d->argc, 2);
+	assert_string_equal(d->argv[1], "--host=unix:///run/d.sock");
+	assert_int_equal(d->type, SVC_NOTIFY);
+	assert_int_equal(d->ndeps, 2);
+	assert_string_equal(d->deps[0], "containerd");
+	assert_string_equal(d->deps[1], "setup");
+	assert_int_equal(d->dep_idx[0], 0);
+	assert_int_equal(d->dep_idx[1], 2);
+	assert_int_equal(d->dep_line[0], 31);
+	assert_int_equal(d->dep_line[1], 31);
+	assert_int_equal(d->log, LOGMODE_INHERIT);
+	assert_null(d->log_path);
+
+	s = svc(cfg, "setup");
+	assert_int_equal(s->argc, 3);
+	assert_string_equal(s->argv[2], "mkdir -p /run/x && echo \"ok\"");
+	assert_int_equal(s->type, SVC_ONESHOT);
+	assert_int_equal(s->restart, RESTART_NO);
+	assert_int_equal(s->log, LOGMODE_NULL);
+
+	assert_int_equal(cfg->order[0], 0);
+	assert_int_equal(cfg->order[1], 2);
+	assert_int_equal(cfg->order[2], 1);
+}
+
+static void test_defaults(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_service *a;
+
+	load_ok(cfg, "[service:a]\ncommand = /bin/a\n");
+	assert_int_equal(cfg->log_level, LOG_LEVEL_INFO);
+	assert_int_equal(cfg->shutdown_timeout_ms, 30000);
+	assert_int_equal(cfg->on_main_exit, ON_MAIN_EXIT_SHUTDOWN);
+	assert_false(cfg->main_after_set);
+	assert_int_equal(cfg->main.stop_signal, 0);
+	assert_int_equal(cfg->main.stop_timeout_ms, 10000);
+	a = svc(cfg, "a");
+	assert_int_equal(a->line, 1);
+	assert_int_equal(a->type, SVC_SIMPLE);
+	assert_int_equal(a->restart, RESTART_ALWAYS);
+	assert_int_equal(a->restart_delay_ms, 100);
+	assert_int_equal(a->restart_delay_max_ms, 30000);
+	assert_int_equal(a->start_limit_burst, 5);
+	assert_int_equal(a->start_limit_interval_ms, 60000);
+	assert_false(a->critical);
+	assert_int_equal(a->stop_signal, SIGTERM);
+	assert_int_equal(a->stop_timeout_ms, 15000);
+	assert_int_equal(a->nenv, 0);
+	assert_null(a->workdir);
+	assert_int_equal(a->log, LOGMODE_PREFIX);
+	assert_null(a->log_path);
+	assert_int_equal(a->ndeps, 0);
+	assert_int_equal(cfg->nmain_after, 1);
+	assert_int_equal(cfg->main_after[0], 0);
+}
+
+static void test_empty_config(void **state)
+{
+	struct config *cfg = *state;
+
+	load_ok(cfg, "");
+	assert_int_equal(cfg->nservices, 0);
+	assert_int_equal(cfg->nmain_after, 0);
+	cfg_release(cfg);
+	load_ok(cfg, "; only a comment\n\n[init]\n");
+	assert_int_equal(cfg->nservices, 0);
+}
+
+static void test_oneshot_defaults_to_no_restart(void **state)
+{
+	struct config *cfg = *state;
+
+	load_ok(cfg, "[service:s]\ncommand = true\ntype = oneshot\n");
+	assert_int_equal(svc(cfg, "s")->restart, RESTART_NO);
+	cfg_release(cfg);
+	load_ok(cfg, "[service:s]\nrestart = on-failure\ncommand = true\ntype = oneshot\n");
+	assert_int_equal(svc(cfg, "s")->restart, RESTART_ON_FAILURE);
+}
+
+static void test_value_spellings(void **state)
+{
+	struct config *cfg = *state;
+
+	load_ok(cfg, "[service:a]\ncommand=x\ncritical = off\nstop_signal = 9\nstop_timeout = 3\n"
+		     "restart_delay_max = 100ms\n[init]\nlog_level=warn\nshutdown_timeout: 45s\n");
+	assert_false(svc(cfg, "a")->critical);
+	assert_int_equal(svc(cfg, "a")->stop_signal, SIGKILL);
+	assert_int_equal(svc(cfg, "a")->stop_timeout_ms, 3000);
+	assert_int_equal(cfg->log_level, LOG_LEVEL_WARN);
+	assert_int_equal(cfg->shutdown_timeout_ms, 45000);
+}
+
+/* Section headers. */
+
+static void test_unknown_section(void **state)
+{
+	expect_only_error(
+		*state, "[service:a]\ncommand=x\n[services:b]\ncommand=y\n", 3,
+		"unknown section [services:b]: expected [init], [main] or [service:NAME]");
+}
+
+static void test_bad_service_name(void **state)
+{
+	struct config *cfg = *state;
+
+	expect_only_error(cfg, "[service:a b]\ncommand=x\n", 1,
+			  "bad service name 'a b' in [service:a b]: use 1 to 32 characters");
+	cfg_release(cfg);
+	expect_only_error(cfg, "\n[service:]\n", 2, "bad service name ''");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a/b]\n", 1, "bad service name 'a/b'");
+	cfg_release(cfg);
+	/* 33 characters: one over SVC_NAME_MAX. */
+	expect_only_error(cfg, "[service:abcdefghijklmnopqrstuvwxyz0123456]\ncommand=x\n", 1,
+			  "bad service name 'abcdefghijklmnopqrstuvwxyz0123456'");
+	cfg_release(cfg);
+	/* 32 characters and every allowed character class. */
+	load_ok(cfg, "[service:Ab_c.d@e-f0123456789012345678]\ncommand=x\n");
+}
+
+static void test_duplicate_service(void **state)
+{
+	struct config *cfg = *state;
+
+	expect_only_error(cfg, "[service:a]\ncommand=x\n\n[service:a]\ncommand=y\n", 4,
+			  "duplicate section [service:a]: first defined at line 1");
+	assert_int_equal(cfg->nservices, 1);
+	assert_string_equal(svc(cfg, "a")->argv[0], "x");
+}
+
+static void test_too_many_services(void **state)
+{
+	struct config *cfg = *state;
+	char *text = malloc(MAX_SERVICES * 64 + 64);
+	size_t pos = 0;
+	int i;
+
+	assert_non_null(text);
+	for (i = 0; i <= MAX_SERVICES; i++)
+		pos += (size_t)sprintf(text + pos, "[service:s%d]\ncommand = x\n", i);
+	expect_only_error(cfg, text, 2 * MAX_SERVICES + 1,
+			  "too many services: [service:s64] is over the limit of 64");
+	assert_int_equal(cfg->nservices, MAX_SERVICES);
+	free(text);
+}
+
+static void test_unterminated_header(void **state)
+{
+	expect_only_error(*state, "[service:a]\ncommand=x\n[init\nlog_level=debug\n", 3,
+			  "unterminated section header '[init': add the closing ']'");
+}
+
+static void test_text_after_header(void **state)
+{
+	struct config *cfg = *state;
+
+	expect_only_error(cfg, "[init] oops\n", 1,
+			  "unexpected text 'oops' after the section header");
+	cfg_release(cfg);
+	load_ok(cfg, "[init]   ; a comment\n[ service:a ]\ncommand=x\n");
+	assert_int_equal(cfg_find_service(cfg, "a"), 0);
+}
+
+/* Lines. */
+
+static void test_line_without_equals(void **state)
+{
+	expect_only_error(*state, "[service:a]\ncommand=x\ncritical\n", 3,
+			  "cannot parse 'critical': expected KEY = VALUE");
+}
+
+static void test_key_outside_section(void **state)
+{
+	expect_only_error(*state, "log_level = info\n[init]\n", 1,
+			  "key 'log_level' is outside any section: put it under [init], [main] or "
+			  "[service:NAME]");
+}
+
+static void test_missing_key_name(void **state)
+{
+	expect_only_error(*state, "[init]\n= info\n", 2, "no key name before '=' in [init]");
+}
+
+static void test_line_too_long(void **state)
+{
+	struct config *cfg = *state;
+	char text[800], value[300];
+
+	/* "command = " is 10 characters: 189 more make a 199-character line, the limit. */
+	memset(value, 'x', 189);
+	value[189] = '\0';
+	snprintf(text, sizeof(text), "[service:a]\ncommand = %s\n", value);
+	load_ok(cfg, text);
+	assert_int_equal(strlen(svc(cfg, "a")->argv[0]), 189);
+	cfg_release(cfg);
+
+	memset(value, 'x', 190);
+	value[190] = '\0';
+	snprintf(text, sizeof(text),
+		 "[service:a]\ncommand = %s\n  --continued-line-is-dropped\ncommand = y\n", value);
+	expect_only_error(cfg, text, 2,
+			  "line too long (200 characters, limit 199): continue the value on an "
+			  "indented next line");
+	cfg_release(cfg);
+
+	/* Long comment lines are fine: inih never sees them. */
+	memset(value, '-', 290);
+	value[290] = '\0';
+	snprintf(text, sizeof(text), "; %s\n[service:a]\n   # %s\ncommand = y\n", value, value);
+	load_ok(cfg, text);
+}
+
+static void test_nul_byte(void **state)
+{
+	static const char text[] = "[service:a]\ncommand = x\nty\0pe = simple\n";
+	struct config *cfg = *state;
+	char path[] = "/tmp/test_config_XXXXXX";
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	assert_int_equal(cfg_load_file(cfg, path), -EINVAL);
+	unlink(path);
+	assert_int_equal(cfg->nerrors, 1);
+	assert_non_null(strstr(cfg->errors[0], ":3: line holds a NUL byte"));
+}
+
+/* Keys and values. */
+
+static void test_unknown_key(void **state)
+{
+	struct config *cfg = *state;
+
+	expect_only_error(cfg, "[service:web]\ncommand = x\ncomand = x\n", 3,
+			  "unknown key 'comand' in [service:web]: did you mean 'command'?");
+	cfg_release(cfg);
+	expect_only_error(
+		cfg, "[init]\nfoo = 1\n", 2,
+		"unknown key 'foo' in [init]: valid keys are log_level, shutdown_timeout, "
+		"main_after, on_main_exit");
+	cfg_release(cfg);
+	expect_only_error(
+		cfg, "[main]\ncommand = x\n", 2,
+		"unknown key 'command' in [main]: valid keys are stop_signal, stop_timeout");
+	cfg_release(cfg);
+	/* Continuation lines of an unknown key add no second error. */
+	expect_only_error(cfg, "[init]\nfoo = 1\n  2\n  3\n", 2, "unknown key 'foo'");
+}
+
+static void test_bad_enums(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[init]\n"
+		      "log_level = verbose\n"
+		      "on_main_exit = restart\n"
+		      "[service:a]\n"
+		      "command = x\n"
+		      "restart = sometimes\n"
+		      "type = forking\n"
+		      "log = syslog\n"
+		      "critical = maybe\n");
+	assert_int_equal(cfg->nerrors, 6);
+	expect_error(cfg, 2,
+		     "bad value 'verbose' for log_level: expected error, warn, info or debug");
+	expect_error(cfg, 3, "bad value 'restart' for on_main_exit: expected shutdown or ignore");
+	expect_error(cfg, 6,
+		     "bad value 'sometimes' for restart: expected always, on-failure or no");
+	expect_error(cfg, 7, "bad value 'forking' for type: expected simple, notify or oneshot");
+	expect_error(cfg, 8,
+		     "bad value 'syslog' for log: expected prefix, inherit, null or "
+		     "file:/absolute/path");
+	expect_error(cfg, 9, "bad value 'maybe' for critical: use yes or no");
+}
+
+static void test_bad_durations(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[init]\n"
+		      "shutdown_timeout = \n"
+		      "[main]\n"
+		      "stop_timeout = -1s\n"
+		      "[service:a]\n"
+		      "command = x\n"
+		      "stop_timeout = 10x\n"
+		      "restart_delay = 1.5s\n"
+		      "restart_delay_max = 99999999999999999999s\n"
+		      "start_limit_interval = 0\n"
+		      "stop_timeout = 1s\n");
+	assert_int_equal(cfg->nerrors, 7);
+	expect_error(cfg, 2,
+		     "bad duration '' for shutdown_timeout: use a number with ms, s, m or h");
+	expect_error(cfg, 4, "bad duration '-1s' for stop_timeout");
+	expect_error(cfg, 7,
+		     "bad duration '10x' for stop_timeout: use a number with ms, s, m or h");
+	expect_error(cfg, 8, "bad duration '1.5s' for restart_delay");
+	expect_error(cfg, 9,
+		     "duration '99999999999999999999s' for restart_delay_max is too long: "
+		     "use at most 8760h");
+	expect_error(cfg, 10,
+		     "bad duration '0' for start_limit_interval: it must be longer than 0");
+	expect_error(cfg, 11, "stop_timeout already set at line 7: remove one of the two lines");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[init]\nshutdown_timeout = 8761h\n", 2, "is too long");
+	cfg_release(cfg);
+	load_ok(cfg, "[init]\nshutdown_timeout = 8760h\n");
+}
+
+static void test_bad_numbers_and_signals(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[main]\n"
+		      "stop_signal = 0\n"
+		      "[service:a]\n"
+		      "command = x\n"
+		      "start_limit_burst = 0\n"
+		      "stop_signal = SIGFOO\n"
+		      "[service:b]\n"
+		      "command = x\n"
+		      "start_limit_burst = many\n"
+		      "stop_signal = 65\n");
+	assert_int_equal(cfg->nerrors, 5);
+	expect_error(
+		cfg, 2,
+		"bad signal '0' for stop_signal: use a name like TERM or a number from 1 to 64");
+	expect_error(cfg, 5,
+		     "bad value '0' for start_limit_burst: use a whole number of 1 or more");
+	expect_error(cfg, 6, "bad signal 'SIGFOO' for stop_signal");
+	expect_error(cfg, 9, "bad value 'many' for start_limit_burst");
+	expect_error(cfg, 10, "bad signal '65' for stop_signal");
+}
+
+static void test_bad_paths(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[service:web]\ncommand = x\nworkdir = srv\nlog = file:web.log\n");
+	assert_int_equal(cfg->nerrors, 2);
+	expect_error(cfg, 3, "bad value 'srv' for workdir: use an absolute path");
+	expect_error(cfg, 4,
+		     "bad value 'file:web.log' for log: the file path must be absolute, e.g. "
+		     "file:/var/log/web.log");
+}
+
+static void test_bad_environment(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[service:web]\n"
+		      "command = x\n"
+		      "environment = NOEQUALS\n"
+		      "environment = 1X=a\n"
+		      "environment = A-B=c\n"
+		      "environment = =v\n"
+		      "environment = OK=1\n"
+		      "environment = OK=2\n"
+		      "environment = _under_9=fine\n");
+	assert_int_equal(cfg->nerrors, 5);
+	expect_error(cfg, 3, "bad environment entry 'NOEQUALS' in [service:web]: use KEY=value");
+	expect_error(cfg, 4, "bad environment entry '1X=a'");
+	expect_error(cfg, 5, "bad environment entry 'A-B=c'");
+	expect_error(cfg, 6, "bad environment entry '=v'");
+	expect_error(cfg, 8, "environment variable 'OK' is set twice in [service:web]: keep one");
+	assert_int_equal(svc(cfg, "web")->nenv, 2);
+}
+
+static void test_too_many_environment_entries(void **state)
+{
+	struct config *cfg = *state;
+	char *text = malloc((MAX_ENV + 1) * 32 + 64);
+	size_t pos;
+	int i;
+
+	assert_non_null(text);
+	pos = (size_t)sprintf(text, "[service:a]\ncommand = x\n");
+	for (i = 0; i <= MAX_ENV; i++)
+		pos += (size_t)sprintf(text + pos, "environment = V%d=%d\n", i, i);
+	expect_only_error(cfg, text, 3 + MAX_ENV,
+			  "too many environment entries in [service:a] (limit 128)");
+	assert_int_equal(svc(cfg, "a")->nenv, MAX_ENV);
+	assert_string_equal(svc(cfg, "a")->env[MAX_ENV - 1], "V127=127");
+	free(text);
+}
+
+static void test_too_many_deps(void **state)
+{
+	struct config *cfg = *state;
+	char text[2048];
+	size_t pos = 0;
+	int i;
+
+	for (i = 0; i <= MAX_DEPS; i++)
+		pos += (size_t)sprintf(text + pos, "[service:d%d]\ncommand = x\n", i);
+	pos += (size_t)sprintf(text + pos, "[service:top]\ncommand = x\ndepends_on =");
+	for (i = 0; i <= MAX_DEPS; i++)
+		pos += (size_t)sprintf(text + pos, " d%d", i);
+	strcat(text, "\n");
+	expect_only_error(cfg, text, 2 * (MAX_DEPS + 1) + 3,
+			  "too many names in depends_on of [service:top] (limit 16)");
+}
+
+static void test_bad_command(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[service:a]\ncommand = sh -c 'echo\n[service:b]\ncommand = x\\\n");
+	expect_error(cfg, 2, "bad command in [service:a]: unterminated single quote");
+	expect_error(cfg, 4, "bad command in [service:b]: trailing backslash");
+}
+
+static void test_repeated_scalar(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[init]\n"
+		      "log_level = info\n"
+		      "[service:a]\n"
+		      "command = x\n"
+		      "type = simple\n"
+		      "type = notify\n"
+		      "[init]\n"
+		      "log_level = debug\n");
+	assert_int_equal(cfg->nerrors, 2);
+	expect_error(cfg, 6, "type already set at line 5: remove one of the two lines");
+	expect_error(cfg, 8, "log_level already set at line 2");
+	assert_int_equal(svc(cfg, "a")->type, SVC_SIMPLE);
+}
+
+static void test_scalar_continuation(void **state)
+{
+	expect_only_error(*state, "[service:a]\ncommand = x\nstop_timeout = 5s\n    10s\n    20s\n",
+			  4,
+			  "stop_timeout already set at line 3: only command, depends_on, "
+			  "environment and main_after continue on indented lines");
+}
+
+static void test_repeated_command(void **state)
+{
+	struct config *cfg = *state;
+
+	expect_only_error(cfg, "[service:a]\ncommand = x\ncommand = y\n", 3,
+			  "command already set at line 2: continue it on indented lines");
+	assert_int_equal(svc(cfg, "a")->argc, 1);
+}
+
+static void test_indented_key_or_header(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[service:a]\n"
+		      "command = x\n"
+		      "  type = notify\n"
+		      "  [service:b]\n"
+		      "command = y\n");
+	assert_int_equal(cfg->nerrors, 2);
+	expect_error(cfg, 3,
+		     "indented line 'type = notify' looks like a key: remove the indentation");
+	expect_error(cfg, 4, "indented section header '[service:b]': remove the indentation");
+	/* Both are read as what they look like, so nothing cascades. */
+	assert_int_equal(svc(cfg, "a")->argc, 1);
+	assert_int_equal(svc(cfg, "a")->type, SVC_NOTIFY);
+	assert_string_equal(svc(cfg, "b")->argv[0], "y");
+}
+
+/* Validation. */
+
+static void test_oneshot_restart_always(void **state)
+{
+	expect_only_error(
+		*state, "[service:s]\ncommand = x\nrestart = always\ntype = oneshot\n", 3,
+		"restart = always does not fit oneshot service 's': use on-failure or no");
+}
+
+static void test_restart_delay_max_too_small(void **state)
+{
+	expect_only_error(*state,
+			  "\n[service:a]\ncommand = x\nrestart_delay_max = 1s\n"
+			  "restart_delay = 5s\n",
+			  2,
+			  "restart_delay_max (1s) is shorter than restart_delay (5s) in "
+			  "[service:a]: raise restart_delay_max or lower restart_delay");
+}
+
+static void test_unknown_dependency(void **state)
+{
+	struct config *cfg = *state;
+
+	expect_only_error(cfg,
+			  "[service:a]\ncommand = x\ndepends_on = b\n  zz\n[service:b]\n"
+			  "command = y\n",
+			  4,
+			  "service 'a' depends on unknown service 'zz': define [service:zz] or "
+			  "remove it from depends_on");
+	assert_int_equal(svc(cfg, "a")->dep_idx[0], 1);
+	assert_int_equal(svc(cfg, "a")->dep_idx[1], -1);
+}
+
+static void test_missing_command(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[service:a]\ntype = simple\n\n[service:b]\ncommand =\n[service:c]\n"
+		      "command = ''\n");
+	assert_int_equal(cfg->nerrors, 2);
+	expect_error(cfg, 1, "service 'a' has no command: add command = /path/to/program [args]");
+	expect_error(cfg, 4, "service 'b' has no command");
+	/* An empty quoted word is a command: exec will report it. */
+	assert_int_equal(svc(cfg, "c")->argc, 1);
+}
+
+static void test_cycle(void **state)
+{
+	struct config *cfg = *state;
+
+	expect_only_error(cfg,
+			  "[service:x]\ncommand = x\n"
+			  "[service:b]\ncommand = x\ndepends_on = c\n"
+			  "[service:a]\ncommand = x\ndepends_on = b\n"
+			  "[service:c]\ncommand = x\ndepends_on = a, x\n",
+			  3, "dependency cycle: b -> c -> a -> b: remove one of these depends_on");
+	/* The order stays a permutation even when invalid. */
+	assert_int_equal(cfg->order[0], 0);
+}
+
+static void test_cycle_named_from_first_service(void **state)
+{
+	expect_only_error(*state,
+			  "[service:a]\ncommand = x\ndepends_on = b\n"
+			  "[service:b]\ncommand = x\ndepends_on = c\n"
+			  "[service:c]\ncommand = x\ndepends_on = a\n",
+			  1, "dependency cycle: a -> b -> c -> a");
+}
+
+static void test_self_dependency(void **state)
+{
+	expect_only_error(*state, "[service:a]\ncommand = x\ndepends_on = a\n", 1,
+			  "dependency cycle: a -> a");
+}
+
+static void test_two_cycles_each_once(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[service:a]\ncommand = x\ndepends_on = b\n"
+		      "[service:b]\ncommand = x\ndepends_on = a\n"
+		      "[service:c]\ncommand = x\ndepends_on = d, a\n"
+		      "[service:d]\ncommand = x\ndepends_on = c\n");
+	assert_int_equal(cfg->nerrors, 2);
+	expect_error(cfg, 1, "dependency cycle: a -> b -> a");
+	expect_error(cfg, 7, "dependency cycle: c -> d -> c");
+}
+
+static void test_main_after_unknown(void **state)
+{
+	expect_only_error(*state, "[init]\nmain_after = a\n  zz\n[service:a]\ncommand = x\n", 3,
+			  "main_after names unknown service 'zz': define [service:zz] or remove it "
+			  "from main_after");
+}
+
+static void test_many_errors_in_one_run(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[init]\n"		 /* 1 */
+		      "log_level = loud\n"	 /* 2 */
+		      "[main]\n"		 /* 3 */
+		      "stop_signal = NOPE\n"	 /* 4 */
+		      "[service:a]\n"		 /* 5 */
+		      "comand = x\n"		 /* 6 */
+		      "depends_on = ghost\n"	 /* 7 */
+		      "garbage\n"		 /* 8 */
+		      "[service:a]\n"		 /* 9 */
+		      "[nope]\n"		 /* 10 */
+		      "[init]\n"		 /* 11 */
+		      "main_after = phantom\n"); /* 12 */
+	assert_int_equal(cfg->nerrors, 9);
+	expect_error(cfg, 2, "bad value 'loud' for log_level");
+	expect_error(cfg, 4, "bad signal 'NOPE'");
+	expect_error(cfg, 5, "service 'a' has no command");
+	expect_error(cfg, 6, "unknown key 'comand'");
+	expect_error(cfg, 7, "unknown service 'ghost'");
+	expect_error(cfg, 8, "cannot parse 'garbage'");
+	expect_error(cfg, 9, "duplicate section [service:a]: first defined at line 5");
+	expect_error(cfg, 10, "unknown section [nope]");
+	expect_error(cfg, 12, "unknown service 'phantom'");
+	/* Sorted by line. */
+	assert_non_null(strstr(cfg->errors[0], ":2: "));
+	assert_non_null(strstr(cfg->errors[8], ":12: "));
+}
+
+static void test_error_cap(void **state)
+{
+	struct config *cfg = *state;
+	char *text = malloc(150 * 16 + 16);
+	size_t pos;
+	int i;
+
+	assert_non_null(text);
+	pos = (size_t)sprintf(text, "[init]\n");
+	for (i = 0; i < 150; i++)
+		pos += (size_t)sprintf(text + pos, "bad%d\n", i);
+	load_bad(cfg, text);
+	assert_int_equal(cfg->nerrors, 150);
+	for (i = 0; i < CFG_ERRORS_MAX; i++)
+		assert_non_null(cfg->errors[i]);
+	assert_non_null(strstr(cfg->errors[CFG_ERRORS_MAX - 1], ":101: cannot parse 'bad99'"));
+	free(text);
+}
+
+/* Start order. */
+
+static void expect_order(const struct config *cfg, const char *const *names)
+{
+	int i;
+
+	for (i = 0; names[i]; i++)
+		assert_string_equal(cfg->services[cfg->order[i]].name, names[i]);
+	assert_int_equal(i, cfg->nservices);
+}
+
+static void test_order_chain(void **state)
+{
+	struct config *cfg = *state;
+
+	load_ok(cfg, "[service:c]\ncommand=x\ndepends_on=b\n"
+		     "[service:b]\ncommand=x\ndepends_on=a\n"
+		     "[service:a]\ncommand=x\n");
+	expect_order(cfg, (const char *const[]){ "a", "b", "c", NULL });
+}
+
+static void test_order_diamond(void **state)
+{
+	struct config *cfg = *state;
+
+	load_ok(cfg, "[service:top]\ncommand=x\ndepends_on=right left\n"
+		     "[service:right]\ncommand=x\ndepends_on=base\n"
+		     "[service:left]\ncommand=x\ndepends_on=base\n"
+		     "[service:base]\ncommand=x\n");
+	expect_order(cfg, (const char *const[]){ "base", "right", "left", "top", NULL });
+}
+
+static void test_order_independent_is_file_order(void **state)
+{
+	struct config *cfg = *state;
+
+	load_ok(cfg, "[service:z]\ncommand=x\n[service:m]\ncommand=x\n[service:a]\ncommand=x\n");
+	expect_order(cfg, (const char *const[]){ "z", "m", "a", NULL });
+}
+
+static void test_order_stable_mixed(void **state)
+{
+	struct config *cfg = *state;
+
+	/* d becomes ready only after a; b and c are ready at once but come later in the file. */
+	load_ok(cfg, "[service:d]\ncommand=x\ndepends_on=a\n"
+		     "[service:b]\ncommand=x\n"
+		     "[service:a]\ncommand=x\n"
+		     "[service:c]\ncommand=x\ndepends_on=d\n");
+	expect_order(cfg, (const char *const[]){ "b", "a", "d", "c", NULL });
+}
+
+/* main_after. */
+
+static void test_main_after_default(void **state)
+{
+	struct config *cfg = *state;
+
+	load_ok(cfg, "[service:dockerd]\ncommand=x\ndepends_on=containerd,setup\n"
+		     "[service:setup]\ncommand=x\ntype=oneshot\n"
+		     "[service:containerd]\ncommand=x\n");
+	assert_false(cfg->main_after_set);
+	assert_int_equal(cfg->nmain_after, 2);
+	assert_string_equal(cfg->services[cfg->main_after[0]].name, "containerd");
+	assert_string_equal(cfg->services[cfg->main_after[1]].name, "dockerd");
+}
+
+static void test_main_after_explicit(void **state)
+{
+	struct config *cfg = *state;
+
+	load_ok(cfg, "[init]\nmain_after = setup,,containerd\n"
+		     "main_after = setup\n"
+		     "[service:containerd]\ncommand=x\n"
+		     "[service:setup]\ncommand=x\ntype=oneshot\n");
+	assert_true(cfg->main_after_set);
+	assert_int_equal(cfg->main_after_line, 2);
+	assert_int_equal(cfg->nmain_after, 2);
+	assert_string_equal(cfg->main_after_names[0], "setup");
+	assert_string_equal(cfg->main_after_names[1], "containerd");
+	assert_int_equal(cfg->main_after[0], 1);
+	assert_int_equal(cfg->main_after[1], 0);
+}
+
+static void test_main_after_empty(void **state)
+{
+	struct config *cfg = *state;
+
+	load_ok(cfg, "[init]\nmain_after =\n[service:a]\ncommand=x\n");
+	assert_true(cfg->main_after_set);
+	assert_int_equal(cfg->nmain_after, 0);
+}
+
+/* The line reader. */
+
+static void test_continuation_lines(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_service *a;
+
+	load_ok(cfg, "[init]\n"
+		     "main_after =\n"
+		     "    a\n"
+		     "[service:a]\n"
+		     "command =\n"
+		     "    /usr/bin/dockerd\n"
+		     "\t--host 'unix:///run/docker.sock'   ; why: the default\n"
+		     "\n"
+		     "    ; an indented comment is a comment\n"
+		     "    --debug\n"
+		     "environment = A=1\n"
+		     "   B=two words\n"
+		     "   C=x;y\n"
+		     "depends_on = b,\n"
+		     "   c\n"
+		     "[service:b]\ncommand=x\n[service:c]\ncommand=x\n");
+	a = svc(cfg, "a");
+	assert_int_equal(a->argc, 4);
+	assert_string_equal(a->argv[0], "/usr/bin/dockerd");
+	assert_string_equal(a->argv[1], "--host");
+	assert_string_equal(a->argv[2], "unix:///run/docker.sock");
+	assert_string_equal(a->argv[3], "--debug");
+	assert_null(a->argv[4]);
+	assert_int_equal(a->nenv, 3);
+	assert_string_equal(a->env[0], "A=1");
+	assert_string_equal(a->env[1], "B=two words");
+	assert_string_equal(a->env[2], "C=x;y");
+	assert_int_equal(a->ndeps, 2);
+	assert_int_equal(a->dep_line[1], 15);
+	assert_int_equal(cfg->nmain_after, 1);
+	assert_string_equal(cfg->main_after_names[0], "a");
+}
+
+static void test_command_word_limit_across_lines(void **state)
+{
+	struct config *cfg = *state;
+	char text[2048];
+	size_t pos;
+	int i;
+
+	/* 6 words on the key line, then 5 continuation lines of 50: exactly the limit. */
+	pos = (size_t)sprintf(text, "[service:a]\ncommand = w w w w w w\n");
+	for (i = 0; i < 5 * 50; i++)
+		pos += (size_t)sprintf(text + pos, "%s", i % 50 == 49 ? " w\n" : " w");
+	load_ok(cfg, text);
+	assert_int_equal(svc(cfg, "a")->argc, ARGV_MAX_WORDS);
+	cfg_release(cfg);
+	sprintf(text + pos, "  one-more\n");
+	expect_only_error(cfg, text, 8, "bad command in [service:a]: too many words (limit 256)");
+}
+
+static void test_crlf_and_bom_file(void **state)
+{
+	static const char text[] = "\xef\xbb\xbf[service:a]\r\ncommand = /bin/a -x\r\n"
+				   "environment = K=v\r\n";
+	struct config *cfg = *state;
+	char path[] = "/tmp/test_config_XXXXXX";
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	assert_int_equal(cfg_load_file(cfg, path), 0);
+	assert_string_equal(cfg->path, path);
+	unlink(path);
+	assert_string_equal(svc(cfg, "a")->argv[1], "-x");
+	assert_string_equal(svc(cfg, "a")->env[0], "K=v");
+	cfg_release(cfg);
+	/* Same text from memory, and with the last line not terminated. */
+	load_ok(cfg, "\xef\xbb\xbf[service:a]\ncommand = /bin/a");
+	assert_string_equal(svc(cfg, "a")->argv[0], "/bin/a");
+}
+
+static void test_load_file_missing(void **state)
+{
+	struct config *cfg = *state;
+
+	assert_int_equal(cfg_load_file(cfg, "/nonexistent/dind-init.ini"), -ENOENT);
+	assert_int_equal(cfg->nerrors, 0);
+	assert_null(cfg->errors);
+}
+
+static void test_load_file_is_directory(void **state)
+{
+	struct config *cfg = *state;
+
+	assert_int_equal(cfg_load_file(cfg, "/"), -EISDIR);
+	assert_int_equal(cfg->nerrors, 0);
+}
+
+static void test_reload_and_release(void **state)
+{
+	struct config *cfg = *state;
+
+	load_ok(cfg, full_config);
+	cfg_release(cfg);
+	load_bad(cfg, "[service:a]\n");
+	cfg_release(cfg);
+	cfg_release(cfg); /* a released config can be released again */
+	cfg_init(cfg);
+	load_ok(cfg, full_config);
+}
+
+static void test_find_service(void **state)
+{
+	struct config *cfg = *state;
+
+	load_ok(cfg, full_config);
+	assert_int_equal(cfg_find_service(cfg, "containerd"), 0);
+	assert_int_equal(cfg_find_service(cfg, "setup"), 2);
+	assert_int_equal(cfg_find_service(cfg, "nope"), -1);
+	assert_int_equal(cfg_find_service(cfg, ""), -1);
+}
+
+static char *print_to_string(const struct config *cfg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	cfg_print(cfg, f);
+	fclose(f);
+	return buf;
+}
+
+static void test_print(void **state)
+{
+	struct config *cfg = *state;
+	char *out;
+
+	load_ok(cfg, full_config);
+	out = print_to_string(cfg);
+	assert_string_equal(out,
+			    "t.ini: 3 services, in start order:\n"
+			    "  1. containerd  simple   restart=on-failure  critical  "
+			    "/usr/bin/containerd --log-level warn\n"
+			    "  2. setup       oneshot  restart=no          "
+			    "sh -c 'mkdir -p /run/x && echo \"ok\"'\n"
+			    "  3. dockerd     notify   restart=always      after containerd,setup  "
+			    "/usr/bin/dockerd --host=unix:///run/d.sock\n"
+			    "main command starts after: dockerd, containerd\n");
+	free(out);
+	cfg_release(cfg);
+
+	load_ok(cfg, "[init]\nmain_after=\n");
+	out = print_to_string(cfg);
+	assert_string_equal(out, "t.ini: no services\nmain command starts after: (none)\n");
+	free(out);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_full_config),
+		T(test_defaults),
+		T(test_empty_config),
+		T(test_oneshot_defaults_to_no_restart),
+		T(test_value_spellings),
+		T(test_unknown_section),
+		T(test_bad_service_name),
+		T(test_duplicate_service),
+		T(test_too_many_services),
+		T(test_unterminated_header),
+		T(test_text_after_header),
+		T(test_line_without_equals),
+		T(test_key_outside_section),
+		T(test_missing_key_name),
+		T(test_line_too_long),
+		T(test_nul_byte),
+		T(test_unknown_key),
+		T(test_bad_enums),
+		T(test_bad_durations),
+		T(test_bad_numbers_and_signals),
+		T(test_bad_paths),
+		T(test_bad_environment),
+		T(test_too_many_environment_entries),
+		T(test_too_many_deps),
+		T(test_bad_command),
+		T(test_repeated_scalar),
+		T(test_scalar_continuation),
+		T(test_repeated_command),
+		T(test_indented_key_or_header),
+		T(test_oneshot_restart_always),
+		T(test_restart_delay_max_too_small),
+		T(test_unknown_dependency),
+		T(test_missing_command),
+		T(test_cycle),
+		T(test_cycle_named_from_first_service),
+		T(test_self_dependency),
+		T(test_two_cycles_each_once),
+		T(test_main_after_unknown),
+		T(test_many_errors_in_one_run),
+		T(test_error_cap),
+		T(test_order_chain),
+		T(test_order_diamond),
+		T(test_order_independent_is_file_order),
+		T(test_order_stable_mixed),
+		T(test_main_after_default),
+		T(test_main_after_explicit),
+		T(test_main_after_empty),
+		T(test_continuation_lines),
+		T(test_command_word_limit_across_lines),
+		T(test_crlf_and_bom_file),
+		T(test_load_file_missing),
+		T(test_load_file_is_directory),
+		T(test_reload_and_release),
+		T(test_find_service),
+		T(test_print),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
