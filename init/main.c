@@ -1,0 +1,268 @@
+/* dind-init: PID 1 for Docker-in-Docker containers. argv, modes and the main loop. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "config/parse.h"
+#include "init/log.h"
+#include "init/loop.h"
+#include "init/reap.h"
+#include "init/setup.h"
+#include "init/shutdown.h"
+#include "supervisor/command.h"
+#include "supervisor/service.h"
+#include "supervisor/spawn.h"
+
+#define DEFAULT_CONFIG "/etc/dind-init.ini"
+
+/* Documented exit codes (README "Exit codes"). */
+#define EXIT_USAGE    2
+#define EXIT_SETUP    3
+#define EXIT_INTERNAL 5
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: dind-init [-c FILE] [-v|-q] [--check-config] [--version] [--help] [--] "
+		"[COMMAND [ARG...]]\n"
+		"\n"
+		"Init (PID 1) for Docker-in-Docker containers: reaps zombies, forwards signals,\n"
+		"starts the services of FILE in dependency order, runs COMMAND once they are ready\n"
+		"and exits with its status.\n"
+		"\n"
+		"  -c, --config FILE  services file (default: $DIND_INIT_CONFIG, else %s;\n"
+		"                     a missing default file means no services)\n"
+		"  -v, --verbose      log debug messages\n"
+		"  -q, --quiet        log only warnings and errors\n"
+		"      --check-config validate the file, print the start order, exit 0 (or 2)\n"
+		"      --version      print the version\n"
+		"  -h, --help         this text\n"
+		"\n"
+		"Exit status: COMMAND's (128+N if killed by signal N, 127 not found, 126 not\n"
+		"executable); 0 after a shutdown by signal without COMMAND; 2 usage or config error;\n"
+		"3 setup error; 4 a critical service failed; 5 internal error.\n",
+		DEFAULT_CONFIG);
+}
+
+static int signal_fd = -1;
+static struct loop_fd signal_lfd;
+
+static void handle_signal(int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+		if (reap_all() < 0)
+			log_warn_errno(errno, "waitpid failed");
+		if (shutdown_active())
+			shutdown_progress();
+		break;
+	case SIGTERM:
+	case SIGINT:
+	case SIGQUIT:
+		if (shutdown_active()) {
+			char why[64];
+
+			snprintf(why, sizeof(why), "SIG%s received again during shutdown",
+				 signal_name(sig));
+			shutdown_force(why);
+		} else {
+			shutdown_begin(sig, -1);
+		}
+		break;
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+	case SIGPIPE:
+	case SIGURG:
+		break; /* job control is for the main command, not for PID 1 */
+	default:
+		if (!cmd_signal(sig))
+			log_debug("SIG%s received with no main command running: ignored",
+				  signal_name(sig) ? signal_name(sig) : "?");
+		break;
+	}
+}
+
+static void on_signalfd(void *data, uint32_t events)
+{
+	struct signalfd_siginfo si;
+
+	(void)data;
+	(void)events;
+	for (;;) {
+		ssize_t n = read(signal_fd, &si, sizeof(si));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(si))
+			break;
+		handle_signal((int)si.ssi_signo);
+	}
+}
+
+static int load_config(struct config *cfg, const char *path, bool explicit_path)
+{
+	int r = cfg_load_file(cfg, path);
+
+	if (r == -ENOENT && !explicit_path) {
+		log_debug("no %s: running without services", path);
+		return 0;
+	}
+	if (r == -EINVAL) {
+		for (int i = 0; i < cfg->nerrors && i < CFG_ERRORS_MAX; i++)
+			fprintf(stderr, "%s\n", cfg->errors[i]);
+		if (cfg->nerrors > CFG_ERRORS_MAX)
+			fprintf(stderr, "%s: ... and %d more errors\n", path,
+				cfg->nerrors - CFG_ERRORS_MAX);
+		fprintf(stderr, "dind-init: %d error%s in %s; fix %s and try again\n", cfg->nerrors,
+			cfg->nerrors == 1 ? "" : "s", path, cfg->nerrors == 1 ? "it" : "them");
+		return -EINVAL;
+	}
+	if (r < 0) {
+		fprintf(stderr, "dind-init: cannot read the config file %s: %s%s\n", path,
+			strerror(-r), explicit_path ? " (given with -c or $DIND_INIT_CONFIG)" : "");
+		return r;
+	}
+	return 0;
+}
+
+static int ctl_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "dind-ctl: not yet: the control client comes with the control socket\n");
+	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "check-config", no_argument, NULL, 'C' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	const char *path = NULL;
+	bool explicit_path = true;
+	bool check_only = false;
+	int level_override = -1;
+	struct config cfg;
+	sigset_t old_mask;
+	int opt, r, code;
+
+	/* Before anything else: no signal may be lost or act on us before the loop reads it. */
+	setup_block_signals(&old_mask);
+	spawn_set_child_sigmask(&old_mask);
+
+	if (strcmp(prog, "dind-ctl") == 0)
+		return ctl_main(argc, argv);
+
+	/* '+': stop at the first non-option, so COMMAND's own options stay COMMAND's. */
+	while ((opt = getopt_long(argc, argv, "+c:vqh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'v':
+			level_override = LOG_LEVEL_DEBUG;
+			break;
+		case 'q':
+			level_override = LOG_LEVEL_WARN;
+			break;
+		case 'C':
+			check_only = true;
+			break;
+		case 'V':
+			printf("dind-init %s\n", DIND_INIT_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "dind-init: see 'dind-init --help'\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (!path)
+		path = getenv("DIND_INIT_CONFIG");
+	if (!path || !*path) {
+		path = DEFAULT_CONFIG;
+		explicit_path = false;
+	}
+	if (level_override >= 0)
+		log_set_level((enum log_level)level_override);
+
+	cfg_init(&cfg);
+	if (load_config(&cfg, path, explicit_path) < 0) {
+		cfg_release(&cfg);
+		return EXIT_USAGE;
+	}
+	if (check_only) {
+		cfg_print(&cfg, stdout);
+		cfg_release(&cfg);
+		return 0;
+	}
+	log_set_level(level_override >= 0 ? (enum log_level)level_override : cfg.log_level);
+	if (optind >= argc && cfg.nservices == 0) {
+		fprintf(stderr,
+			"dind-init: nothing to run: give a COMMAND, or configure services in "
+			"%s\n",
+			path);
+		cfg_release(&cfg);
+		return EXIT_USAGE;
+	}
+
+	r = setup_subreaper();
+	if (r < 0)
+		log_warn_errno(-r,
+			       "not PID 1 and cannot become a child subreaper: orphans will not "
+			       "be reaped by dind-init");
+	r = loop_init();
+	if (r >= 0)
+		r = signal_fd = setup_signalfd();
+	if (r >= 0)
+		r = loop_add_fd(&signal_lfd, signal_fd, EPOLLIN, on_signalfd, NULL);
+	if (r >= 0)
+		r = svc_init_all(&cfg);
+	if (r < 0) {
+		log_error_errno(-r, "cannot set up the event loop");
+		return EXIT_SETUP;
+	}
+	shutdown_init(&cfg);
+	cmd_init(optind < argc ? argv + optind : NULL, &cfg);
+	log_debug("dind-init %s running as pid %d with %d service%s", DIND_INIT_VERSION,
+		  (int)getpid(), cfg.nservices, cfg.nservices == 1 ? "" : "s");
+
+	/* A SIGCHLD from a child that exits right away is only read in the loop. */
+	svc_start_eligible();
+	cmd_maybe_start();
+
+	while (!shutdown_done()) {
+		r = loop_run_once();
+		if (r < 0) {
+			/* The one panic path: nothing can be watched any more, so stop everything.
+			 */
+			log_error_errno(-r, "event loop failed; killing everything and exiting");
+			svc_kill_all();
+			cmd_kill();
+			kill_remaining(SIGKILL);
+			return EXIT_INTERNAL;
+		}
+	}
+	svc_flush_output();
+	code = shutdown_exit_code();
+	svc_release_all();
+	cfg_release(&cfg);
+	return code;
+}

@@ -1,0 +1,158 @@
+#include "supervisor/command.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "config/parse.h"
+#include "init/log.h"
+#include "init/loop.h"
+#include "init/shutdown.h"
+#include "supervisor/service.h"
+#include "supervisor/spawn.h"
+
+static char **argv;
+static const struct config *config;
+static enum cmd_state state = CMD_NONE;
+static pid_t pid;
+static int exit_code;
+static struct loop_timer stop_timer;
+
+static void on_stop_timeout(void *data)
+{
+	char dbuf[32];
+
+	(void)data;
+	if (state != CMD_RUNNING)
+		return;
+	log_warn("main command did not exit within %s; sending SIGKILL to its process group",
+		 format_duration(config->main.stop_timeout_ms, dbuf, sizeof(dbuf)));
+	cmd_kill();
+}
+
+void cmd_init(char **args, const struct config *cfg)
+{
+	argv = args;
+	config = cfg;
+	state = args && args[0] ? CMD_WAITING : CMD_NONE;
+	loop_timer_init(&stop_timer, on_stop_timeout, NULL);
+}
+
+enum cmd_state cmd_state(void)
+{
+	return state;
+}
+
+pid_t cmd_pid(void)
+{
+	return state == CMD_RUNNING ? pid : 0;
+}
+
+int cmd_exit_code(void)
+{
+	return exit_code;
+}
+
+static void start(void)
+{
+	struct spawn_opts opts = {
+		.argv = argv,
+		.stdout_fd = -1,
+		.stderr_fd = -1,
+		/* With a terminal (docker run -it) the command gets job control: Ctrl-C reaches
+		 * it directly, as it would in a plain shell. */
+		.foreground_tty = isatty(STDIN_FILENO) == 1,
+	};
+	struct spawn_result res;
+	int r = spawn_process(&opts, &res);
+
+	if (r < 0) {
+		log_error_errno(-r, "cannot start the main command %s: fork failed", argv[0]);
+		state = CMD_EXITED;
+		exit_code = 126;
+		shutdown_begin(0, -1);
+		return;
+	}
+	pid = res.pid;
+	state = CMD_RUNNING;
+	if (res.stage != SPAWN_STAGE_NONE) {
+		/* It exits 127 or 126 by itself; say why once, here. */
+		log_error_errno(res.err, "cannot run the main command %s (%s)", argv[0],
+				spawn_stage_name(res.stage));
+		return;
+	}
+	log_info("main command started (pid %d): %s", (int)pid, argv[0]);
+}
+
+void cmd_maybe_start(void)
+{
+	const struct service *blocked, *cause;
+
+	if (state != CMD_WAITING || shutdown_active())
+		return;
+	if (svc_main_after_ready(&blocked, &cause)) {
+		start();
+		return;
+	}
+	if (cause) {
+		if (cause == blocked)
+			log_error(
+				"the main command cannot start: it waits for service %s (main_after), "
+				"which is %s",
+				blocked->cfg->name, svc_state_name(cause->state));
+		else
+			log_error(
+				"the main command cannot start: it waits for service %s (main_after), "
+				"which depends on %s, which is %s",
+				blocked->cfg->name, cause->cfg->name, svc_state_name(cause->state));
+		shutdown_begin(0, EXIT_CRITICAL_FAILED);
+	}
+}
+
+bool cmd_child_exited(pid_t p, int code)
+{
+	if (state != CMD_RUNNING || p != pid)
+		return false;
+	state = CMD_EXITED;
+	exit_code = code;
+	loop_timer_disarm(&stop_timer);
+	if (code > 128 && signal_name(code - 128))
+		log_info("main command was killed by SIG%s (exit status %d)",
+			 signal_name(code - 128), code);
+	else
+		log_info("main command exited with status %d", code);
+	if (shutdown_active())
+		shutdown_progress();
+	else if (config->on_main_exit == ON_MAIN_EXIT_SHUTDOWN)
+		shutdown_begin(0, -1);
+	return true;
+}
+
+bool cmd_signal(int sig)
+{
+	if (state != CMD_RUNNING)
+		return false;
+	if (kill(pid, sig) < 0 && errno != ESRCH)
+		log_warn_errno(errno, "forwarding SIG%s to the main command", signal_name(sig));
+	return true;
+}
+
+bool cmd_stop(int sig)
+{
+	int s = config->main.stop_signal ? config->main.stop_signal : sig ? sig : SIGTERM;
+
+	if (state != CMD_RUNNING)
+		return false;
+	log_info("stopping the main command (SIG%s, pid %d)", signal_name(s), (int)pid);
+	(void)cmd_signal(s);
+	loop_timer_arm_in(&stop_timer, config->main.stop_timeout_ms);
+	return true;
+}
+
+void cmd_kill(void)
+{
+	if (state != CMD_RUNNING)
+		return;
+	(void)kill(-pid, SIGKILL);
+	(void)kill(pid, SIGKILL);
+}

@@ -1,0 +1,33 @@
+/* The main COMMAND: started once the services it waits for are ready; its exit status
+ * becomes dind-init's. */
+#ifndef DIND_COMMAND_H
+#define DIND_COMMAND_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "config/config.h"
+
+enum cmd_state { CMD_NONE, CMD_WAITING, CMD_RUNNING, CMD_EXITED };
+
+/* argv is not copied and must outlive the command; NULL or empty: no main command. */
+void cmd_init(char **argv, const struct config *cfg);
+/* Start it if it waits and everything in main_after is ready; if one of those can never be
+ * ready, start the shutdown instead. */
+void cmd_maybe_start(void);
+/* Called for every reaped pid; true if it was the main command. */
+bool cmd_child_exited(pid_t pid, int code);
+/* Deliver sig to the main command; false if none is running. */
+bool cmd_signal(int sig);
+/* Shutdown: ask it to stop (the configured stop signal, else `sig`, else SIGTERM). Returns
+ * false if it is not running. */
+bool cmd_stop(int sig);
+/* SIGKILL its process group. */
+void cmd_kill(void);
+
+enum cmd_state cmd_state(void);
+pid_t cmd_pid(void);
+/* Exit code (128+N for signal N). Meaningful in CMD_EXITED. */
+int cmd_exit_code(void);
+
+#endif

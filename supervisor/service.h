@@ -1,0 +1,73 @@
+/* The service state machine: start in dependency order, restart with backoff and start
+ * limits, stop in reverse dependency order. */
+#ifndef DIND_SERVICE_H
+#define DIND_SERVICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "config/config.h"
+#include "init/loop.h"
+#include "supervisor/output.h"
+
+enum svc_state {
+	SVC_WAITING,  /* not started yet: dependencies not ready */
+	SVC_STARTING, /* running, not ready yet */
+	SVC_READY,
+	SVC_BACKOFF,  /* exited, restart scheduled */
+	SVC_STOPPING, /* stop signal sent */
+	SVC_STOPPED,  /* exited and will not be restarted (clean exit, or stopped on purpose) */
+	SVC_FAILED,   /* gave up: start limit hit, or failed with restart=no */
+	SVC_DONE,     /* oneshot that exited 0 */
+};
+
+struct service {
+	const struct cfg_service *cfg;
+	int idx;
+	enum svc_state state;
+	pid_t pid;
+	int64_t state_since;
+	int64_t started_at;
+	int restarts;	   /* starts after the first */
+	unsigned failures; /* consecutive unexpected exits, for the backoff */
+	int last_status;   /* exit code, 128+N when killed by signal N; -1 before the first exit */
+	int64_t *start_times; /* start-limit ring, cfg->start_limit_burst entries */
+	int start_cursor;
+	char **envp;		 /* inherited environment plus cfg->env, NULL-terminated */
+	struct loop_timer timer; /* backoff or stop timeout */
+	struct output out;	 /* for LOGMODE_PREFIX */
+	bool has_output;
+};
+
+/* Exit code dind-init uses when a critical service FAILED. */
+#define EXIT_CRITICAL_FAILED 4
+
+/* Allocate the runtime state for every configured service (not started yet). 0 or -errno. */
+int svc_init_all(const struct config *cfg);
+void svc_release_all(void);
+
+/* Start every WAITING service whose dependencies are ready (no-op during shutdown). */
+void svc_start_eligible(void);
+
+/* Called for every reaped pid. Returns true if it was a service's main process. */
+bool svc_child_exited(pid_t pid, int code);
+
+/* Shutdown support: send the stop signal to every running service none of whose dependents
+ * still runs; return the number of services with a live process. */
+int svc_stop_step(void);
+/* SIGKILL every service's process group. */
+void svc_kill_all(void);
+/* Flush buffered output of every service. */
+void svc_flush_output(void);
+
+/* True when every service named by [init] main_after is READY (or DONE). When one of them can
+ * never become ready, sets *blocked to it and *cause to the FAILED or STOPPED service (itself
+ * or a dependency) that prevents it; else both NULL. */
+bool svc_main_after_ready(const struct service **blocked, const struct service **cause);
+
+int svc_count(void);
+struct service *svc_get(int idx);
+const char *svc_state_name(enum svc_state state);
+
+#endif

@@ -1,0 +1,191 @@
+#include "supervisor/spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+extern char **environ;
+
+static sigset_t child_mask;
+
+void spawn_set_child_sigmask(const sigset_t *mask)
+{
+	child_mask = *mask;
+}
+
+int spawn_exec_exit_code(int err)
+{
+	return err == ENOENT || err == ENOTDIR ? 127 : 126;
+}
+
+const char *spawn_stage_name(enum spawn_stage stage)
+{
+	switch (stage) {
+	case SPAWN_STAGE_STDIO:
+		return "setting up stdin/stdout/stderr";
+	case SPAWN_STAGE_CHDIR:
+		return "changing to the working directory";
+	case SPAWN_STAGE_EXEC:
+		return "executing";
+	default:
+		return "starting";
+	}
+}
+
+static const char *env_get(char *const *envp, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (; envp && *envp; envp++)
+		if (strncmp(*envp, key, klen) == 0 && (*envp)[klen] == '=')
+			return *envp + klen + 1;
+	return NULL;
+}
+
+/* PATH lookup happens in the parent so that the child only calls async-signal-safe functions
+ * (execvpe may allocate). Writes the resolved path into buf; falls back to the name itself so
+ * that execve reports ENOENT. */
+static const char *resolve_path(const char *name, char *const *envp, char *buf, size_t len)
+{
+	const char *path;
+
+	if (strchr(name, '/'))
+		return name;
+	path = env_get(envp, "PATH");
+	if (!path)
+		path = DEFAULT_PATH;
+	for (const char *p = path;;) {
+		const char *end = strchrnul(p, ':');
+		const char *dir = p;
+		size_t dlen = (size_t)(end - p);
+		struct stat st;
+
+		if (dlen == 0) /* an empty PATH element means the current directory */
+			dir = ".", dlen = 1;
+		if (dlen + 1 + strlen(name) + 1 <= len) {
+			memcpy(buf, dir, dlen);
+			buf[dlen] = '/';
+			strcpy(buf + dlen + 1, name);
+			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
+				return buf;
+		}
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+	return name;
+}
+
+static void close_fds_from(int first, int keep)
+{
+	/* close_range(2) needs Linux 5.9; fall back to a bounded loop on older kernels. */
+	if (keep < first) {
+		if (syscall(SYS_close_range, first, ~0U, 0) == 0)
+			return;
+	} else if ((keep == first || syscall(SYS_close_range, first, keep - 1, 0) == 0) &&
+		   syscall(SYS_close_range, keep + 1, ~0U, 0) == 0) {
+		return;
+	}
+	for (int fd = first; fd < 65536; fd++)
+		if (fd != keep)
+			(void)close(fd);
+}
+
+struct child_report {
+	int stage;
+	int err;
+};
+
+static void child_fail(int report_fd, enum spawn_stage stage, int err)
+{
+	struct child_report rep = { stage, err };
+
+	(void)!write(report_fd, &rep, sizeof(rep));
+	_exit(spawn_exec_exit_code(err));
+}
+
+static int move_fd(int from, int to)
+{
+	if (from == to)
+		return fcntl(from, F_SETFD, 0); /* clear CLOEXEC so it survives exec */
+	return dup2(from, to) < 0 ? -1 : 0;
+}
+
+static void child_run(const struct spawn_opts *o, const char *file, char *const *envp,
+		      int report_fd)
+{
+	(void)setpgid(0, 0);
+	if (o->foreground_tty) {
+		/* SIGTTOU is still blocked here (inherited mask), so this cannot stop us. */
+		(void)tcsetpgrp(STDIN_FILENO, getpid());
+	}
+	if (o->null_stdin) {
+		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0 || move_fd(fd, STDIN_FILENO) < 0)
+			child_fail(report_fd, SPAWN_STAGE_STDIO, errno);
+	}
+	if (o->stdout_fd >= 0 && move_fd(o->stdout_fd, STDOUT_FILENO) < 0)
+		child_fail(report_fd, SPAWN_STAGE_STDIO, errno);
+	if (o->stderr_fd >= 0 && move_fd(o->stderr_fd, STDERR_FILENO) < 0)
+		child_fail(report_fd, SPAWN_STAGE_STDIO, errno);
+	close_fds_from(3, report_fd);
+	if (o->workdir && chdir(o->workdir) < 0)
+		child_fail(report_fd, SPAWN_STAGE_CHDIR, errno);
+	(void)sigprocmask(SIG_SETMASK, &child_mask, NULL);
+	execve(file, o->argv, envp);
+	child_fail(report_fd, SPAWN_STAGE_EXEC, errno);
+}
+
+int spawn_process(const struct spawn_opts *o, struct spawn_result *res)
+{
+	char *const *envp = o->envp ? o->envp : environ;
+	char pathbuf[PATH_MAX];
+	const char *file = resolve_path(o->argv[0], envp, pathbuf, sizeof(pathbuf));
+	struct child_report rep;
+	int pipefd[2];
+	ssize_t n;
+	pid_t pid;
+
+	res->pid = 0;
+	res->stage = SPAWN_STAGE_NONE;
+	res->err = 0;
+
+	/* The report pipe is CLOEXEC: a successful exec closes it and the parent reads EOF. */
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int err = errno;
+
+		(void)close(pipefd[0]);
+		(void)close(pipefd[1]);
+		return -err;
+	}
+	if (pid == 0) {
+		(void)close(pipefd[0]);
+		child_run(o, file, envp, pipefd[1]);
+	}
+	/* Also in the parent, so that a signal sent to the group right after fork reaches it. */
+	(void)setpgid(pid, pid);
+	(void)close(pipefd[1]);
+	res->pid = pid;
+	do
+		n = read(pipefd[0], &rep, sizeof(rep));
+	while (n < 0 && errno == EINTR);
+	(void)close(pipefd[0]);
+	if (n == (ssize_t)sizeof(rep)) {
+		res->stage = (enum spawn_stage)rep.stage;
+		res->err = rep.err;
+	}
+	return 0;
+}

@@ -1,0 +1,41 @@
+/* fork/exec of services and of the main command. */
+#ifndef DIND_SPAWN_H
+#define DIND_SPAWN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct spawn_opts {
+	char *const *argv;   /* argv[0] without '/' is looked up in PATH by the parent */
+	char *const *envp;   /* NULL: the init's own environment */
+	const char *workdir; /* NULL: inherit */
+	int stdout_fd;	     /* -1: inherit */
+	int stderr_fd;	     /* -1: inherit */
+	bool null_stdin;     /* stdin from /dev/null instead of inherited */
+	bool foreground_tty; /* make the child the foreground process group of the tty on fd 0 */
+};
+
+/* Where a failed start failed, for the caller's log line. */
+enum spawn_stage { SPAWN_STAGE_NONE, SPAWN_STAGE_STDIO, SPAWN_STAGE_CHDIR, SPAWN_STAGE_EXEC };
+
+struct spawn_result {
+	pid_t pid;		/* > 0 when fork succeeded: the child must be reaped either way */
+	enum spawn_stage stage; /* stage that failed in the child, or NONE */
+	int err;		/* errno of that failure */
+};
+
+/* Remember the signal mask to restore in every child (the one dind-init was started with). */
+void spawn_set_child_sigmask(const sigset_t *mask);
+
+/* Fork and exec in a new process group with the original signal mask and fds above 2 closed.
+ * Returns 0 (see res: the child may still have failed before exec, then it exits 127/126) or
+ * -errno if fork itself failed. Blocks only until the child has exec'd or failed. */
+int spawn_process(const struct spawn_opts *opts, struct spawn_result *res);
+
+/* Exit code for a child that could not exec: 127 for "not found", 126 otherwise. */
+int spawn_exec_exit_code(int err);
+
+const char *spawn_stage_name(enum spawn_stage stage);
+
+#endif
