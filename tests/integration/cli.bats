@@ -1,0 +1,142 @@
+#!/usr/bin/env bats
+# Command line: config file resolution, --check-config, --version, --help, usage errors.
+
+load common
+
+@test "--check-config prints the services in start order and exits 0" {
+	write_config <<EOF
+[init]
+main_after = web
+[service:web]
+command = /usr/bin/web --port "80 80"
+depends_on = db, prep
+[service:db]
+command = /usr/bin/db
+type = notify
+[service:prep]
+command = /bin/prep
+type = oneshot
+EOF
+	run "$DIND_INIT" --check-config -c "$T/dind-init.ini"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"3 services, in start order"* ]]
+	# db and prep (no dependencies, file order) come before web
+	[ "$(grep -o '^ *[0-9]\. [a-z]*' <<<"$output" | tr -s ' ' | tr '\n' '|')" = " 1. db| 2. prep| 3. web|" ]
+	grep -q "3\. web .*after db,prep.*/usr/bin/web --port '80 80'" <<<"$output"
+	grep -q 'main command starts after: web' <<<"$output"
+}
+
+@test "--check-config reports every error with file:line and exits 2" {
+	write_config <<EOF
+[init]
+log_level = loud
+main_after = nope
+[service:a]
+command = /bin/true
+depends_on = b
+bogus_key = 1
+[service:b]
+command = "unterminated
+depends_on = a
+[service:a]
+command = /bin/true
+[weird]
+[service:c]
+restart = sometimes
+stop_timeout = 10x
+[service:d]
+command = /bin/d
+depends_on = ghost
+EOF
+	run "$DIND_INIT" --check-config -c "$T/dind-init.ini"
+	echo "$output"
+	[ "$status" -eq 2 ]
+	f="$T/dind-init.ini"
+	grep -q "^$f:2: bad value 'loud' for log_level" <<<"$output"
+	grep -q "^$f:3: main_after names unknown service 'nope'" <<<"$output"
+	grep -q "^$f:7: unknown key 'bogus_key' in \[service:a\]" <<<"$output"
+	grep -q "^$f:9: bad command in \[service:b\]: unterminated double quote" <<<"$output"
+	grep -q "^$f:11: duplicate section \[service:a\]: first defined at line 4" <<<"$output"
+	grep -q "^$f:13: unknown section \[weird\]" <<<"$output"
+	grep -q "^$f:15: bad value 'sometimes' for restart" <<<"$output"
+	grep -q "^$f:16: bad duration '10x' for stop_timeout" <<<"$output"
+	grep -q "^$f:14: service 'c' has no command" <<<"$output"
+	grep -q "^$f:4: dependency cycle: a -> b -> a" <<<"$output"
+	grep -q "^$f:19: service 'd' depends on unknown service 'ghost'" <<<"$output"
+	grep -q "errors in $f" <<<"$output"
+}
+
+@test "a config error stops dind-init before anything starts: exit 2" {
+	write_config <<EOF
+[service:a]
+command = /bin/true
+restart = sometimes
+EOF
+	run in_ns -c "$T/dind-init.ini" -- sh -c 'echo ran >>$EVENTS'
+	[ "$status" -eq 2 ]
+	[ ! -s "$EVENTS" ]
+}
+
+@test "-c with a missing file is an error; so is DIND_INIT_CONFIG with a missing file" {
+	run "$DIND_INIT" -c "$T/missing.ini" -- true
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"cannot read the config file $T/missing.ini: No such file or directory"* ]]
+	DIND_INIT_CONFIG="$T/missing2.ini" run "$DIND_INIT" -- true
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"$T/missing2.ini"* ]]
+}
+
+@test "DIND_INIT_CONFIG selects the file; -c wins over it" {
+	service_script s1 'echo from-env-config >>$EVENTS'
+	service_script s2 'echo from-c-config >>$EVENTS'
+	printf '[init]\nmain_after = s\n[service:s]\ncommand = %s\ntype = oneshot\n' "$T/s1" >"$T/env.ini"
+	printf '[init]\nmain_after = s\n[service:s]\ncommand = %s\ntype = oneshot\n' "$T/s2" >"$T/c.ini"
+	DIND_INIT_CONFIG="$T/env.ini" run in_ns -- true
+	[ "$status" -eq 0 ]
+	DIND_INIT_CONFIG="$T/env.ini" run in_ns -c "$T/c.ini" -- true
+	[ "$status" -eq 0 ]
+	[ "$(event_order)" = "from-env-config from-c-config" ]
+}
+
+@test "without any config file it is a plain init around the command" {
+	# /etc/dind-init.ini is the default; hide any real one in a private mount namespace
+	run timeout 30 unshare --mount --pid --fork --mount-proc sh -c \
+		'mount -t tmpfs none /etc 2>/dev/null || true; exec "$0" -- sh -c "exit 9"' "$DIND_INIT"
+	echo "$output"
+	[ "$status" -eq 9 ]
+}
+
+@test "--version, --help and an unknown option" {
+	run "$DIND_INIT" --version
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^dind-init\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	run "$DIND_INIT" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Usage: dind-init"*"--check-config"* ]]
+	run "$DIND_INIT" --no-such-option
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"dind-init --help"* ]]
+}
+
+@test "options after the command belong to the command" {
+	run in_ns -q -- sh -c 'echo "$@"' sh -c -v --help
+	[ "$status" -eq 0 ]
+	[ "$output" = "-c -v --help" ]
+}
+
+@test "-v shows debug messages, -q hides info messages" {
+	run in_ns -v -- true
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"debug: dind-init"*"running as pid 1"* ]]
+	run in_ns -q -- true
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "dind-ctl (a symlink to dind-init) says it is not there yet" {
+	ln -s "$DIND_INIT" "$T/dind-ctl"
+	run "$T/dind-ctl" status
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"dind-ctl: not yet"* ]]
+}

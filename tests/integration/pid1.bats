@@ -1,0 +1,138 @@
+#!/usr/bin/env bats
+# dind-init as PID 1: reaping, exit codes, signals, terminals, subreaper mode.
+
+load common
+
+@test "runs as PID 1 and the command sees it as its parent" {
+	run in_ns -- sh -c 'echo "pid1=$(cat /proc/1/comm) parent=$PPID"'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"pid1=dind-init parent=1"* ]]
+}
+
+@test "reaps 500 orphaned zombies created by the command" {
+	run in_ns -- "$HELPERS/mkorphans" 500
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"orphans made: 500"* ]]
+	[[ "$output" == *"zombies left: 0"* ]]
+}
+
+@test "exit codes of the command propagate: 0 1 42 255" {
+	for code in 0 1 42 255; do
+		run in_ns -- sh -c "exit $code"
+		echo "want $code got $status"
+		[ "$status" -eq "$code" ]
+	done
+}
+
+@test "a command killed by a signal gives 128+N" {
+	run in_ns -- sh -c 'kill -KILL $$'
+	[ "$status" -eq 137 ]
+	run in_ns -- sh -c 'kill -SEGV $$'
+	[ "$status" -eq 139 ]
+}
+
+@test "a command that is not found exits 127 with a clear message" {
+	run -127 in_ns -- /nonexistent/program arg
+	[ "$status" -eq 127 ]
+	[[ "$output" == *"/nonexistent/program"*"No such file or directory"* ]]
+	run -127 in_ns -- no-such-command-anywhere
+	[ "$status" -eq 127 ]
+}
+
+@test "a command that is not executable exits 126" {
+	printf 'echo hi\n' >"$T/notexec"
+	chmod 644 "$T/notexec"
+	run in_ns -- "$T/notexec"
+	[ "$status" -eq 126 ]
+	[[ "$output" == *"Permission denied"* ]]
+}
+
+@test "SIGTERM to PID 1 reaches the command, whose status becomes dind-init's" {
+	service_script main 'trap "echo got-TERM >>$EVENTS; exit 7" TERM
+echo started >>$EVENTS
+while :; do sleep 0.1; done'
+	start_ns -- "$T/main"
+	wait_for_line "$EVENTS" started
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 7 ]
+	[ "$(event_order)" = "started got-TERM" ]
+}
+
+@test "a command that ignores nothing is ended by SIGTERM: 143" {
+	start_ns -- sleep 1000
+	sleep 0.2
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 143 ]
+}
+
+@test "HUP, USR1, USR2 and WINCH are forwarded to the command" {
+	service_script main 'for s in HUP USR1 USR2 WINCH; do trap "echo $s >>$EVENTS" $s; done
+trap "exit 0" TERM
+echo ready >>$EVENTS
+while :; do sleep 0.05; done'
+	start_ns -- "$T/main"
+	wait_for_line "$EVENTS" ready
+	for s in HUP USR1 USR2 WINCH; do
+		kill -"$s" "$INIT_PID"
+		wait_for_line "$EVENTS" "^$s\$"
+	done
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 0 ]
+	[ "$(event_order)" = "ready HUP USR1 USR2 WINCH" ]
+}
+
+@test "SIGTSTP to PID 1 is ignored" {
+	start_ns -- sleep 1000
+	sleep 0.2
+	kill -TSTP "$INIT_PID"
+	sleep 0.2
+	grep -q '^State:.*[RS]' "/proc/$INIT_PID/status"
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 143 ]
+}
+
+@test "children start with an empty signal mask, in their own process group, no extra fds" {
+	run in_ns -q -- sh -c 'grep SigBlk /proc/self/status; echo "pgid=$(ps -o pgid= -p $$ | tr -d " ") pid=$$"; echo "fds=$(ls /proc/self/fd | sort -n | tr "\n" " ")end"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"SigBlk:	0000000000000000"* ]]
+	pid=$(echo "$output" | sed -n 's/.*pgid=\([0-9]*\) pid=\([0-9]*\).*/\1 \2/p')
+	[ -n "$pid" ]
+	[ "${pid% *}" = "${pid#* }" ]
+	# the ls itself opens one directory fd (3); nothing else leaks in
+	grep -qx 'fds=0 1 2 3 end' <<<"$output"
+}
+
+@test "with a terminal the command is the foreground process group (job control)" {
+	command -v script >/dev/null
+	run timeout 30 script -qec "unshare --pid --fork --mount-proc $DIND_INIT -- sh -c 'echo pgid=\$(ps -o pgid= -p \$\$ | tr -d \" \") tpgid=\$(ps -o tpgid= -p \$\$ | tr -d \" \")'" /dev/null
+	echo "$output"
+	[ "$status" -eq 0 ]
+	pg=$(echo "$output" | sed -n 's/.*pgid=\([0-9]*\) tpgid=\([0-9]*\).*/\1/p')
+	tp=$(echo "$output" | sed -n 's/.*pgid=\([0-9]*\) tpgid=\([0-9]*\).*/\2/p')
+	[ -n "$pg" ]
+	[ "$pg" = "$tp" ]
+}
+
+@test "when not PID 1 it becomes a subreaper: orphans are re-parented to it and reaped" {
+	run timeout 30 "$DIND_INIT" -c /dev/null -- "$HELPERS/orphan_ppid"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	init=$(echo "$output" | sed -n 's/.*init=\([0-9]*\) orphan_parent=\([0-9]*\).*/\1/p')
+	adopted=$(echo "$output" | sed -n 's/.*init=\([0-9]*\) orphan_parent=\([0-9]*\).*/\2/p')
+	[ -n "$init" ]
+	[ "$init" = "$adopted" ]
+	run timeout 60 "$DIND_INIT" -c /dev/null -- "$HELPERS/mkorphans" 100
+	[ "$status" -eq 0 ]
+}
+
+@test "no COMMAND and no services is a usage error" {
+	run in_ns -c /dev/null
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"nothing to run"* ]]
+}

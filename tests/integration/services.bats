@@ -1,0 +1,364 @@
+#!/usr/bin/env bats
+# Services from the INI file: order, output, restarts, start limits, shutdown.
+
+load common
+
+# svc NAME: a long-running fake service that logs start and stop to $EVENTS
+svc() {
+	service_script "$1" "trap 'echo stop-$1 >>\$EVENTS; exit 0' TERM
+echo start-$1 >>\$EVENTS
+while :; do sleep 0.05; done"
+}
+
+@test "services start in dependency order and stop in reverse order" {
+	svc a; svc b; svc c
+	# c depends on b, b on a; written in the file in another order on purpose
+	write_config <<EOF
+[service:c]
+command = $T/c
+depends_on = b
+[service:b]
+command = $T/b
+depends_on = a
+[service:a]
+command = $T/a
+EOF
+	service_script main 'echo main >>$EVENTS; while :; do sleep 0.05; done'
+	start_ns -c "$T/dind-init.ini" -- "$T/main"
+	wait_for_line "$EVENTS" '^main$'
+	# a simple service is ready once started, so only the spawn order is guaranteed here;
+	# wait until all three scripts have written their line before stopping
+	wait_for_line "$EVENTS" start-c
+	wait_for_line "$EVENTS" start-a
+	wait_for_line "$EVENTS" start-b
+	kill -TERM "$INIT_PID"
+	wait_ns
+	cat "$T/out"
+	[ "$STATUS" -eq 143 ]
+	# stop order is strict: c, then b, then a
+	[ "$(grep stop- "$EVENTS" | tr '\n' ' ')" = "stop-c stop-b stop-a " ]
+	# start order as dind-init logged it
+	[ "$(grep -o 'service [abc] started' "$T/out" | tr '\n' ' ')" = "service a started service b started service c started " ]
+	grep -q 'stopping service c' "$T/out"
+}
+
+@test "a service waits for a oneshot dependency to exit 0, and the command for main_after" {
+	service_script prep 'sleep 0.5; echo prep-done >>$EVENTS'
+	svc web
+	write_config <<EOF
+[init]
+main_after = web
+[service:prep]
+command = $T/prep
+type = oneshot
+[service:web]
+command = $T/web
+depends_on = prep
+EOF
+	run in_ns -c "$T/dind-init.ini" -- sh -c 'echo main >>$EVENTS'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# web cannot start before prep is done, and main not before web was started
+	[ "$(head -n 1 "$EVENTS")" = "prep-done" ]
+	[[ "$output" == *"service prep finished"*"service web started"*"main command started"* ]]
+}
+
+@test "a failed oneshot keeps its dependents from starting; the command cannot start: exit 4" {
+	service_script prep 'echo prep >>$EVENTS; exit 3'
+	svc web
+	write_config <<EOF
+[service:prep]
+command = $T/prep
+type = oneshot
+[service:web]
+command = $T/web
+depends_on = prep
+EOF
+	run in_ns -c "$T/dind-init.ini" -- sh -c 'echo main >>$EVENTS'
+	echo "$output"
+	[ "$status" -eq 4 ]
+	[ "$(event_order)" = "prep" ]
+	[[ "$output" == *"service prep FAILED"* ]]
+	[[ "$output" == *"main command cannot start"*"web"* ]]
+}
+
+@test "service output is prefixed with its name, one whole line at a time" {
+	service_script talk 'echo "hello world"; echo "to stderr" >&2; printf "no newline at end"'
+	service_script talk2 'i=0; while [ $i -lt 200 ]; do echo "line $i of talk2 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; i=$((i+1)); done'
+	write_config <<EOF
+[service:talk]
+command = $T/talk
+type = oneshot
+[service:talk2]
+command = $T/talk2
+type = oneshot
+EOF
+	run in_ns -c "$T/dind-init.ini" -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx '\[talk\] hello world' <<<"$output"
+	grep -qx '\[talk\] to stderr' <<<"$output"
+	grep -qx '\[talk\] no newline at end' <<<"$output"
+	[ "$(grep -c '^\[talk2\] line [0-9]* of talk2 x*$' <<<"$output")" -eq 200 ]
+}
+
+@test "log = null, log = file:PATH and log = inherit" {
+	service_script quiet 'echo should-not-appear'
+	service_script tofile 'echo into-the-file'
+	service_script plain 'echo plain-line'
+	write_config <<EOF
+[service:quiet]
+command = $T/quiet
+type = oneshot
+log = null
+[service:tofile]
+command = $T/tofile
+type = oneshot
+log = file:$T/svc.log
+[service:plain]
+command = $T/plain
+type = oneshot
+log = inherit
+EOF
+	run in_ns -c "$T/dind-init.ini" -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"should-not-appear"* ]]
+	[[ "$output" != *"into-the-file"* ]]
+	grep -qx 'plain-line' <<<"$output"
+	[ "$(cat "$T/svc.log")" = "into-the-file" ]
+}
+
+@test "environment and workdir reach the service" {
+	service_script env 'echo "FOO=$FOO BAR=$BAR HOME_SET=${HOME:+yes} PWD=$(pwd)" >>$EVENTS'
+	write_config <<EOF
+[init]
+main_after = env
+[service:env]
+command = $T/env
+type = oneshot
+environment = FOO=one two
+environment = BAR="quoted"
+workdir = /tmp
+EOF
+	HOME=/root run in_ns -c "$T/dind-init.ini" -- true
+	[ "$status" -eq 0 ]
+	[ "$(cat "$EVENTS")" = 'FOO=one two BAR="quoted" HOME_SET=yes PWD=/tmp' ]
+}
+
+@test "a crashing service is restarted with growing delays, then FAILED; critical: exit 4" {
+	service_script crash 'echo crash >>$EVENTS; exit 1'
+	write_config <<EOF
+[service:crash]
+command = $T/crash
+restart_delay = 50ms
+restart_delay_max = 10s
+start_limit_burst = 4
+start_limit_interval = 60s
+critical = yes
+EOF
+	run in_ns -c "$T/dind-init.ini" -- sleep 1000
+	echo "$output"
+	[ "$status" -eq 4 ]
+	# exactly start_limit_burst runs
+	[ "$(grep -c crash "$EVENTS")" -eq 4 ]
+	[ "$(grep -o 'restarting in [0-9a-z]*' <<<"$output" | tr '\n' ' ')" = "restarting in 50ms restarting in 100ms restarting in 200ms restarting in 400ms " ]
+	[[ "$output" == *"service crash FAILED: started 4 times within 1m"* ]]
+	[[ "$output" == *"critical"* ]]
+	# the main command was stopped as part of the shutdown
+	[[ "$output" == *"stopping the main command"* ]]
+}
+
+@test "a non-critical FAILED service leaves the rest running" {
+	service_script crash 'exit 1'
+	write_config <<EOF
+[init]
+main_after =
+[service:crash]
+command = $T/crash
+restart_delay = 10ms
+start_limit_burst = 2
+EOF
+	run in_ns -c "$T/dind-init.ini" -- sh -c 'sleep 1; echo main-still-ran; exit 5'
+	echo "$output"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"service crash FAILED"*"main-still-ran"* ]]
+}
+
+@test "restart = on-failure does not restart a clean exit; restart = no does not restart" {
+	service_script ok 'echo ok >>$EVENTS; exit 0'
+	service_script bad 'echo bad >>$EVENTS; exit 2'
+	write_config <<EOF
+[init]
+main_after =
+[service:ok]
+command = $T/ok
+restart = on-failure
+[service:bad]
+command = $T/bad
+restart = no
+EOF
+	run in_ns -c "$T/dind-init.ini" -- sleep 1.5
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c ok "$EVENTS")" -eq 1 ]
+	[ "$(grep -c bad "$EVENTS")" -eq 1 ]
+	[[ "$output" == *"service ok exited with status 0; not restarting it"* ]]
+	[[ "$output" == *"service bad FAILED: exited with status 2"* ]]
+}
+
+@test "restart = always restarts a service that exits 0" {
+	service_script again 'echo run >>$EVENTS; exit 0'
+	write_config <<EOF
+[init]
+main_after =
+[service:again]
+command = $T/again
+restart_delay = 10ms
+start_limit_burst = 3
+EOF
+	run in_ns -c "$T/dind-init.ini" -- sleep 2
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c run "$EVENTS")" -eq 3 ]
+}
+
+@test "a service ignoring its stop signal is killed after stop_timeout" {
+	service_script stubborn 'trap "echo ignored-TERM >>$EVENTS" TERM
+echo up >>$EVENTS
+while :; do sleep 0.05; done'
+	write_config <<EOF
+[service:stubborn]
+command = $T/stubborn
+stop_timeout = 500ms
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$EVENTS" up
+	kill -TERM "$INIT_PID"
+	wait_ns
+	cat "$T/out"
+	[ "$STATUS" -eq 0 ]
+	grep -q ignored-TERM "$EVENTS"
+	grep -q 'service stubborn did not stop within 500ms; sending SIGKILL' "$T/out"
+	grep -q 'service stubborn stopped (was killed by SIGKILL)' "$T/out"
+}
+
+@test "stop_signal is used to stop a service" {
+	service_script hup 'trap "echo got-HUP >>$EVENTS; exit 0" HUP
+trap "echo got-TERM >>$EVENTS; exit 0" TERM
+echo up >>$EVENTS
+while :; do sleep 0.05; done'
+	write_config <<EOF
+[service:hup]
+command = $T/hup
+stop_signal = SIGHUP
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$EVENTS" up
+	kill -INT "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 0 ]
+	[ "$(event_order)" = "up got-HUP" ]
+}
+
+@test "a stray background process left by a service gets SIGTERM at shutdown" {
+	service_script leaky 'setsid sh -c "trap \"echo stray-TERM >>$EVENTS; exit 0\" TERM; echo stray-up >>$EVENTS; while :; do sleep 0.05; done" &
+exec sleep 1000'
+	write_config <<EOF
+[service:leaky]
+command = $T/leaky
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$EVENTS" stray-up
+	kill -TERM "$INIT_PID"
+	wait_ns
+	cat "$T/out"
+	[ "$STATUS" -eq 0 ]
+	grep -q stray-TERM "$EVENTS"
+	grep -q 'SIGTERM to the remaining processes' "$T/out"
+}
+
+@test "a stray that ignores SIGTERM is SIGKILLed after the grace period" {
+	service_script leaky 'setsid sh -c "trap \"\" TERM; echo stray-up >>$EVENTS; while :; do sleep 0.05; done" &
+exec sleep 1000'
+	write_config <<EOF
+[service:leaky]
+command = $T/leaky
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$EVENTS" stray-up
+	kill -TERM "$INIT_PID"
+	wait_ns
+	cat "$T/out"
+	[ "$STATUS" -eq 0 ]
+	grep -q 'still running .* after SIGTERM; sending SIGKILL' "$T/out"
+	grep -q 'shutdown complete' "$T/out"
+}
+
+@test "a second SIGTERM during shutdown skips to SIGKILL" {
+	service_script stubborn 'trap "echo ignored >>$EVENTS" TERM
+echo up >>$EVENTS
+while :; do sleep 0.05; done'
+	write_config <<EOF
+[service:stubborn]
+command = $T/stubborn
+stop_timeout = 60s
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$EVENTS" up
+	kill -TERM "$INIT_PID"
+	wait_for_line "$EVENTS" ignored
+	kill -TERM "$INIT_PID"
+	wait_ns
+	cat "$T/out"
+	grep -q 'received again during shutdown: sending SIGKILL' "$T/out"
+	grep -q 'shutdown complete' "$T/out"
+}
+
+@test "shutdown_timeout bounds the whole shutdown" {
+	service_script stubborn 'trap "" TERM
+echo up >>$EVENTS
+while :; do sleep 0.05; done'
+	write_config <<EOF
+[init]
+shutdown_timeout = 1s
+[service:stubborn]
+command = $T/stubborn
+stop_timeout = 60s
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$EVENTS" up
+	kill -TERM "$INIT_PID"
+	wait_ns
+	cat "$T/out"
+	grep -q 'shutdown_timeout (1s) reached: sending SIGKILL' "$T/out"
+	grep -q 'shutdown complete' "$T/out"
+}
+
+@test "the command exiting stops the services; on_main_exit = ignore keeps them" {
+	svc web
+	write_config <<EOF
+[service:web]
+command = $T/web
+EOF
+	run in_ns -c "$T/dind-init.ini" -- sh -c 'sleep 0.3; exit 3'
+	[ "$status" -eq 3 ]
+	grep -q stop-web "$EVENTS"
+
+	: >"$EVENTS"
+	write_config <<EOF
+[init]
+on_main_exit = ignore
+[service:web]
+command = $T/web
+EOF
+	start_ns -c "$T/dind-init.ini" -- sh -c 'echo main-exit >>$EVENTS; exit 3'
+	wait_for_line "$EVENTS" main-exit
+	wait_for_line "$T/out" 'main command exited with status 3'
+	sleep 0.3
+	! grep -q stop-web "$EVENTS"
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 3 ]
+	grep -q stop-web "$EVENTS"
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian 12 machine, as root: installs the build and test
+# dependencies, builds dind-init (warnings are errors), and runs every test through CTest.
+#   SKIP_DEPS=1 tests/run.sh    skip the apt-get step (dependencies already installed)
+#   BUILD_DIR=dir               build folder (default: build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" != 0 ]; then
+	echo "tests/run.sh: run it as root (it installs packages, and the integration tests create PID namespaces)" >&2
+	exit 1
+fi
+
+if [ "${SKIP_DEPS:-0}" != 1 ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends \
+		build-essential cmake pkg-config file \
+		libcap-dev libseccomp-dev libinih-dev libcmocka-dev \
+		bats util-linux procps >/dev/null
+fi
+
+build=${BUILD_DIR:-build}
+cmake -S . -B "$build" -DDIND_INIT_WERROR=ON
+cmake --build "$build" -j "$(nproc)"
+ctest --test-dir "$build" --output-on-failure
