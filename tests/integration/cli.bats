@@ -134,6 +134,18 @@ EOF
 	[ -z "$output" ]
 }
 
+@test "cmake --install puts dind-init in sbin with dind-ctl as a symlink to it" {
+	[ -n "${BUILD_DIR:-}" ] || skip "BUILD_DIR not set (run through CTest)"
+	run cmake --install "$BUILD_DIR" --prefix "$T/inst"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -x "$T/inst/sbin/dind-init" ]
+	[ -L "$T/inst/sbin/dind-ctl" ]
+	[ "$(readlink "$T/inst/sbin/dind-ctl")" = dind-init ]
+	run "$T/inst/sbin/dind-init" --version
+	[ "$status" -eq 0 ]
+}
+
 @test "dind-ctl (a symlink to dind-init) says it is not there yet" {
 	ln -s "$DIND_INIT" "$T/dind-ctl"
 	run "$T/dind-ctl" status
