@@ -12,8 +12,15 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "config/parse.h"
+
+/* The kernel's limit for a unix socket path, without the terminating NUL: 107 on Linux. */
+#define SUN_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
+
+/* A notify socket is RUNTIME_DIR/NAME.notify. */
+#define NOTIFY_SUFFIX ".notify"
 
 /* Timer code adds durations to a monotonic clock in nanoseconds: a cap far below INT64_MAX
  * keeps that arithmetic from overflowing, and no timeout here needs more than a year. */
@@ -36,7 +43,7 @@ struct key_def {
 	key_setter *set;
 };
 
-#define KEYS_MAX 16
+#define KEYS_MAX 32
 
 struct loader {
 	struct config *cfg;
@@ -231,6 +238,23 @@ static bool get_choice(struct loader *ld, const char *key, const char *value,
 	return false;
 }
 
+/* A duration that must be longer than 0. */
+static bool get_positive_duration(struct loader *ld, const char *key, const char *value,
+				  int64_t *out)
+{
+	int64_t ms;
+
+	if (!get_duration(ld, key, value, &ms))
+		return false;
+	if (ms <= 0) {
+		ld_error(ld, ld->lineno, "bad duration '%s' for %s: it must be longer than 0",
+			 value, key);
+		return false;
+	}
+	*out = ms;
+	return true;
+}
+
 static bool get_signal(struct loader *ld, const char *key, const char *value, int *out)
 {
 	int sig = parse_signal(value);
@@ -318,6 +342,54 @@ static void set_on_main_exit(struct loader *ld, const char *key, const char *val
 
 	if (get_choice(ld, key, value, names, 2, "shutdown or ignore", &v))
 		ld->cfg->on_main_exit = (enum on_main_exit)v;
+}
+
+/* Defaults live in static storage; a value from the file is an owned copy. */
+static const char default_control_socket[] = DEFAULT_CONTROL_SOCKET;
+static const char default_runtime_dir[] = DEFAULT_RUNTIME_DIR;
+
+static void set_owned(const char **field, const char *dflt, char *copy)
+{
+	if (*field != dflt)
+		free((char *)*field);
+	*field = copy;
+}
+
+static void set_control_socket(struct loader *ld, const char *key, const char *value)
+{
+	size_t n = strlen(value);
+
+	if (strcmp(value, "none") == 0) {
+		set_owned(&ld->cfg->control_socket, default_control_socket, NULL);
+		return;
+	}
+	if (value[0] != '/') {
+		ld_error(ld, ld->lineno, "bad value '%s' for %s: use an absolute path or none",
+			 value, key);
+		return;
+	}
+	if (n > SUN_PATH_MAX) {
+		ld_error(ld, ld->lineno,
+			 "bad value for %s: unix socket path too long (%zu bytes, limit %zu): use "
+			 "a shorter path",
+			 key, n, SUN_PATH_MAX);
+		return;
+	}
+	set_owned(&ld->cfg->control_socket, default_control_socket, dup_or_oom(ld, value, n));
+}
+
+static void set_runtime_dir(struct loader *ld, const char *key, const char *value)
+{
+	size_t n = strlen(value);
+
+	if (value[0] != '/') {
+		ld_error(ld, ld->lineno, "bad value '%s' for %s: use an absolute path", value, key);
+		return;
+	}
+	/* "/run/x/" and "/run/x" are the same directory; keep "/" itself. */
+	while (n > 1 && value[n - 1] == '/')
+		n--;
+	set_owned(&ld->cfg->runtime_dir, default_runtime_dir, dup_or_oom(ld, value, n));
 }
 
 /* [main] and [service:NAME] */
@@ -441,9 +513,9 @@ static void set_start_limit_burst(struct loader *ld, const char *key, const char
 {
 	int v;
 
-	if (parse_uint(value, &v) < 0 || v < 1) {
-		ld_error(ld, ld->lineno, "bad value '%s' for %s: use a whole number of 1 or more",
-			 value, key);
+	if (parse_uint(value, &v) < 0 || v < 1 || v > START_LIMIT_BURST_MAX) {
+		ld_error(ld, ld->lineno, "bad value '%s' for %s: use a whole number from 1 to %d",
+			 value, key, START_LIMIT_BURST_MAX);
 		return;
 	}
 	cur_svc(ld)->start_limit_burst = v;
@@ -451,16 +523,7 @@ static void set_start_limit_burst(struct loader *ld, const char *key, const char
 
 static void set_start_limit_interval(struct loader *ld, const char *key, const char *value)
 {
-	int64_t ms;
-
-	if (!get_duration(ld, key, value, &ms))
-		return;
-	if (ms <= 0) {
-		ld_error(ld, ld->lineno, "bad duration '%s' for %s: it must be longer than 0",
-			 value, key);
-		return;
-	}
-	cur_svc(ld)->start_limit_interval_ms = ms;
+	(void)get_positive_duration(ld, key, value, &cur_svc(ld)->start_limit_interval_ms);
 }
 
 static void set_critical(struct loader *ld, const char *key, const char *value)
@@ -573,7 +636,99 @@ static void set_log(struct loader *ld, const char *key, const char *value)
 		 value, key);
 }
 
-enum init_key { IK_LOG_LEVEL, IK_SHUTDOWN_TIMEOUT, IK_MAIN_AFTER, IK_ON_MAIN_EXIT, IK_COUNT };
+static bool get_probe(struct loader *ld, const char *key, const char *value, struct probe_spec *out)
+{
+	const char *err = NULL;
+	int r = probe_spec_parse(value, out, &err);
+
+	if (r == -ENOMEM) {
+		ld->oom = true;
+		return false;
+	}
+	if (r < 0) {
+		ld_error(ld, ld->lineno, "bad value '%s' for %s: %s", value, key, err);
+		return false;
+	}
+	return true;
+}
+
+static void set_ready(struct loader *ld, const char *key, const char *value)
+{
+	(void)get_probe(ld, key, value, &cur_svc(ld)->ready);
+}
+
+static void set_ready_timeout(struct loader *ld, const char *key, const char *value)
+{
+	(void)get_duration(ld, key, value, &cur_svc(ld)->ready_timeout_ms);
+}
+
+static void set_ready_interval(struct loader *ld, const char *key, const char *value)
+{
+	(void)get_positive_duration(ld, key, value, &cur_svc(ld)->ready_interval_ms);
+}
+
+static void set_health(struct loader *ld, const char *key, const char *value)
+{
+	struct probe_spec p;
+
+	if (!get_probe(ld, key, value, &p))
+		return;
+	if (p.kind == PROBE_NOTIFY) {
+		probe_spec_release(&p);
+		ld_error(ld, ld->lineno,
+			 "health cannot be notify: use watchdog = DURATION for sd_notify "
+			 "keep-alives");
+		return;
+	}
+	cur_svc(ld)->health = p;
+}
+
+static void set_health_interval(struct loader *ld, const char *key, const char *value)
+{
+	(void)get_positive_duration(ld, key, value, &cur_svc(ld)->health_interval_ms);
+}
+
+static void set_health_timeout(struct loader *ld, const char *key, const char *value)
+{
+	(void)get_positive_duration(ld, key, value, &cur_svc(ld)->health_timeout_ms);
+}
+
+static void set_health_retries(struct loader *ld, const char *key, const char *value)
+{
+	int v;
+
+	if (parse_uint(value, &v) < 0 || v < 1) {
+		ld_error(ld, ld->lineno, "bad value '%s' for %s: use a whole number of 1 or more",
+			 value, key);
+		return;
+	}
+	cur_svc(ld)->health_retries = v;
+}
+
+static void set_watchdog(struct loader *ld, const char *key, const char *value)
+{
+	(void)get_duration(ld, key, value, &cur_svc(ld)->watchdog_ms);
+}
+
+static void set_notify_access(struct loader *ld, const char *key, const char *value)
+{
+	/* In the enum's order: none, main. */
+	static const char *const names[] = { "none", "main" };
+	int v;
+
+	if (get_choice(ld, key, value, names, 2, "main or none", &v))
+		cur_svc(ld)->notify_access = (enum notify_access)v;
+}
+
+enum init_key {
+	IK_LOG_LEVEL,
+	IK_SHUTDOWN_TIMEOUT,
+	IK_MAIN_AFTER,
+	IK_ON_MAIN_EXIT,
+	IK_CONTROL_SOCKET,
+	IK_RUNTIME_DIR,
+	IK_COUNT
+};
 enum main_key { MK_STOP_SIGNAL, MK_STOP_TIMEOUT, MK_COUNT };
 enum svc_key {
 	SK_COMMAND,
@@ -590,6 +745,15 @@ enum svc_key {
 	SK_ENVIRONMENT,
 	SK_WORKDIR,
 	SK_LOG,
+	SK_READY,
+	SK_READY_TIMEOUT,
+	SK_READY_INTERVAL,
+	SK_HEALTH,
+	SK_HEALTH_INTERVAL,
+	SK_HEALTH_TIMEOUT,
+	SK_HEALTH_RETRIES,
+	SK_WATCHDOG,
+	SK_NOTIFY_ACCESS,
 	SK_COUNT
 };
 
@@ -598,6 +762,8 @@ static const struct key_def init_keys[IK_COUNT] = {
 	[IK_SHUTDOWN_TIMEOUT] = { "shutdown_timeout", false, false, set_shutdown_timeout },
 	[IK_MAIN_AFTER] = { "main_after", true, true, set_main_after },
 	[IK_ON_MAIN_EXIT] = { "on_main_exit", false, false, set_on_main_exit },
+	[IK_CONTROL_SOCKET] = { "control_socket", false, false, set_control_socket },
+	[IK_RUNTIME_DIR] = { "runtime_dir", false, false, set_runtime_dir },
 };
 
 static const struct key_def main_keys[MK_COUNT] = {
@@ -623,6 +789,15 @@ static const struct key_def svc_keys[SK_COUNT] = {
 	[SK_ENVIRONMENT] = { "environment", true, true, set_environment },
 	[SK_WORKDIR] = { "workdir", false, false, set_workdir },
 	[SK_LOG] = { "log", false, false, set_log },
+	[SK_READY] = { "ready", false, false, set_ready },
+	[SK_READY_TIMEOUT] = { "ready_timeout", false, false, set_ready_timeout },
+	[SK_READY_INTERVAL] = { "ready_interval", false, false, set_ready_interval },
+	[SK_HEALTH] = { "health", false, false, set_health },
+	[SK_HEALTH_INTERVAL] = { "health_interval", false, false, set_health_interval },
+	[SK_HEALTH_TIMEOUT] = { "health_timeout", false, false, set_health_timeout },
+	[SK_HEALTH_RETRIES] = { "health_retries", false, false, set_health_retries },
+	[SK_WATCHDOG] = { "watchdog", false, false, set_watchdog },
+	[SK_NOTIFY_ACCESS] = { "notify_access", false, false, set_notify_access },
 };
 
 _Static_assert(SK_COUNT <= KEYS_MAX && IK_COUNT <= KEYS_MAX && MK_COUNT <= KEYS_MAX,
@@ -751,6 +926,16 @@ static void service_defaults(struct cfg_service *svc)
 	svc->stop_signal = SIGTERM;
 	svc->stop_timeout_ms = 15 * 1000;
 	svc->log = LOGMODE_PREFIX;
+	svc->ready.kind = PROBE_NONE;
+	svc->ready_timeout_ms = 60 * 1000;
+	svc->ready_interval_ms = 50;
+	svc->health.kind = PROBE_NONE;
+	svc->health_interval_ms = 10 * 1000;
+	svc->health_timeout_ms = 5 * 1000;
+	svc->health_retries = 3;
+	svc->watchdog_ms = 0;
+	svc->notify_access = NOTIFY_ACCESS_NONE; /* validation picks main where notify is used */
+	svc->notify_socket = false;
 }
 
 /* A "[...]" header whose name (between the brackets, trimmed) is name. */
@@ -1117,6 +1302,52 @@ static void find_cycles(struct loader *ld, int v, int *color, int *path, int dep
 	color[v] = BLACK;
 }
 
+/* Readiness, health and sd_notify rules of one service. */
+static void validate_notify(struct loader *ld, struct cfg_service *svc, const int *lines)
+{
+	const char *dir = ld->cfg->runtime_dir ? ld->cfg->runtime_dir : "";
+	size_t n;
+
+	if (svc->type == SVC_NOTIFY && !lines[SK_READY])
+		svc->ready.kind = PROBE_NOTIFY;
+	if (svc->type == SVC_ONESHOT) {
+		if (lines[SK_READY])
+			ld_error(ld, lines[SK_READY],
+				 "ready does not apply to a oneshot: it is ready once it exits 0; "
+				 "remove ready from [service:%s]",
+				 svc->name);
+		if (lines[SK_HEALTH])
+			ld_error(ld, lines[SK_HEALTH],
+				 "health does not apply to a oneshot: it is ready once it exits 0; "
+				 "remove health from [service:%s]",
+				 svc->name);
+	}
+	if (!lines[SK_NOTIFY_ACCESS]) {
+		svc->notify_access = svc->ready.kind == PROBE_NOTIFY || svc->watchdog_ms > 0
+					     ? NOTIFY_ACCESS_MAIN
+					     : NOTIFY_ACCESS_NONE;
+	} else if (svc->notify_access == NOTIFY_ACCESS_NONE) {
+		if (svc->ready.kind == PROBE_NOTIFY)
+			ld_error(ld, lines[SK_NOTIFY_ACCESS],
+				 "notify_access = none leaves no way to send READY=1 for ready = "
+				 "notify%s in [service:%s]: use notify_access = main",
+				 lines[SK_READY] ? "" : " (implied by type = notify)", svc->name);
+		if (svc->watchdog_ms > 0)
+			ld_error(
+				ld, lines[SK_NOTIFY_ACCESS],
+				"notify_access = none leaves no way to send WATCHDOG=1 for watchdog "
+				"in [service:%s]: use notify_access = main or remove watchdog",
+				svc->name);
+	}
+	svc->notify_socket = svc->notify_access == NOTIFY_ACCESS_MAIN;
+	n = strlen(dir) + 1 + strlen(svc->name) + strlen(NOTIFY_SUFFIX);
+	if (svc->notify_socket && n > SUN_PATH_MAX)
+		ld_error(ld, svc->line,
+			 "notify socket path %s/%s" NOTIFY_SUFFIX " is too long (%zu bytes, limit "
+			 "%zu): set a shorter runtime_dir in [init] or a shorter service name",
+			 dir, svc->name, n, SUN_PATH_MAX);
+}
+
 static void validate(struct loader *ld)
 {
 	struct config *cfg = ld->cfg;
@@ -1143,6 +1374,7 @@ static void validate(struct loader *ld)
 					 "on-failure or no",
 					 svc->name);
 		}
+		validate_notify(ld, svc, lines);
 		if (svc->restart_delay_max_ms < svc->restart_delay_ms)
 			ld_error(ld, svc->line,
 				 "restart_delay_max (%s) is shorter than restart_delay (%s) in "
@@ -1218,6 +1450,8 @@ void cfg_init(struct config *cfg)
 	cfg->main_after_set = false;
 	cfg->main.stop_signal = 0;
 	cfg->main.stop_timeout_ms = 10 * 1000;
+	cfg->control_socket = default_control_socket;
+	cfg->runtime_dir = default_runtime_dir;
 }
 
 static void free_errors(struct config *cfg)
@@ -1237,6 +1471,8 @@ void cfg_release(struct config *cfg)
 	int i, j;
 
 	free(cfg->path);
+	set_owned(&cfg->control_socket, default_control_socket, NULL);
+	set_owned(&cfg->runtime_dir, default_runtime_dir, NULL);
 	for (i = 0; i < MAX_SERVICES; i++)
 		free(cfg->main_after_names[i]);
 	for (i = 0; i < cfg->nservices; i++) {
@@ -1250,6 +1486,8 @@ void cfg_release(struct config *cfg)
 		free(svc->env);
 		free(svc->workdir);
 		free(svc->log_path);
+		probe_spec_release(&svc->ready);
+		probe_spec_release(&svc->health);
 	}
 	free_errors(cfg);
 	memset(cfg, 0, sizeof(*cfg));
@@ -1326,7 +1564,7 @@ void cfg_print(const struct config *cfg, FILE *out)
 {
 	static const char *const types[] = { "simple", "notify", "oneshot" };
 	static const char *const restarts[] = { "always", "on-failure", "no" };
-	char cmd[1024];
+	char cmd[1024], probe[256];
 	int i, j, width = 0;
 
 	for (i = 0; i < cfg->nservices; i++) {
@@ -1350,6 +1588,12 @@ void cfg_print(const struct config *cfg, FILE *out)
 			fprintf(out, "  critical");
 		for (j = 0; j < svc->ndeps; j++)
 			fprintf(out, "%s%s", j ? "," : "  after ", svc->deps[j]);
+		if (svc->ready.kind != PROBE_NONE)
+			fprintf(out, "  ready=%s",
+				probe_spec_format(&svc->ready, probe, sizeof(probe)));
+		if (svc->health.kind != PROBE_NONE)
+			fprintf(out, "  health=%s",
+				probe_spec_format(&svc->health, probe, sizeof(probe)));
 		fprintf(out, "  %s\n",
 			svc->argc ? argv_format(svc->argv, cmd, sizeof(cmd)) : "(no command)");
 	}

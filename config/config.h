@@ -6,20 +6,47 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "init/log.h"
 
-#define MAX_SERVICES   64  /* [service:NAME] sections in one file */
-#define SVC_NAME_MAX   32  /* characters in a service name: [A-Za-z0-9_.@-] */
-#define MAX_DEPS       16  /* names in one service's depends_on */
-#define MAX_ENV	       128 /* environment entries of one service */
-#define CFG_ERRORS_MAX 100 /* errors kept; more are counted as "N more errors" */
-#define CFG_LINE_MAX   199 /* inih's line limit (Debian builds it with INI_MAX_LINE 200) */
+#define MAX_SERVICES	      64   /* [service:NAME] sections in one file */
+#define SVC_NAME_MAX	      32   /* characters in a service name: [A-Za-z0-9_.@-] */
+#define MAX_DEPS	      16   /* names in one service's depends_on */
+#define MAX_ENV		      128  /* environment entries of one service */
+#define START_LIMIT_BURST_MAX 1000 /* start_limit_burst: the window keeps one time per start */
+#define CFG_ERRORS_MAX	      100  /* errors kept; more are counted as "N more errors" */
+#define CFG_LINE_MAX	      199  /* inih's line limit (Debian builds it with INI_MAX_LINE 200) */
 
 enum svc_type { SVC_SIMPLE, SVC_NOTIFY, SVC_ONESHOT };
 enum restart_policy { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NO };
 enum log_mode { LOGMODE_PREFIX, LOGMODE_INHERIT, LOGMODE_NULL, LOGMODE_FILE };
 enum on_main_exit { ON_MAIN_EXIT_SHUTDOWN, ON_MAIN_EXIT_IGNORE };
+enum notify_access { NOTIFY_ACCESS_NONE, NOTIFY_ACCESS_MAIN };
+
+#define DEFAULT_CONTROL_SOCKET "/run/dind-init.sock"
+#define DEFAULT_RUNTIME_DIR    "/run/dind-init"
+
+/* How readiness or health is checked (`ready =` / `health =`). */
+enum probe_kind {
+	PROBE_NONE,   /* no probe: ready once started (a oneshot: once exited 0) */
+	PROBE_NOTIFY, /* sd_notify READY=1 from the main PID (ready only) */
+	PROBE_SOCKET, /* connect() to a unix stream socket succeeds */
+	PROBE_HTTP,   /* GET over a unix socket or TCP answers 2xx */
+	PROBE_TCP,    /* TCP connect succeeds */
+	PROBE_EXEC,   /* command exits 0 */
+	PROBE_FILE,   /* path exists */
+};
+
+struct probe_spec {
+	enum probe_kind kind;
+	char *path;		      /* SOCKET, FILE, HTTP over unix: owned */
+	struct sockaddr_storage addr; /* TCP, HTTP over TCP: numeric address (no DNS in PID 1) */
+	socklen_t addrlen;	      /* 0 unless addr is used */
+	char *http_path;	      /* HTTP: request path, starts with '/'; owned */
+	char **argv;		      /* EXEC: NULL-terminated, owned */
+	int argc;
+};
 
 struct cfg_service {
 	char name[SVC_NAME_MAX + 1];
@@ -41,9 +68,19 @@ struct cfg_service {
 	int64_t stop_timeout_ms;	 /* default 15s */
 	char **env; /* "KEY=value", owned, nenv entries (not NULL-terminated) */
 	int nenv;
-	char *workdir;	   /* owned or NULL (inherit) */
-	enum log_mode log; /* default prefix */
-	char *log_path;	   /* owned, for LOGMODE_FILE */
+	char *workdir;		    /* owned or NULL (inherit) */
+	enum log_mode log;	    /* default prefix */
+	char *log_path;		    /* owned, for LOGMODE_FILE */
+	struct probe_spec ready;    /* PROBE_NONE: ready once started; type = notify: NOTIFY */
+	int64_t ready_timeout_ms;   /* default 60s; 0 = wait forever */
+	int64_t ready_interval_ms;  /* default 50ms */
+	struct probe_spec health;   /* PROBE_NONE: no health checks; never PROBE_NOTIFY */
+	int64_t health_interval_ms; /* default 10s */
+	int64_t health_timeout_ms;  /* default 5s */
+	int health_retries;	    /* default 3 */
+	int64_t watchdog_ms;	    /* default 0 = off */
+	enum notify_access notify_access; /* default main with ready = notify or a watchdog */
+	bool notify_socket; /* bind RUNTIME_DIR/NAME.notify for it (notify_access = main) */
 };
 
 struct cfg_main {
@@ -53,8 +90,10 @@ struct cfg_main {
 };
 
 struct config {
-	char *path;			/* owned copy of the file name used in messages */
-	enum log_level log_level;	/* default info */
+	char *path;		    /* owned copy of the file name used in messages */
+	const char *control_socket; /* NULL: none; default DEFAULT_CONTROL_SOCKET; owned by cfg */
+	const char *runtime_dir;    /* no trailing '/'; default DEFAULT_RUNTIME_DIR; owned by cfg */
+	enum log_level log_level;   /* default info */
 	int64_t shutdown_timeout_ms;	/* default 30s */
 	enum on_main_exit on_main_exit; /* default shutdown */
 	bool main_after_set;		/* false: every service that is not a oneshot */

@@ -1,13 +1,18 @@
-/* Pure value parsers: durations, shell-like words, signals, booleans, integers. */
+/* Pure value parsers: durations, shell-like words, signals, booleans, integers, probe specs. */
 #include "config/parse.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/un.h>
+
+#include "config/config.h"
 
 /* Only the C-locale blanks: isspace() would depend on the locale. */
 static bool is_blank(char c)
@@ -430,4 +435,283 @@ int parse_uint(const char *s, int *out)
 		return -EINVAL;
 	*out = (int)v;
 	return 0;
+}
+
+/* The kernel's limit for a unix socket path, without the terminating NUL: 107 on Linux. */
+#define SUN_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
+
+#define PROBE_FORMS                                                                                \
+	"expected: notify, socket PATH, http SOCKET-PATH|HOST:PORT URL-PATH, tcp HOST:PORT, exec " \
+	"COMMAND [ARGS], file PATH"
+
+/* "[::1]:2375", "127.0.0.1:80", "localhost:8080" into a numeric address; no DNS in PID 1. */
+static int parse_host_port(const char *s, struct probe_spec *out, const char **err)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *colon, *h = s;
+	size_t hlen;
+	bool bracketed = false;
+	int port;
+
+	if (*s == '[') {
+		const char *end = strchr(s, ']');
+
+		if (!end || end[1] != ':') {
+			*err = "expected HOST:PORT, an IPv6 address in brackets: [::1]:2375";
+			return -EINVAL;
+		}
+		h = s + 1;
+		hlen = (size_t)(end - h);
+		colon = end + 1;
+		bracketed = true;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon) {
+			*err = "expected HOST:PORT, e.g. 127.0.0.1:2375";
+			return -EINVAL;
+		}
+		hlen = (size_t)(colon - s);
+		if (memchr(s, ':', hlen)) {
+			*err = "put an IPv6 HOST in brackets: [::1]:2375";
+			return -EINVAL;
+		}
+	}
+	if (parse_uint(colon + 1, &port) < 0 || port < 1 || port > 65535) {
+		*err = "bad port: use 1 to 65535";
+		return -EINVAL;
+	}
+	if (hlen == 0 || hlen >= sizeof(host))
+		goto bad_host;
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	memset(&out->addr, 0, sizeof(out->addr));
+	if (bracketed) {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&out->addr;
+
+		if (inet_pton(AF_INET6, host, &a6->sin6_addr) != 1)
+			goto bad_host;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		out->addrlen = sizeof(*a6);
+	} else {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)&out->addr;
+
+		if (strcmp(host, "localhost") == 0)
+			a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		else if (inet_pton(AF_INET, host, &a4->sin_addr) != 1)
+			goto bad_host;
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+		out->addrlen = sizeof(*a4);
+	}
+	return 0;
+bad_host:
+	*err = "HOST must be an IP address or localhost (no DNS lookups)";
+	return -EINVAL;
+}
+
+static int probe_path(const char *s, bool unix_socket, char **out, const char **err)
+{
+	if (s[0] != '/') {
+		*err = unix_socket ? "the socket path must be absolute: start it with '/'"
+				   : "the file path must be absolute: start it with '/'";
+		return -EINVAL;
+	}
+	if (unix_socket && strlen(s) > SUN_PATH_MAX) {
+		*err = "unix socket path too long (limit 107 bytes)";
+		return -EINVAL;
+	}
+	*out = strdup(s);
+	if (!*out) {
+		*err = "out of memory";
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* An HTTP request-target: written into the request line as is, so no blanks or controls. */
+static bool url_path_ok(const char *s)
+{
+	if (s[0] != '/')
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			return false;
+	return true;
+}
+
+int probe_spec_parse(const char *s, struct probe_spec *out, const char **err)
+{
+	const char *msg = NULL;
+	char **w = NULL;
+	int n = 0, r;
+
+	memset(out, 0, sizeof(*out));
+	r = argv_split(s, &w, &n, &msg);
+	if (r < 0) {
+		if (r == -E2BIG)
+			r = -EINVAL; /* too many words is a syntax error here too */
+		goto out;
+	}
+	r = -EINVAL;
+	if (n == 0) {
+		msg = PROBE_FORMS;
+	} else if (strcmp(w[0], "notify") == 0) {
+		out->kind = PROBE_NOTIFY;
+		if (n == 1)
+			r = 0;
+		else
+			msg = "expected: notify, with nothing after it";
+	} else if (strcmp(w[0], "socket") == 0) {
+		out->kind = PROBE_SOCKET;
+		if (n != 2)
+			msg = "expected: socket PATH";
+		else
+			r = probe_path(w[1], true, &out->path, &msg);
+	} else if (strcmp(w[0], "file") == 0) {
+		out->kind = PROBE_FILE;
+		if (n != 2)
+			msg = "expected: file PATH";
+		else
+			r = probe_path(w[1], false, &out->path, &msg);
+	} else if (strcmp(w[0], "tcp") == 0) {
+		out->kind = PROBE_TCP;
+		if (n != 2)
+			msg = "expected: tcp HOST:PORT";
+		else
+			r = parse_host_port(w[1], out, &msg);
+	} else if (strcmp(w[0], "http") == 0) {
+		out->kind = PROBE_HTTP;
+		if (n != 3)
+			msg = "expected: http SOCKET-PATH|HOST:PORT URL-PATH";
+		else if (w[1][0] == '/')
+			r = probe_path(w[1], true, &out->path, &msg);
+		else
+			r = parse_host_port(w[1], out, &msg);
+		if (r == 0 && !url_path_ok(w[2])) {
+			msg = "URL-PATH must start with '/' and hold no blanks or control characters";
+			r = -EINVAL;
+		}
+		if (r == 0) {
+			out->http_path = strdup(w[2]);
+			if (!out->http_path) {
+				msg = "out of memory";
+				r = -ENOMEM;
+			}
+		}
+	} else if (strcmp(w[0], "exec") == 0) {
+		out->kind = PROBE_EXEC;
+		if (n < 2) {
+			msg = "expected: exec COMMAND [ARGS]";
+		} else {
+			/* The command takes the split words over: drop the kind word in place. */
+			free(w[0]);
+			memmove(w, w + 1, (size_t)n * sizeof(*w));
+			out->argv = w;
+			out->argc = n - 1;
+			w = NULL;
+			r = 0;
+		}
+	} else {
+		msg = PROBE_FORMS;
+	}
+out:
+	argv_free(w);
+	if (r < 0)
+		probe_spec_release(out);
+	if (err)
+		*err = r < 0 ? msg : NULL;
+	return r;
+}
+
+void probe_spec_release(struct probe_spec *p)
+{
+	if (!p)
+		return;
+	free(p->path);
+	free(p->http_path);
+	argv_free(p->argv);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Append a blank (unless at the start) and one word, quoted as argv_format does when asked. */
+static void format_word(char *buf, unsigned len, size_t *pos, const char *word, bool quote)
+{
+	char *words[2] = { (char *)word, NULL };
+
+	if (*pos > 0 && !put_bytes(buf, len, pos, " ", 1))
+		return;
+	if (*pos + 1 >= len)
+		return;
+	if (quote)
+		(void)argv_format(words, buf + *pos, len - (unsigned)*pos);
+	else
+		(void)snprintf(buf + *pos, len - *pos, "%s", word);
+	*pos += strlen(buf + *pos);
+}
+
+/* A numeric address as written in a probe: "127.0.0.1:2375", "[::1]:2375". */
+static void format_addr(const struct probe_spec *p, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (p->addr.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)&p->addr;
+
+		(void)inet_ntop(AF_INET6, &a6->sin6_addr, host, sizeof(host));
+		(void)snprintf(buf, len, "[%s]:%u", host, ntohs(a6->sin6_port));
+	} else if (p->addr.ss_family == AF_INET) {
+		const struct sockaddr_in *a4 = (const struct sockaddr_in *)&p->addr;
+
+		(void)inet_ntop(AF_INET, &a4->sin_addr, host, sizeof(host));
+		(void)snprintf(buf, len, "%s:%u", host, ntohs(a4->sin_port));
+	} else {
+		(void)snprintf(buf, len, "?");
+	}
+}
+
+const char *probe_spec_format(const struct probe_spec *p, char *buf, unsigned len)
+{
+	static const char *const kinds[] = {
+		[PROBE_NONE] = "none", [PROBE_NOTIFY] = "notify", [PROBE_SOCKET] = "socket",
+		[PROBE_HTTP] = "http", [PROBE_TCP] = "tcp",	  [PROBE_EXEC] = "exec",
+		[PROBE_FILE] = "file",
+	};
+	char addr[INET6_ADDRSTRLEN + 16];
+	size_t pos = 0;
+
+	if (!buf || len == 0)
+		return buf;
+	buf[0] = '\0';
+	if (!p || (unsigned)p->kind >= sizeof(kinds) / sizeof(kinds[0])) {
+		format_word(buf, len, &pos, "?", false);
+		return buf;
+	}
+	format_word(buf, len, &pos, kinds[p->kind], false);
+	switch (p->kind) {
+	case PROBE_SOCKET:
+	case PROBE_FILE:
+		format_word(buf, len, &pos, p->path ? p->path : "", true);
+		break;
+	case PROBE_TCP:
+		format_addr(p, addr, sizeof(addr));
+		format_word(buf, len, &pos, addr, false);
+		break;
+	case PROBE_HTTP:
+		if (p->path) {
+			format_word(buf, len, &pos, p->path, true);
+		} else {
+			format_addr(p, addr, sizeof(addr));
+			format_word(buf, len, &pos, addr, false);
+		}
+		format_word(buf, len, &pos, p->http_path ? p->http_path : "/", true);
+		break;
+	case PROBE_EXEC:
+		if (p->argv && put_bytes(buf, len, &pos, " ", 1))
+			(void)argv_format(p->argv, buf + pos, len - (unsigned)pos);
+		break;
+	default:
+		break;
+	}
+	return buf;
 }

@@ -37,4 +37,19 @@ int parse_bool(const char *s, bool *out);
 /* Non-negative decimal integer that fits in int; -EINVAL / -ERANGE. */
 int parse_uint(const char *s, int *out);
 
+struct probe_spec;
+
+/* Probe specs, as in `ready =` and `health =`:
+ *   notify | socket PATH | http UNIX-PATH URL-PATH | http HOST:PORT URL-PATH | tcp HOST:PORT |
+ *   exec COMMAND [ARG...] | file PATH
+ * PATH and UNIX-PATH are absolute (a unix socket path at most 107 bytes); HOST is a numeric
+ * IPv4 address, a bracketed IPv6 address ([::1]) or "localhost" (127.0.0.1); URL-PATH starts
+ * with '/'; COMMAND is split like `command`. On success fills *out (owned: release with
+ * probe_spec_release) and returns 0; else returns -EINVAL and sets *err to a static message
+ * naming the expected form. */
+int probe_spec_parse(const char *s, struct probe_spec *out, const char **err);
+void probe_spec_release(struct probe_spec *p);
+/* Back to text, for messages and status: "http /var/run/docker.sock /_ping". */
+const char *probe_spec_format(const struct probe_spec *p, char *buf, unsigned len);
+
 #endif

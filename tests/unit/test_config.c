@@ -1,5 +1,6 @@
 /* Unit tests for config/config.c: every key, every default, every validation error, start order,
- * main_after and the line reader (continuations, long lines, CRLF, BOM). */
+ * main_after, readiness/health/sd_notify keys and the line reader (continuations, long lines,
+ * CRLF, BOM). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -194,6 +196,11 @@ static void test_full_config(void **state)
 	assert_int_equal(d->dep_line[1], 31);
 	assert_int_equal(d->log, LOGMODE_INHERIT);
 	assert_null(d->log_path);
+	assert_int_equal(d->ready.kind, PROBE_NOTIFY);
+	assert_int_equal(d->notify_access, NOTIFY_ACCESS_MAIN);
+	assert_true(d->notify_socket);
+	assert_int_equal(c->ready.kind, PROBE_NONE);
+	assert_false(c->notify_socket);
 
 	s = svc(cfg, "setup");
 	assert_int_equal(s->argc, 3);
@@ -237,6 +244,33 @@ static void test_defaults(void **state)
 	assert_int_equal(a->ndeps, 0);
 	assert_int_equal(cfg->nmain_after, 1);
 	assert_int_equal(cfg->main_after[0], 0);
+	assert_string_equal(cfg->control_socket, DEFAULT_CONTROL_SOCKET);
+	assert_string_equal(cfg->control_socket, "/run/dind-init.sock");
+	assert_string_equal(cfg->runtime_dir, DEFAULT_RUNTIME_DIR);
+	assert_string_equal(cfg->runtime_dir, "/run/dind-init");
+	assert_int_equal(a->ready.kind, PROBE_NONE);
+	assert_int_equal(a->ready_timeout_ms, 60000);
+	assert_int_equal(a->ready_interval_ms, 50);
+	assert_int_equal(a->health.kind, PROBE_NONE);
+	assert_int_equal(a->health_interval_ms, 10000);
+	assert_int_equal(a->health_timeout_ms, 5000);
+	assert_int_equal(a->health_retries, 3);
+	assert_int_equal(a->watchdog_ms, 0);
+	assert_int_equal(a->notify_access, NOTIFY_ACCESS_NONE);
+	assert_false(a->notify_socket);
+}
+
+static void test_init_defaults_before_load(void **state)
+{
+	struct config *cfg = *state;
+
+	/* setup() ran cfg_init only: nothing allocated, the defaults are already there. */
+	assert_string_equal(cfg->control_socket, DEFAULT_CONTROL_SOCKET);
+	assert_string_equal(cfg->runtime_dir, DEFAULT_RUNTIME_DIR);
+	cfg_release(cfg);
+	assert_null(cfg->control_socket);
+	cfg_init(cfg);
+	assert_string_equal(cfg->control_socket, DEFAULT_CONTROL_SOCKET);
 }
 
 static void test_empty_config(void **state)
@@ -423,7 +457,7 @@ static void test_unknown_key(void **state)
 	expect_only_error(
 		cfg, "[init]\nfoo = 1\n", 2,
 		"unknown key 'foo' in [init]: valid keys are log_level, shutdown_timeout, "
-		"main_after, on_main_exit");
+		"main_after, on_main_exit, control_socket, runtime_dir");
 	cfg_release(cfg);
 	expect_only_error(
 		cfg, "[main]\ncommand = x\n", 2,
@@ -431,6 +465,18 @@ static void test_unknown_key(void **state)
 	cfg_release(cfg);
 	/* Continuation lines of an unknown key add no second error. */
 	expect_only_error(cfg, "[init]\nfoo = 1\n  2\n  3\n", 2, "unknown key 'foo'");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:web]\ncommand = x\nhelth_retries = 2\n", 3,
+			  "unknown key 'helth_retries' in [service:web]: did you mean "
+			  "'health_retries'?");
+	cfg_release(cfg);
+	expect_only_error(
+		cfg, "[service:web]\ncommand = x\nreadiness = notify\n", 3,
+		"unknown key 'readiness' in [service:web]: valid keys are command, type, "
+		"depends_on, restart, restart_delay, restart_delay_max, start_limit_burst, "
+		"start_limit_interval, critical, stop_signal, stop_timeout, environment, "
+		"workdir, log, ready, ready_timeout, ready_interval, health, "
+		"health_interval, health_timeout, health_retries, watchdog, notify_access");
 }
 
 static void test_bad_enums(void **state)
@@ -506,13 +552,18 @@ static void test_bad_numbers_and_signals(void **state)
 		      "[service:b]\n"
 		      "command = x\n"
 		      "start_limit_burst = many\n"
-		      "stop_signal = 65\n");
-	assert_int_equal(cfg->nerrors, 5);
+		      "stop_signal = 65\n"
+		      "[service:c]\n"
+		      "command = x\n"
+		      "start_limit_burst = 1001\n");
+	assert_int_equal(cfg->nerrors, 6);
 	expect_error(
 		cfg, 2,
 		"bad signal '0' for stop_signal: use a name like TERM or a number from 1 to 64");
 	expect_error(cfg, 5,
-		     "bad value '0' for start_limit_burst: use a whole number of 1 or more");
+		     "bad value '0' for start_limit_burst: use a whole number from 1 to 1000");
+	expect_error(cfg, 13,
+		     "bad value '1001' for start_limit_burst: use a whole number from 1 to 1000");
 	expect_error(cfg, 6, "bad signal 'SIGFOO' for stop_signal");
 	expect_error(cfg, 9, "bad value 'many' for start_limit_burst");
 	expect_error(cfg, 10, "bad signal '65' for stop_signal");
@@ -1035,7 +1086,7 @@ static void test_print(void **state)
 			    "  2. setup       oneshot  restart=no          "
 			    "sh -c 'mkdir -p /run/x && echo \"ok\"'\n"
 			    "  3. dockerd     notify   restart=always      after containerd,setup  "
-			    "/usr/bin/dockerd --host=unix:///run/d.sock\n"
+			    "ready=notify  /usr/bin/dockerd --host=unix:///run/d.sock\n"
 			    "main command starts after: dockerd, containerd\n");
 	free(out);
 	cfg_release(cfg);
@@ -1043,6 +1094,357 @@ static void test_print(void **state)
 	load_ok(cfg, "[init]\nmain_after=\n");
 	out = print_to_string(cfg);
 	assert_string_equal(out, "t.ini: no services\nmain command starts after: (none)\n");
+	free(out);
+}
+
+/* Readiness, health and sd_notify. */
+
+static const char probe_config[] = "[init]\n"					      /* 1 */
+				   "control_socket = /run/ctl.sock\n"		      /* 2 */
+				   "runtime_dir = /run/di/\n"			      /* 3 */
+				   "[service:containerd]\n"			      /* 4 */
+				   "command = containerd\n"			      /* 5 */
+				   "ready = socket /run/containerd/containerd.sock\n" /* 6 */
+				   "ready_timeout = 0\n"			      /* 7 */
+				   "ready_interval = 20ms\n"			      /* 8 */
+				   "[service:dockerd]\n"			      /* 9 */
+				   "command = dockerd\n"			      /* 10 */
+				   "depends_on = containerd\n"			      /* 11 */
+				   "ready = http /var/run/docker.sock /_ping\n"	      /* 12 */
+				   "health = http 127.0.0.1:2375 /_ping\n"	      /* 13 */
+				   "health_interval = 30s\n"			      /* 14 */
+				   "health_timeout = 2s\n"			      /* 15 */
+				   "health_retries = 5\n"			      /* 16 */
+				   "watchdog = 1m\n"				      /* 17 */
+				   "notify_access = main\n"			      /* 18 */
+				   "[service:worker]\n"				      /* 19 */
+				   "command = worker\n"				      /* 20 */
+				   "ready = notify\n"				      /* 21 */
+				   "health = exec /bin/check --fast\n"		      /* 22 */
+				   "[service:filer]\n"				      /* 23 */
+				   "command = filer\n"				      /* 24 */
+				   "ready = file /run/filer.ready\n"		      /* 25 */
+				   "health = tcp [::1]:80\n"			      /* 26 */
+				   "watchdog = 0\n";				      /* 27 */
+
+static void test_probe_keys(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_service *c, *d, *w, *f;
+
+	load_ok(cfg, probe_config);
+	assert_string_equal(cfg->control_socket, "/run/ctl.sock");
+	assert_string_equal(cfg->runtime_dir, "/run/di");
+
+	c = svc(cfg, "containerd");
+	assert_int_equal(c->ready.kind, PROBE_SOCKET);
+	assert_string_equal(c->ready.path, "/run/containerd/containerd.sock");
+	assert_int_equal(c->ready_timeout_ms, 0);
+	assert_int_equal(c->ready_interval_ms, 20);
+	assert_int_equal(c->health.kind, PROBE_NONE);
+	assert_int_equal(c->notify_access, NOTIFY_ACCESS_NONE);
+	assert_false(c->notify_socket);
+
+	d = svc(cfg, "dockerd");
+	assert_int_equal(d->ready.kind, PROBE_HTTP);
+	assert_string_equal(d->ready.path, "/var/run/docker.sock");
+	assert_string_equal(d->ready.http_path, "/_ping");
+	assert_int_equal(d->health.kind, PROBE_HTTP);
+	assert_null(d->health.path);
+	assert_int_equal(d->health.addrlen, sizeof(struct sockaddr_in));
+	assert_string_equal(d->health.http_path, "/_ping");
+	assert_int_equal(d->health_interval_ms, 30000);
+	assert_int_equal(d->health_timeout_ms, 2000);
+	assert_int_equal(d->health_retries, 5);
+	assert_int_equal(d->watchdog_ms, 60000);
+	assert_int_equal(d->notify_access, NOTIFY_ACCESS_MAIN);
+	assert_true(d->notify_socket);
+	assert_int_equal(d->ready_timeout_ms, 60000);
+	assert_int_equal(d->ready_interval_ms, 50);
+
+	w = svc(cfg, "worker");
+	assert_int_equal(w->type, SVC_SIMPLE);
+	assert_int_equal(w->ready.kind, PROBE_NOTIFY);
+	assert_int_equal(w->health.kind, PROBE_EXEC);
+	assert_int_equal(w->health.argc, 2);
+	assert_string_equal(w->health.argv[0], "/bin/check");
+	assert_string_equal(w->health.argv[1], "--fast");
+	assert_int_equal(w->notify_access, NOTIFY_ACCESS_MAIN);
+	assert_true(w->notify_socket);
+
+	f = svc(cfg, "filer");
+	assert_int_equal(f->ready.kind, PROBE_FILE);
+	assert_string_equal(f->ready.path, "/run/filer.ready");
+	assert_int_equal(f->health.kind, PROBE_TCP);
+	assert_int_equal(f->health.addrlen, sizeof(struct sockaddr_in6));
+	assert_int_equal(f->watchdog_ms, 0);
+	assert_false(f->notify_socket);
+}
+
+static void test_type_notify_implies_ready_notify(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_service *a;
+
+	load_ok(cfg, "[service:a]\ncommand = x\ntype = notify\n");
+	a = svc(cfg, "a");
+	assert_int_equal(a->ready.kind, PROBE_NOTIFY);
+	assert_int_equal(a->notify_access, NOTIFY_ACCESS_MAIN);
+	assert_true(a->notify_socket);
+	cfg_release(cfg);
+
+	/* An explicit ready wins; no sd_notify socket is then needed. */
+	load_ok(cfg, "[service:a]\ncommand = x\ntype = notify\nready = tcp 127.0.0.1:80\n");
+	a = svc(cfg, "a");
+	assert_int_equal(a->ready.kind, PROBE_TCP);
+	assert_int_equal(a->notify_access, NOTIFY_ACCESS_NONE);
+	assert_false(a->notify_socket);
+	cfg_release(cfg);
+
+	/* ...unless asked for. */
+	load_ok(cfg, "[service:a]\ncommand = x\nready = file /run/a\nnotify_access = main\n");
+	a = svc(cfg, "a");
+	assert_int_equal(a->ready.kind, PROBE_FILE);
+	assert_true(a->notify_socket);
+	cfg_release(cfg);
+
+	/* A watchdog needs the socket too. */
+	load_ok(cfg, "[service:a]\ncommand = x\nwatchdog = 30s\n");
+	a = svc(cfg, "a");
+	assert_int_equal(a->ready.kind, PROBE_NONE);
+	assert_int_equal(a->watchdog_ms, 30000);
+	assert_int_equal(a->notify_access, NOTIFY_ACCESS_MAIN);
+	assert_true(a->notify_socket);
+	cfg_release(cfg);
+
+	/* A simple service can opt out explicitly. */
+	load_ok(cfg, "[service:a]\ncommand = x\nnotify_access = none\n");
+	assert_false(svc(cfg, "a")->notify_socket);
+}
+
+static void test_bad_probe_values(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[service:a]\n"				/* 1 */
+		      "command = x\n"				/* 2 */
+		      "ready = socket run/a.sock\n"		/* 3 */
+		      "health = ping 127.0.0.1\n"		/* 4 */
+		      "[service:b]\n"				/* 5 */
+		      "command = x\n"				/* 6 */
+		      "ready = tcp 127.0.0.1:70000\n"		/* 7 */
+		      "health = notify\n"			/* 8 */
+		      "[service:c]\n"				/* 9 */
+		      "command = x\n"				/* 10 */
+		      "ready = http docker.local:2375 /_ping\n" /* 11 */
+		      "health = exec 'oops\n");			/* 12 */
+	assert_int_equal(cfg->nerrors, 6);
+	expect_error(cfg, 3,
+		     "bad value 'socket run/a.sock' for ready: the socket path must be absolute: "
+		     "start it with '/'");
+	expect_error(cfg, 4,
+		     "bad value 'ping 127.0.0.1' for health: expected: notify, socket PATH, http "
+		     "SOCKET-PATH|HOST:PORT URL-PATH, tcp HOST:PORT, exec COMMAND [ARGS], file "
+		     "PATH");
+	expect_error(cfg, 7, "bad value 'tcp 127.0.0.1:70000' for ready: bad port: use 1 to 65535");
+	expect_error(cfg, 8,
+		     "health cannot be notify: use watchdog = DURATION for sd_notify keep-alives");
+	expect_error(cfg, 11,
+		     "bad value 'http docker.local:2375 /_ping' for ready: HOST must be an IP "
+		     "address or localhost (no DNS lookups)");
+	expect_error(cfg, 12, "bad value 'exec 'oops' for health: unterminated single quote");
+	assert_int_equal(svc(cfg, "b")->health.kind, PROBE_NONE);
+}
+
+static void test_bad_probe_socket_too_long(void **state)
+{
+	struct config *cfg = *state;
+	char text[400], path[200];
+
+	memset(path, 'x', sizeof(path));
+	path[0] = '/';
+	path[108] = '\0';
+	snprintf(text, sizeof(text), "[service:a]\ncommand = x\nready = socket %s\n", path);
+	expect_only_error(cfg, text, 3, "for ready: unix socket path too long (limit 107 bytes)");
+}
+
+static void test_bad_probe_timings(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[service:a]\n"		   /* 1 */
+		      "command = x\n"		   /* 2 */
+		      "ready_timeout = soon\n"	   /* 3 */
+		      "ready_interval = 0\n"	   /* 4 */
+		      "health_interval = 0ms\n"	   /* 5 */
+		      "health_timeout = 0\n"	   /* 6 */
+		      "health_retries = 0\n"	   /* 7 */
+		      "watchdog = -1s\n"	   /* 8 */
+		      "notify_access = all\n"	   /* 9 */
+		      "[service:b]\n"		   /* 10 */
+		      "command = x\n"		   /* 11 */
+		      "health_retries = three\n"   /* 12 */
+		      "ready_timeout = 8761h\n"	   /* 13 */
+		      "health_interval = 1.5s\n"); /* 14 */
+	assert_int_equal(cfg->nerrors, 10);
+	expect_error(cfg, 3,
+		     "bad duration 'soon' for ready_timeout: use a number with ms, s, m or h");
+	expect_error(cfg, 4, "bad duration '0' for ready_interval: it must be longer than 0");
+	expect_error(cfg, 5, "bad duration '0ms' for health_interval: it must be longer than 0");
+	expect_error(cfg, 6, "bad duration '0' for health_timeout: it must be longer than 0");
+	expect_error(cfg, 7, "bad value '0' for health_retries: use a whole number of 1 or more");
+	expect_error(cfg, 8, "bad duration '-1s' for watchdog");
+	expect_error(cfg, 9, "bad value 'all' for notify_access: expected main or none");
+	expect_error(cfg, 12, "bad value 'three' for health_retries");
+	expect_error(cfg, 13, "duration '8761h' for ready_timeout is too long: use at most 8760h");
+	expect_error(cfg, 14, "bad duration '1.5s' for health_interval");
+	/* Bad values leave the defaults. */
+	assert_int_equal(svc(cfg, "a")->ready_interval_ms, 50);
+	assert_int_equal(svc(cfg, "a")->health_retries, 3);
+}
+
+static void test_probe_on_oneshot(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[service:s]\n"		 /* 1 */
+		      "command = x\n"		 /* 2 */
+		      "type = oneshot\n"	 /* 3 */
+		      "ready = file /run/s\n"	 /* 4 */
+		      "ready_timeout = 10s\n"	 /* 5 */
+		      "health = file /run/s\n"); /* 6 */
+	assert_int_equal(cfg->nerrors, 2);
+	expect_error(cfg, 4,
+		     "ready does not apply to a oneshot: it is ready once it exits 0; remove ready "
+		     "from [service:s]");
+	expect_error(cfg, 6,
+		     "health does not apply to a oneshot: it is ready once it exits 0; remove "
+		     "health from [service:s]");
+	cfg_release(cfg);
+	/* The key is reported where it is, even above the type line. */
+	expect_only_error(cfg, "[service:s]\ncommand = x\nready = notify\ntype = oneshot\n", 3,
+			  "ready does not apply to a oneshot");
+}
+
+static void test_notify_access_none_conflicts(void **state)
+{
+	struct config *cfg = *state;
+
+	expect_only_error(
+		cfg, "[service:a]\ncommand = x\nnotify_access = none\nready = notify\n", 3,
+		"notify_access = none leaves no way to send READY=1 for ready = notify in "
+		"[service:a]: use notify_access = main");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\ntype = notify\nnotify_access = none\n", 4,
+			  "notify_access = none leaves no way to send READY=1 for ready = notify "
+			  "(implied by type = notify) in [service:a]: use notify_access = main");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\nwatchdog = 5s\nnotify_access = none\n", 4,
+			  "notify_access = none leaves no way to send WATCHDOG=1 for watchdog in "
+			  "[service:a]: use notify_access = main or remove watchdog");
+	cfg_release(cfg);
+	load_bad(cfg, "[service:a]\ncommand = x\nready = notify\nwatchdog = 5s\n"
+		      "notify_access = none\n");
+	assert_int_equal(cfg->nerrors, 2);
+	expect_error(cfg, 5, "READY=1");
+	expect_error(cfg, 5, "WATCHDOG=1");
+}
+
+static void test_control_socket(void **state)
+{
+	struct config *cfg = *state;
+	char text[400], path[200];
+
+	load_ok(cfg, "[init]\ncontrol_socket = none\n");
+	assert_null(cfg->control_socket);
+	cfg_release(cfg);
+
+	expect_only_error(cfg, "[init]\ncontrol_socket = run/ctl.sock\n", 2,
+			  "bad value 'run/ctl.sock' for control_socket: use an absolute path or "
+			  "none");
+	assert_string_equal(cfg->control_socket, DEFAULT_CONTROL_SOCKET);
+	cfg_release(cfg);
+	expect_only_error(cfg, "[init]\ncontrol_socket = NONE\n", 2,
+			  "bad value 'NONE' for control_socket");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[init]\ncontrol_socket = /a\ncontrol_socket = /b\n", 3,
+			  "control_socket already set at line 2: remove one of the two lines");
+	cfg_release(cfg);
+
+	/* 107 bytes fit in sun_path, 108 do not. */
+	memset(path, 'c', sizeof(path));
+	path[0] = '/';
+	path[107] = '\0';
+	snprintf(text, sizeof(text), "[init]\ncontrol_socket = %s\n", path);
+	load_ok(cfg, text);
+	assert_string_equal(cfg->control_socket, path);
+	cfg_release(cfg);
+	path[107] = 'c';
+	path[108] = '\0';
+	snprintf(text, sizeof(text), "[init]\ncontrol_socket = %s\n", path);
+	expect_only_error(cfg, text, 2,
+			  "bad value for control_socket: unix socket path too long (108 bytes, "
+			  "limit 107): use a shorter path");
+}
+
+static void test_runtime_dir(void **state)
+{
+	struct config *cfg = *state;
+	char text[600], dir[200];
+
+	load_ok(cfg, "[init]\nruntime_dir = /\n");
+	assert_string_equal(cfg->runtime_dir, "/");
+	cfg_release(cfg);
+	load_ok(cfg, "[init]\nruntime_dir = /run/x///\n");
+	assert_string_equal(cfg->runtime_dir, "/run/x");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[init]\nruntime_dir = run\n", 2,
+			  "bad value 'run' for runtime_dir: use an absolute path");
+	assert_string_equal(cfg->runtime_dir, DEFAULT_RUNTIME_DIR);
+	cfg_release(cfg);
+
+	/* DIR/NAME.notify: 67 + 1 + 32 + 7 = 107 bytes fit. */
+	memset(dir, 'd', sizeof(dir));
+	dir[0] = '/';
+	dir[67] = '\0';
+	snprintf(text, sizeof(text),
+		 "[init]\nruntime_dir = %s\n[service:abcdefghijklmnopqrstuvwxyz012345]\n"
+		 "command = x\ntype = notify\n",
+		 dir);
+	load_ok(cfg, text);
+	cfg_release(cfg);
+
+	/* One more byte is over, reported at the service header; services without a notify
+	 * socket are not affected. */
+	dir[67] = 'd';
+	dir[68] = '\0';
+	snprintf(text, sizeof(text),
+		 "[init]\nruntime_dir = %s\n[service:plain]\ncommand = x\n"
+		 "[service:abcdefghijklmnopqrstuvwxyz012345]\ncommand = x\ntype = notify\n",
+		 dir);
+	expect_only_error(cfg, text, 5, "notify socket path ");
+	expect_error(cfg, 5,
+		     "/abcdefghijklmnopqrstuvwxyz012345.notify is too long (108 bytes, limit 107): "
+		     "set a shorter runtime_dir in [init] or a shorter service name");
+}
+
+static void test_print_probes(void **state)
+{
+	struct config *cfg = *state;
+	char *out;
+
+	load_ok(cfg, "[service:db]\ncommand = /usr/bin/db\nready = socket /run/db.sock\n"
+		     "[service:web]\ncommand = /usr/bin/web --port '80 80'\ndepends_on = db\n"
+		     "ready = http 127.0.0.1:80 /health\nhealth = exec /bin/check 'a b'\n");
+	out = print_to_string(cfg);
+	assert_string_equal(out,
+			    "t.ini: 2 services, in start order:\n"
+			    "  1. db   simple   restart=always      ready=socket /run/db.sock  "
+			    "/usr/bin/db\n"
+			    "  2. web  simple   restart=always      after db  ready=http "
+			    "127.0.0.1:80 /health  health=exec /bin/check 'a b'  /usr/bin/web "
+			    "--port '80 80'\n"
+			    "main command starts after: db, web\n");
 	free(out);
 }
 
@@ -1106,6 +1508,17 @@ int main(void)
 		T(test_reload_and_release),
 		T(test_find_service),
 		T(test_print),
+		T(test_init_defaults_before_load),
+		T(test_probe_keys),
+		T(test_type_notify_implies_ready_notify),
+		T(test_bad_probe_values),
+		T(test_bad_probe_socket_too_long),
+		T(test_bad_probe_timings),
+		T(test_probe_on_oneshot),
+		T(test_notify_access_none_conflicts),
+		T(test_control_socket),
+		T(test_runtime_dir),
+		T(test_print_probes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,5 @@
-/* Unit tests for config/parse.c: durations, shell-like words, signals, booleans, integers. */
+/* Unit tests for config/parse.c: durations, shell-like words, signals, booleans, integers, probe
+ * specs. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,6 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "config/config.h"
 #include "config/parse.h"
 
 static int64_t dur(const char *s)
@@ -380,6 +385,412 @@ static void test_uint(void **state)
 	assert_int_equal(parse_uint("99999999999999999999x", &v), -EINVAL);
 }
 
+/* Probe specs. */
+
+#define FORMS                                                                                      \
+	"expected: notify, socket PATH, http SOCKET-PATH|HOST:PORT URL-PATH, tcp HOST:PORT, exec " \
+	"COMMAND [ARGS], file PATH"
+
+static void probe_ok(const char *s, struct probe_spec *p)
+{
+	const char *err = "untouched";
+	int r = probe_spec_parse(s, p, &err);
+
+	if (r != 0)
+		fail_msg("'%s' was refused: %d %s", s, r, err);
+	assert_null(err);
+}
+
+/* Refused with exactly msg, and *p left empty. */
+static void probe_bad(const char *s, const char *msg)
+{
+	struct probe_spec p;
+	const char *err = NULL;
+	int r;
+
+	memset(&p, 0x5a, sizeof(p));
+	r = probe_spec_parse(s, &p, &err);
+	if (r != -EINVAL)
+		fail_msg("'%s' gave %d, expected -EINVAL", s, r);
+	if (!err || strcmp(err, msg) != 0)
+		fail_msg("'%s': error '%s', expected '%s'", s, err ? err : "(null)", msg);
+	assert_int_equal(p.kind, PROBE_NONE);
+	assert_null(p.path);
+	assert_null(p.http_path);
+	assert_null(p.argv);
+	assert_int_equal(p.addrlen, 0);
+}
+
+static void assert_ipv4(const struct probe_spec *p, const char *ip, int port)
+{
+	const struct sockaddr_in *a = (const struct sockaddr_in *)&p->addr;
+	char buf[INET_ADDRSTRLEN];
+
+	assert_int_equal(p->addrlen, sizeof(struct sockaddr_in));
+	assert_int_equal(a->sin_family, AF_INET);
+	assert_int_equal(ntohs(a->sin_port), port);
+	assert_non_null(inet_ntop(AF_INET, &a->sin_addr, buf, sizeof(buf)));
+	assert_string_equal(buf, ip);
+}
+
+static void assert_ipv6(const struct probe_spec *p, const char *ip, int port)
+{
+	const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&p->addr;
+	char buf[INET6_ADDRSTRLEN];
+
+	assert_int_equal(p->addrlen, sizeof(struct sockaddr_in6));
+	assert_int_equal(a->sin6_family, AF_INET6);
+	assert_int_equal(ntohs(a->sin6_port), port);
+	assert_non_null(inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof(buf)));
+	assert_string_equal(buf, ip);
+}
+
+static void test_probe_notify(void **state)
+{
+	struct probe_spec p;
+
+	(void)state;
+	probe_ok("notify", &p);
+	assert_int_equal(p.kind, PROBE_NOTIFY);
+	assert_null(p.path);
+	assert_null(p.argv);
+	assert_int_equal(p.addrlen, 0);
+	probe_spec_release(&p);
+	probe_ok("  notify  ", &p);
+	assert_int_equal(p.kind, PROBE_NOTIFY);
+	probe_spec_release(&p);
+	probe_bad("notify now", "expected: notify, with nothing after it");
+}
+
+static void test_probe_socket(void **state)
+{
+	struct probe_spec p;
+
+	(void)state;
+	probe_ok("socket /run/containerd/containerd.sock", &p);
+	assert_int_equal(p.kind, PROBE_SOCKET);
+	assert_string_equal(p.path, "/run/containerd/containerd.sock");
+	assert_null(p.http_path);
+	assert_int_equal(p.addrlen, 0);
+	probe_spec_release(&p);
+	/* Quoting as in command. */
+	probe_ok("socket '/run/my dir/s.sock'", &p);
+	assert_string_equal(p.path, "/run/my dir/s.sock");
+	probe_spec_release(&p);
+	probe_bad("socket", "expected: socket PATH");
+	probe_bad("socket /a /b", "expected: socket PATH");
+	probe_bad("socket run/x.sock", "the socket path must be absolute: start it with '/'");
+}
+
+static void test_probe_socket_path_limit(void **state)
+{
+	char path[200], spec[220];
+	struct probe_spec p;
+
+	(void)state;
+	/* 107 bytes is the most sun_path holds with its NUL. */
+	memset(path, 'x', sizeof(path));
+	path[0] = '/';
+	path[107] = '\0';
+	snprintf(spec, sizeof(spec), "socket %s", path);
+	probe_ok(spec, &p);
+	assert_int_equal(strlen(p.path), 107);
+	probe_spec_release(&p);
+	snprintf(spec, sizeof(spec), "http %s /_ping", path);
+	probe_ok(spec, &p);
+	assert_int_equal(strlen(p.path), 107);
+	probe_spec_release(&p);
+
+	path[107] = 'x';
+	path[108] = '\0';
+	snprintf(spec, sizeof(spec), "socket %s", path);
+	probe_bad(spec, "unix socket path too long (limit 107 bytes)");
+	snprintf(spec, sizeof(spec), "http %s /_ping", path);
+	probe_bad(spec, "unix socket path too long (limit 107 bytes)");
+	/* A file path has no such limit. */
+	snprintf(spec, sizeof(spec), "file %s", path);
+	probe_ok(spec, &p);
+	probe_spec_release(&p);
+}
+
+static void test_probe_http_unix(void **state)
+{
+	struct probe_spec p;
+
+	(void)state;
+	probe_ok("http /var/run/docker.sock /_ping", &p);
+	assert_int_equal(p.kind, PROBE_HTTP);
+	assert_string_equal(p.path, "/var/run/docker.sock");
+	assert_string_equal(p.http_path, "/_ping");
+	assert_int_equal(p.addrlen, 0);
+	probe_spec_release(&p);
+	probe_ok("http\t/run/a.sock\t/v1/health?full=1", &p);
+	assert_string_equal(p.http_path, "/v1/health?full=1");
+	probe_spec_release(&p);
+}
+
+static void test_probe_http_tcp(void **state)
+{
+	struct probe_spec p;
+
+	(void)state;
+	probe_ok("http 127.0.0.1:2375 /_ping", &p);
+	assert_int_equal(p.kind, PROBE_HTTP);
+	assert_null(p.path);
+	assert_string_equal(p.http_path, "/_ping");
+	assert_ipv4(&p, "127.0.0.1", 2375);
+	probe_spec_release(&p);
+	probe_ok("http [::1]:8080 /", &p);
+	assert_ipv6(&p, "::1", 8080);
+	assert_string_equal(p.http_path, "/");
+	probe_spec_release(&p);
+	probe_ok("http localhost:80 /healthz", &p);
+	assert_ipv4(&p, "127.0.0.1", 80);
+	probe_spec_release(&p);
+}
+
+static void test_probe_http_bad(void **state)
+{
+	static const char usage[] = "expected: http SOCKET-PATH|HOST:PORT URL-PATH";
+	static const char url[] =
+		"URL-PATH must start with '/' and hold no blanks or control characters";
+
+	(void)state;
+	probe_bad("http", usage);
+	probe_bad("http /var/run/docker.sock", usage);
+	probe_bad("http 127.0.0.1:2375", usage);
+	probe_bad("http /var/run/docker.sock /_ping extra", usage);
+	probe_bad("http /var/run/docker.sock _ping", url);
+	probe_bad("http /var/run/docker.sock 'http://x/_ping'", url);
+	probe_bad("http 127.0.0.1:2375 '/a b'", url);
+	probe_bad("http 127.0.0.1:2375 \"/a\tb\"", url);
+	probe_bad("http 127.0.0.1:2375 '/a\x01'", url);
+	probe_bad("http 127.0.0.1:2375 '/a\x7f'", url);
+	probe_bad("http 127.0.0.1:0 /_ping", "bad port: use 1 to 65535");
+	probe_bad("http docker:2375 /_ping",
+		  "HOST must be an IP address or localhost (no DNS lookups)");
+	probe_bad("http run/docker.sock /_ping", "expected HOST:PORT, e.g. 127.0.0.1:2375");
+}
+
+static void test_probe_tcp(void **state)
+{
+	struct probe_spec p;
+
+	(void)state;
+	probe_ok("tcp 127.0.0.1:2375", &p);
+	assert_int_equal(p.kind, PROBE_TCP);
+	assert_null(p.path);
+	assert_null(p.http_path);
+	assert_ipv4(&p, "127.0.0.1", 2375);
+	probe_spec_release(&p);
+	probe_ok("tcp 10.1.2.3:1", &p);
+	assert_ipv4(&p, "10.1.2.3", 1);
+	probe_spec_release(&p);
+	probe_ok("tcp 0.0.0.0:65535", &p);
+	assert_ipv4(&p, "0.0.0.0", 65535);
+	probe_spec_release(&p);
+	probe_ok("tcp localhost:2375", &p);
+	assert_ipv4(&p, "127.0.0.1", 2375);
+	probe_spec_release(&p);
+	probe_ok("tcp [::1]:2375", &p);
+	assert_ipv6(&p, "::1", 2375);
+	probe_spec_release(&p);
+	probe_ok("tcp [fd00::1:2]:443", &p);
+	assert_ipv6(&p, "fd00::1:2", 443);
+	probe_spec_release(&p);
+	probe_ok("tcp [::ffff:127.0.0.1]:80", &p);
+	assert_ipv6(&p, "::ffff:127.0.0.1", 80);
+	probe_spec_release(&p);
+}
+
+static void test_probe_tcp_bad(void **state)
+{
+	static const char host[] = "HOST must be an IP address or localhost (no DNS lookups)";
+	static const char port[] = "bad port: use 1 to 65535";
+
+	(void)state;
+	probe_bad("tcp", "expected: tcp HOST:PORT");
+	probe_bad("tcp 127.0.0.1:1 127.0.0.1:2", "expected: tcp HOST:PORT");
+	probe_bad("tcp 127.0.0.1", "expected HOST:PORT, e.g. 127.0.0.1:2375");
+	probe_bad("tcp 2375", "expected HOST:PORT, e.g. 127.0.0.1:2375");
+	probe_bad("tcp 127.0.0.1:", port);
+	probe_bad("tcp 127.0.0.1:0", port);
+	probe_bad("tcp 127.0.0.1:65536", port);
+	probe_bad("tcp 127.0.0.1:99999999999", port);
+	probe_bad("tcp 127.0.0.1:-1", port);
+	probe_bad("tcp 127.0.0.1:+80", port);
+	probe_bad("tcp 127.0.0.1:80x", port);
+	probe_bad("tcp 127.0.0.1: 80", "expected: tcp HOST:PORT");
+	probe_bad("tcp :2375", host);
+	probe_bad("tcp example.com:80", host);
+	probe_bad("tcp docker:2375", host);
+	probe_bad("tcp LOCALHOST:80", host);
+	probe_bad("tcp 127.1:80", host);
+	probe_bad("tcp 256.0.0.1:80", host);
+	probe_bad("tcp 1.2.3.4.5:80", host);
+	/* IPv6 needs brackets, and brackets hold only IPv6. */
+	probe_bad("tcp ::1:2375", "put an IPv6 HOST in brackets: [::1]:2375");
+	probe_bad("tcp [::1]", "expected HOST:PORT, an IPv6 address in brackets: [::1]:2375");
+	probe_bad("tcp [::1:2375", "expected HOST:PORT, an IPv6 address in brackets: [::1]:2375");
+	probe_bad("tcp [::1]2375", "expected HOST:PORT, an IPv6 address in brackets: [::1]:2375");
+	probe_bad("tcp [::1]:0", port);
+	probe_bad("tcp []:80", host);
+	probe_bad("tcp [127.0.0.1]:80", host);
+	probe_bad("tcp [localhost]:80", host);
+	probe_bad("tcp [fe80::1%eth0]:80", host);
+	probe_bad("tcp [:::]:80", host);
+}
+
+static void test_probe_exec(void **state)
+{
+	struct probe_spec p;
+
+	(void)state;
+	probe_ok("exec /usr/local/bin/check --fast", &p);
+	assert_int_equal(p.kind, PROBE_EXEC);
+	assert_int_equal(p.argc, 2);
+	assert_string_equal(p.argv[0], "/usr/local/bin/check");
+	assert_string_equal(p.argv[1], "--fast");
+	assert_null(p.argv[2]);
+	assert_null(p.path);
+	probe_spec_release(&p);
+	/* Split like command: quotes, escapes, and a command found in PATH. */
+	probe_ok("exec sh -c 'test -S /run/x.sock' \"a \\\"b\\\"\" c\\ d", &p);
+	assert_int_equal(p.argc, 5);
+	assert_string_equal(p.argv[0], "sh");
+	assert_string_equal(p.argv[2], "test -S /run/x.sock");
+	assert_string_equal(p.argv[3], "a \"b\"");
+	assert_string_equal(p.argv[4], "c d");
+	assert_null(p.argv[5]);
+	probe_spec_release(&p);
+	probe_ok("exec true", &p);
+	assert_int_equal(p.argc, 1);
+	assert_null(p.argv[1]);
+	probe_spec_release(&p);
+	probe_bad("exec", "expected: exec COMMAND [ARGS]");
+	probe_bad("exec   ", "expected: exec COMMAND [ARGS]");
+	probe_bad("exec sh -c 'oops", "unterminated single quote");
+	probe_bad("exec \"oops", "unterminated double quote");
+}
+
+static void test_probe_file(void **state)
+{
+	struct probe_spec p;
+
+	(void)state;
+	probe_ok("file /run/foo.ready", &p);
+	assert_int_equal(p.kind, PROBE_FILE);
+	assert_string_equal(p.path, "/run/foo.ready");
+	probe_spec_release(&p);
+	probe_bad("file", "expected: file PATH");
+	probe_bad("file /a /b", "expected: file PATH");
+	probe_bad("file foo.ready", "the file path must be absolute: start it with '/'");
+	probe_bad("file ''", "the file path must be absolute: start it with '/'");
+}
+
+static void test_probe_bad_kind(void **state)
+{
+	(void)state;
+	probe_bad("", FORMS);
+	probe_bad("   ", FORMS);
+	probe_bad("ping 127.0.0.1", FORMS);
+	probe_bad("NOTIFY", FORMS);
+	probe_bad("/run/x.sock", FORMS);
+	probe_bad("'socket /run/x.sock'", FORMS);
+	probe_bad("'oops", "unterminated single quote");
+}
+
+static void test_probe_release_twice(void **state)
+{
+	struct probe_spec p;
+
+	(void)state;
+	probe_ok("http /run/a.sock /x", &p);
+	probe_spec_release(&p);
+	assert_int_equal(p.kind, PROBE_NONE);
+	assert_null(p.path);
+	assert_null(p.http_path);
+	probe_spec_release(&p); /* released twice: nothing left to free */
+	probe_spec_release(NULL);
+}
+
+static void test_probe_format(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "notify", "notify" },
+		{ " socket   /run/c.sock ", "socket /run/c.sock" },
+		{ "http /var/run/docker.sock /_ping", "http /var/run/docker.sock /_ping" },
+		{ "http 127.0.0.1:2375 /_ping", "http 127.0.0.1:2375 /_ping" },
+		{ "http [::1]:2375 /_ping", "http [::1]:2375 /_ping" },
+		{ "http localhost:2375 /_ping", "http 127.0.0.1:2375 /_ping" },
+		{ "tcp [0:0::1]:80", "tcp [::1]:80" },
+		{ "tcp 10.0.0.1:443", "tcp 10.0.0.1:443" },
+		{ "exec /bin/check --fast", "exec /bin/check --fast" },
+		{ "exec sh -c 'exit 0'", "exec sh -c 'exit 0'" },
+		{ "file /run/foo.ready", "file /run/foo.ready" },
+		{ "file '/run/a b'", "file '/run/a b'" },
+		{ "http /run/a.sock '/x?y=1&z'", "http /run/a.sock '/x?y=1&z'" },
+	};
+	struct probe_spec p = { 0 };
+	char buf[256], small[10];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		probe_ok(cases[i].in, &p);
+		assert_string_equal(probe_spec_format(&p, buf, sizeof(buf)), cases[i].out);
+		probe_spec_release(&p);
+	}
+	assert_string_equal(probe_spec_format(&p, buf, sizeof(buf)), "none");
+	/* Cut output stays within the buffer. */
+	probe_ok("exec /usr/local/bin/check --fast", &p);
+	assert_true(strlen(probe_spec_format(&p, small, sizeof(small))) < sizeof(small));
+	assert_int_equal(strncmp(small, "exec ", 5), 0);
+	probe_spec_release(&p);
+	probe_ok("socket /run/containerd/containerd.sock", &p);
+	assert_true(strlen(probe_spec_format(&p, small, sizeof(small))) < sizeof(small));
+	probe_spec_release(&p);
+	assert_null(probe_spec_format(&p, NULL, 0));
+}
+
+/* What format writes parses back to the same probe. */
+static void test_probe_format_round_trip(void **state)
+{
+	static const char *const specs[] = {
+		"notify",
+		"socket '/run/with space/x.sock'",
+		"http /var/run/docker.sock /_ping",
+		"http [fd00::5]:2375 '/v1.41/info?x=\"1\"'",
+		"tcp 192.168.1.1:8080",
+		"exec sh -c 'echo \"it'\\''s\"' ''",
+		"file \"/run/it's ready\"",
+	};
+	struct probe_spec a, b;
+	char buf[256];
+	size_t i;
+	int k;
+
+	(void)state;
+	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		probe_ok(specs[i], &a);
+		probe_ok(probe_spec_format(&a, buf, sizeof(buf)), &b);
+		assert_int_equal(a.kind, b.kind);
+		if (a.path)
+			assert_string_equal(a.path, b.path);
+		if (a.http_path)
+			assert_string_equal(a.http_path, b.http_path);
+		assert_int_equal(a.addrlen, b.addrlen);
+		assert_memory_equal(&a.addr, &b.addr, a.addrlen);
+		assert_int_equal(a.argc, b.argc);
+		for (k = 0; k < a.argc; k++)
+			assert_string_equal(a.argv[k], b.argv[k]);
+		probe_spec_release(&a);
+		probe_spec_release(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +818,20 @@ int main(void)
 		cmocka_unit_test(test_signal_name),
 		cmocka_unit_test(test_bool),
 		cmocka_unit_test(test_uint),
+		cmocka_unit_test(test_probe_notify),
+		cmocka_unit_test(test_probe_socket),
+		cmocka_unit_test(test_probe_socket_path_limit),
+		cmocka_unit_test(test_probe_http_unix),
+		cmocka_unit_test(test_probe_http_tcp),
+		cmocka_unit_test(test_probe_http_bad),
+		cmocka_unit_test(test_probe_tcp),
+		cmocka_unit_test(test_probe_tcp_bad),
+		cmocka_unit_test(test_probe_exec),
+		cmocka_unit_test(test_probe_file),
+		cmocka_unit_test(test_probe_bad_kind),
+		cmocka_unit_test(test_probe_release_twice),
+		cmocka_unit_test(test_probe_format),
+		cmocka_unit_test(test_probe_format_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

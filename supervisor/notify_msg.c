@@ -1,0 +1,65 @@
+/* sd_notify datagram parsing, as systemd reads it: newline-separated KEY=VALUE assignments,
+ * flags only for the exact value "1", everything else ignored. */
+#include "supervisor/notify_msg.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* Copy a STATUS= value: cut to NOTIFY_STATUS_MAX bytes without splitting a UTF-8 sequence, and
+ * replace control characters so the text is safe in a log line or a status answer. */
+static void copy_status(char *dst, const char *src, size_t n)
+{
+	size_t i, k;
+
+	if (n > NOTIFY_STATUS_MAX) {
+		n = NOTIFY_STATUS_MAX;
+		/* When src[n] continues a sequence, cut before its lead byte (at most 3 back: a
+		 * longer run is not UTF-8 anyway). */
+		for (k = 0; k < 3 && ((unsigned char)src[n] & 0xc0) == 0x80; k++)
+			n--;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		dst[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	dst[n] = '\0';
+}
+
+/* True when line[0..n) is exactly "KEY=1". */
+static bool is_flag(const char *line, size_t n, const char *key)
+{
+	size_t k = strlen(key);
+
+	return n == k + 2 && memcmp(line, key, k) == 0 && line[k] == '=' && line[k + 1] == '1';
+}
+
+int notify_parse(const char *buf, size_t len, struct notify_msg *out)
+{
+	const char *p, *end;
+
+	memset(out, 0, sizeof(*out));
+	if (len > NOTIFY_MSG_MAX)
+		return -EMSGSIZE;
+	if (!buf || len == 0 || memchr(buf, '\0', len))
+		return -EINVAL;
+	for (p = buf, end = buf + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (is_flag(p, n, "READY"))
+			out->ready = true;
+		else if (is_flag(p, n, "STOPPING"))
+			out->stopping = true;
+		else if (is_flag(p, n, "RELOADING"))
+			out->reloading = true;
+		else if (is_flag(p, n, "WATCHDOG"))
+			out->watchdog = true;
+		else if (n >= 7 && memcmp(p, "STATUS=", 7) == 0) {
+			out->has_status = true;
+			copy_status(out->status, p + 7, n - 7);
+		}
+		p += n + 1;
+	}
+	return 0;
+}
