@@ -1,13 +1,48 @@
 #include "init/log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 static enum log_level current_level = LOG_LEVEL_INFO;
+static int log_fd = STDERR_FILENO;
+static unsigned long dropped;
+
+void log_setup(void)
+{
+	struct stat st;
+	int fd;
+
+	/* PID 1 must not hang on a stalled stderr reader: write through a non-blocking open file
+	 * description of our own (the main command keeps its blocking one) and drop lines that do
+	 * not fit, saying so once it drains. Files and sockets stay as they are. */
+	if (fstat(STDERR_FILENO, &st) < 0 || (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode)))
+		return;
+	fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0)
+		log_fd = fd;
+}
+
+static bool write_all(const char *buf, size_t n)
+{
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(log_fd, buf + off, n - off);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		off += (size_t)w;
+	}
+	return true;
+}
 
 void log_set_level(enum log_level level)
 {
@@ -72,17 +107,19 @@ void log_msg(enum log_level level, int err, const char *fmt, ...)
 	}
 	line[n++] = '\n';
 
-	/* One write per line so that lines from dind-init and its services never interleave. */
-	for (size_t off = 0; off < n;) {
-		ssize_t w = write(STDERR_FILENO, line + off, n - off);
+	if (dropped) {
+		char note[80];
+		int k = snprintf(note, sizeof(note),
+				 "[dind-init] warning: %lu log lines dropped: stderr "
+				 "was not read fast enough\n",
+				 dropped);
 
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		off += (size_t)w;
+		if (k > 0 && write_all(note, (size_t)k))
+			dropped = 0;
 	}
+	/* One write per line so that lines from dind-init and its services never interleave. */
+	if (!write_all(line, n))
+		dropped++;
 out:
 	errno = saved_errno;
 }

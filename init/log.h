@@ -9,6 +9,8 @@ enum log_level {
 	LOG_LEVEL_DEBUG = 3,
 };
 
+/* Switch to a non-blocking stderr of our own (see log.c); call once, early. */
+void log_setup(void);
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 

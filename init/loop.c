@@ -44,6 +44,13 @@ int loop_add_fd(struct loop_fd *h, int fd, uint32_t events, loop_fd_cb cb, void 
 	return 0;
 }
 
+int loop_mod_fd(struct loop_fd *h, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = h };
+
+	return epoll_ctl(epfd, EPOLL_CTL_MOD, h->fd, &ev) < 0 ? -errno : 0;
+}
+
 void loop_del_fd(struct loop_fd *h)
 {
 	if (h->fd >= 0)

@@ -30,6 +30,7 @@ void loop_release(void);
 
 /* h is caller-owned and must stay valid until loop_del_fd. Returns 0 or -errno. */
 int loop_add_fd(struct loop_fd *h, int fd, uint32_t events, loop_fd_cb cb, void *data);
+int loop_mod_fd(struct loop_fd *h, uint32_t events);
 void loop_del_fd(struct loop_fd *h);
 
 /* Timers are caller-owned and registered once; arm/disarm any number of times. */

@@ -11,12 +11,15 @@
 
 #include "config/config.h"
 #include "config/parse.h"
+#include "init/ctl.h"
 #include "init/log.h"
 #include "init/loop.h"
 #include "init/reap.h"
 #include "init/setup.h"
 #include "init/shutdown.h"
 #include "supervisor/command.h"
+#include "supervisor/control.h"
+#include "supervisor/output.h"
 #include "supervisor/service.h"
 #include "supervisor/spawn.h"
 
@@ -133,14 +136,6 @@ static int load_config(struct config *cfg, const char *path, bool explicit_path)
 	return 0;
 }
 
-static int ctl_main(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "dind-ctl: not yet: the control client comes with the control socket\n");
-	return EXIT_USAGE;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -158,6 +153,7 @@ int main(int argc, char **argv)
 	bool check_only = false;
 	int level_override = -1;
 	struct config cfg;
+	const char *what;
 	sigset_t old_mask;
 	int opt, r, code;
 
@@ -223,6 +219,17 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	/* The services get their own NOTIFY_SOCKET; one meant for dind-init itself (when a
+	 * service manager runs it) must not leak to all of them. Everyone gets the control
+	 * socket, so that dind-ctl works anywhere in the container without -s. */
+	unsetenv("NOTIFY_SOCKET");
+	unsetenv("WATCHDOG_USEC");
+	unsetenv("WATCHDOG_PID");
+	if (cfg.control_socket)
+		setenv("DIND_INIT_SOCKET", cfg.control_socket, 1);
+
+	log_setup();
+	output_setup();
 	r = setup_subreaper();
 	if (r < 0)
 		log_warn_errno(-r,
@@ -233,10 +240,21 @@ int main(int argc, char **argv)
 		r = signal_fd = setup_signalfd();
 	if (r >= 0)
 		r = loop_add_fd(&signal_lfd, signal_fd, EPOLLIN, on_signalfd, NULL);
-	if (r >= 0)
-		r = svc_init_all(&cfg);
 	if (r < 0) {
 		log_error_errno(-r, "cannot set up the event loop");
+		return EXIT_SETUP;
+	}
+	r = control_init(cfg.control_socket);
+	if (r < 0) {
+		log_error_errno(-r,
+				"cannot create the control socket %s (set [init] control_socket "
+				"to another path, or to none)",
+				cfg.control_socket);
+		return EXIT_SETUP;
+	}
+	r = svc_init_all(&cfg, &what);
+	if (r < 0) {
+		log_error_errno(-r, "cannot prepare the services (%s)", what);
 		return EXIT_SETUP;
 	}
 	shutdown_init(&cfg);
@@ -244,9 +262,12 @@ int main(int argc, char **argv)
 	log_debug("dind-init %s running as pid %d with %d service%s", DIND_INIT_VERSION,
 		  (int)getpid(), cfg.nservices, cfg.nservices == 1 ? "" : "s");
 
-	/* A SIGCHLD from a child that exits right away is only read in the loop. */
-	svc_start_eligible();
-	cmd_maybe_start();
+	/* A stop signal that came while we were setting up is acted on before anything starts. */
+	on_signalfd(NULL, 0);
+	if (!shutdown_active()) {
+		svc_start_eligible();
+		cmd_maybe_start();
+	}
 
 	while (!shutdown_done()) {
 		r = loop_run_once();
@@ -262,6 +283,7 @@ int main(int argc, char **argv)
 	}
 	svc_flush_output();
 	code = shutdown_exit_code();
+	control_release();
 	svc_release_all();
 	cfg_release(&cfg);
 	return code;

@@ -5,6 +5,7 @@
 
 #include "init/log.h"
 #include "supervisor/command.h"
+#include "supervisor/probe.h"
 #include "supervisor/service.h"
 
 int status_to_code(int wstatus)
@@ -25,7 +26,8 @@ int reap_all(void)
 		if (pid > 0) {
 			int code = status_to_code(st);
 
-			if (!cmd_child_exited(pid, code) && !svc_child_exited(pid, code))
+			if (!cmd_child_exited(pid, code) && !svc_child_exited(pid, code) &&
+			    !probe_child_exited(pid, code))
 				log_debug("reaped process %d (status %d)", (int)pid, code);
 			continue;
 		}

@@ -82,6 +82,9 @@ int shutdown_exit_code(void)
 		return forced_exit;
 	if (cmd_state() == CMD_EXITED)
 		return cmd_exit_code();
+	/* Gave up on a main command that would not die even to SIGKILL. */
+	if (cmd_state() == CMD_RUNNING)
+		return 128 + SIGKILL;
 	/* A main command that never got to run was, in effect, ended by that signal. */
 	if (cmd_state() == CMD_WAITING && trigger_sig)
 		return 128 + trigger_sig;

@@ -4,78 +4,156 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
-#include <sys/uio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "config/config.h"
+static int sink = STDOUT_FILENO;
+static struct loop_fd sink_lfd = { .fd = -1 };
+static char queue[OUTPUT_QUEUE_MAX];
+static size_t qlen;
+static struct output *outputs[MAX_SERVICES];
+static int noutputs;
 
-static void write_line(const char *name, const char *line, size_t len)
+static void pause_all(bool pause);
+
+void output_setup(void)
 {
-	char head[SVC_NAME_MAX + 4];
-	int hlen = snprintf(head, sizeof(head), "[%s] ", name);
-	struct iovec iov[3] = {
-		{ .iov_base = head, .iov_len = (size_t)hlen },
-		{ .iov_base = (void *)line, .iov_len = len },
-		{ .iov_base = (void *)"\n", .iov_len = 1 },
-	};
-	size_t total = (size_t)hlen + len + 1;
+	struct stat st;
+	int fd;
 
-	/* One writev per line: lines of different services never interleave. A short write
-	 * (only on a full non-blocking stdout) is completed piecewise. */
-	while (total > 0) {
-		ssize_t w = writev(STDOUT_FILENO, iov, 3);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return; /* stdout gone: drop the line, the service keeps running */
-		}
-		total -= (size_t)w;
-		for (int i = 0; i < 3 && w > 0; i++) {
-			size_t take = (size_t)w < iov[i].iov_len ? (size_t)w : iov[i].iov_len;
-
-			iov[i].iov_base = (char *)iov[i].iov_base + take;
-			iov[i].iov_len -= take;
-			w -= (ssize_t)take;
-		}
-	}
+	if (fstat(STDOUT_FILENO, &st) < 0)
+		return;
+	if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
+		return; /* a file or a socket: plain blocking writes */
+	/* Opening /proc/self/fd/1 gives a new open file description of the same pipe or tty:
+	 * O_NONBLOCK on it does not leak into the main command, which shares fd 1's. */
+	fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0)
+		sink = fd;
 }
 
-static void emit_lines(struct output *o)
-{
-	size_t start = 0;
+static void on_sink_writable(void *data, uint32_t events);
 
-	for (size_t i = 0; i < o->len; i++) {
-		if (o->buf[i] == '\n') {
-			write_line(o->name, o->buf + start, i - start);
-			start = i + 1;
+static void queue_flush(void)
+{
+	while (qlen > 0) {
+		ssize_t n = write(sink, queue, qlen);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				break;
+			qlen = 0; /* stdout is gone: nothing more can be written */
+			break;
+		}
+		memmove(queue, queue + n, qlen - (size_t)n);
+		qlen -= (size_t)n;
+	}
+	if (qlen > 0 && sink_lfd.fd < 0)
+		(void)loop_add_fd(&sink_lfd, sink, EPOLLOUT, on_sink_writable, NULL);
+	if (qlen == 0 && sink_lfd.fd >= 0)
+		loop_del_fd(&sink_lfd);
+	pause_all(qlen > OUTPUT_QUEUE_MAX - PIPE_BUF);
+}
+
+static void on_sink_writable(void *data, uint32_t events)
+{
+	(void)data;
+	(void)events;
+	queue_flush();
+}
+
+/* Returns false when the queue has no room for one more line. */
+static bool write_line(const char *name, const char *line, size_t len)
+{
+	char out[PIPE_BUF];
+	int hlen;
+	size_t total;
+
+	if (qlen > OUTPUT_QUEUE_MAX - PIPE_BUF)
+		return false;
+	hlen = snprintf(out, sizeof(out), "[%s] ", name);
+	memcpy(out + hlen, line, len);
+	out[hlen + len] = '\n';
+	total = (size_t)hlen + len + 1;
+	if (qlen == 0) {
+		/* The usual case: straight out in one write, atomic up to PIPE_BUF. */
+		ssize_t n;
+
+		do
+			n = write(sink, out, total);
+		while (n < 0 && errno == EINTR);
+		if (n == (ssize_t)total)
+			return true;
+		if (n < 0 && errno != EAGAIN)
+			return true; /* stdout gone: drop the line, the service keeps running */
+		if (n > 0) {
+			memmove(out, out + n, total - (size_t)n);
+			total -= (size_t)n;
 		}
 	}
-	if (start == 0 && o->len == sizeof(o->buf)) {
-		/* A line longer than the buffer: emit it in pieces rather than stall the pipe. */
-		write_line(o->name, o->buf, o->len);
-		start = o->len;
+	memcpy(queue + qlen, out, total);
+	qlen += total;
+	queue_flush();
+	return true;
+}
+
+/* Write the complete lines in the buffer; false if the queue filled up first. */
+static bool emit_lines(struct output *o)
+{
+	size_t start = 0;
+	bool room = true;
+
+	for (size_t i = 0; i < o->len; i++) {
+		if (o->buf[i] != '\n')
+			continue;
+		if (i == 0 && o->split) {
+			/* The newline that ended a line we already wrote out in pieces. */
+			start = 1;
+			o->split = false;
+			continue;
+		}
+		if (!(room = write_line(o->name, o->buf + start, i - start)))
+			break;
+		o->split = false;
+		start = i + 1;
+	}
+	if (room && start == 0 && o->len == sizeof(o->buf)) {
+		/* A line longer than a piece: emit it in pieces rather than stall the pipe. */
+		if ((room = write_line(o->name, o->buf, o->len))) {
+			start = o->len;
+			o->split = true;
+		}
 	}
 	memmove(o->buf, o->buf + start, o->len - start);
 	o->len -= start;
+	return room;
 }
 
-static int drain(struct output *o)
+/* Up to max reads. Returns the bytes read, or -EPIPE at end of file. */
+static long drain(struct output *o, int max)
 {
-	for (;;) {
+	long total = 0;
+
+	for (int i = 0; i < max && o->len < sizeof(o->buf); i++) {
 		ssize_t n = read(o->read_fd, o->buf + o->len, sizeof(o->buf) - o->len);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return errno == EAGAIN ? 0 : -errno;
+			return errno == EAGAIN ? total : -errno;
 		}
 		if (n == 0)
 			return -EPIPE;
 		o->len += (size_t)n;
-		emit_lines(o);
+		total += n;
+		if (!emit_lines(o))
+			break; /* paused: the rest waits in the pipe */
 	}
+	return total;
 }
 
 static void on_readable(void *data, uint32_t events)
@@ -83,10 +161,23 @@ static void on_readable(void *data, uint32_t events)
 	struct output *o = data;
 
 	(void)events;
-	if (drain(o) < 0) {
+	if (drain(o, OUTPUT_READS_PER_WAKEUP) < 0) {
 		/* Cannot happen while we hold write_fd; still, never spin on a dead fd. */
-		output_flush(o);
 		loop_del_fd(&o->lfd);
+	}
+}
+
+static void pause_all(bool pause)
+{
+	for (int i = 0; i < noutputs; i++) {
+		struct output *o = outputs[i];
+
+		if (o->paused == pause || o->lfd.fd < 0)
+			continue;
+		o->paused = pause;
+		(void)loop_mod_fd(&o->lfd, pause ? 0 : EPOLLIN);
+		if (!pause)
+			(void)emit_lines(o); /* lines held back while the queue was full */
 	}
 }
 
@@ -97,6 +188,9 @@ int output_open(struct output *o, const char *name)
 
 	o->name = name;
 	o->len = 0;
+	o->paused = o->split = false;
+	if (noutputs >= MAX_SERVICES)
+		return -ENOSPC;
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -errno;
 	/* Only the read end is non-blocking: the services' end behaves like a normal pipe. */
@@ -108,17 +202,54 @@ int output_open(struct output *o, const char *name)
 		output_close(o);
 		return r;
 	}
+	outputs[noutputs++] = o;
 	return 0;
 }
 
-void output_flush(struct output *o)
+void output_end_of_run(struct output *o)
 {
-	if (o->read_fd >= 0)
-		(void)drain(o);
-	if (o->len > 0) {
-		write_line(o->name, o->buf, o->len);
+	if (o->paused)
+		return; /* the queue is full; the partial line goes out with the next data */
+	(void)drain(o, OUTPUT_READS_PER_WAKEUP);
+	if (o->len > 0 && !o->paused && write_line(o->name, o->buf, o->len)) {
 		o->len = 0;
+		o->split = false;
 	}
+}
+
+/* Exiting: give a slow stdout a bounded time to take what is queued. */
+static void queue_flush_wait(void)
+{
+	int64_t deadline = now_ms() + OUTPUT_EXIT_FLUSH_MS;
+
+	queue_flush();
+	while (qlen > 0 && now_ms() < deadline) {
+		struct pollfd pfd = { .fd = sink, .events = POLLOUT };
+
+		if (poll(&pfd, 1, (int)(deadline - now_ms())) <= 0)
+			break;
+		queue_flush();
+	}
+}
+
+void output_flush_all(void)
+{
+	for (int i = 0; i < noutputs; i++) {
+		struct output *o = outputs[i];
+
+		if (o->read_fd < 0)
+			continue;
+		for (int round = 0; round < 64; round++) {
+			queue_flush_wait();
+			if (drain(o, 1) <= 0)
+				break;
+		}
+		queue_flush_wait();
+		(void)emit_lines(o);
+		if (o->len > 0 && write_line(o->name, o->buf, o->len))
+			o->len = 0;
+	}
+	queue_flush_wait();
 }
 
 void output_close(struct output *o)
@@ -129,4 +260,10 @@ void output_close(struct output *o)
 	if (o->write_fd >= 0)
 		(void)close(o->write_fd);
 	o->read_fd = o->write_fd = -1;
+	for (int i = 0; i < noutputs; i++) {
+		if (outputs[i] == o) {
+			outputs[i] = outputs[--noutputs];
+			break;
+		}
+	}
 }

@@ -2,9 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/parse.h"
@@ -12,6 +15,7 @@
 #include "init/shutdown.h"
 #include "supervisor/backoff.h"
 #include "supervisor/command.h"
+#include "supervisor/control.h"
 #include "supervisor/spawn.h"
 
 extern char **environ;
@@ -21,9 +25,9 @@ static int nservices;
 static const struct config *config;
 
 static const char *const state_names[] = {
-	[SVC_WAITING] = "waiting", [SVC_STARTING] = "starting", [SVC_READY] = "ready",
-	[SVC_BACKOFF] = "backoff", [SVC_STOPPING] = "stopping", [SVC_STOPPED] = "stopped",
-	[SVC_FAILED] = "failed",   [SVC_DONE] = "done",
+	[SVC_WAITING] = "waiting",     [SVC_STARTING] = "starting", [SVC_READY] = "ready",
+	[SVC_UNHEALTHY] = "unhealthy", [SVC_BACKOFF] = "backoff",   [SVC_STOPPING] = "stopping",
+	[SVC_STOPPED] = "stopped",     [SVC_FAILED] = "failed",	    [SVC_DONE] = "done",
 };
 
 const char *svc_state_name(enum svc_state state)
@@ -41,18 +45,41 @@ struct service *svc_get(int idx)
 	return idx >= 0 && idx < nservices ? &services[idx] : NULL;
 }
 
-static void on_timer(void *data);
-
-/* environ plus the service's own entries; an entry of the service replaces an inherited one
- * with the same key. Allocated once at load time. */
-static char **build_env(const struct cfg_service *c)
+struct service *svc_find(const char *name)
 {
+	for (int i = 0; i < nservices; i++)
+		if (strcmp(services[i].cfg->name, name) == 0)
+			return &services[i];
+	return NULL;
+}
+
+static void on_timer(void *data);
+static void on_ready_timeout(void *data);
+static void on_probe_timer(void *data);
+static void on_watchdog(void *data);
+static void on_ready_probe(void *data, bool ok);
+static void on_health_probe(void *data, bool ok);
+static void on_notify(void *data, pid_t sender, const struct notify_msg *msg);
+
+static bool env_key_is(const char *entry, const char *key)
+{
+	size_t klen = strlen(key);
+
+	return strncmp(entry, key, klen) == 0 && entry[klen] == '=';
+}
+
+/* environ plus the service's own entries (which replace inherited ones with the same key),
+ * plus NOTIFY_SOCKET / WATCHDOG_USEC for the services that get them. Allocated once, at load
+ * time; extra entries are owned by the array's tail and freed with it. */
+static char **build_env(const struct service *s)
+{
+	const struct cfg_service *c = s->cfg;
 	size_t n = 0, k = 0;
 	char **envp;
 
 	while (environ && environ[n])
 		n++;
-	envp = calloc(n + (size_t)c->nenv + 1, sizeof(*envp));
+	envp = calloc(n + (size_t)c->nenv + 3, sizeof(*envp));
 	if (!envp)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -68,19 +95,80 @@ static char **build_env(const struct cfg_service *c)
 	}
 	for (int j = 0; j < c->nenv; j++)
 		envp[k++] = c->env[j];
+	if (s->has_notify) {
+		char *v;
+
+		if (asprintf(&v, "NOTIFY_SOCKET=%s", s->notify.path) < 0) {
+			free(envp);
+			return NULL;
+		}
+		envp[k++] = v;
+		if (c->watchdog_ms > 0) {
+			if (asprintf(&v, "WATCHDOG_USEC=%" PRId64, c->watchdog_ms * 1000) < 0) {
+				free(envp[k - 1]);
+				free(envp);
+				return NULL;
+			}
+			envp[k++] = v;
+		}
+	}
 	envp[k] = NULL;
 	return envp;
 }
 
-int svc_init_all(const struct config *cfg)
+static void free_env(struct service *s)
 {
+	if (!s->envp)
+		return;
+	for (char **e = s->envp; *e; e++)
+		if (env_key_is(*e, "NOTIFY_SOCKET") || env_key_is(*e, "WATCHDOG_USEC")) {
+			/* only ours: environ never holds them (main() removes inherited ones) */
+			free(*e);
+		}
+	free(s->envp);
+	s->envp = NULL;
+}
+
+static int make_dir(const char *path)
+{
+	char buf[256];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int svc_init_all(const struct config *cfg, const char **what)
+{
+	bool need_runtime_dir = false;
+	int r;
+
 	config = cfg;
 	nservices = cfg->nservices;
+	*what = "allocating the services";
 	if (nservices == 0)
 		return 0;
 	services = calloc((size_t)nservices, sizeof(*services));
 	if (!services)
 		return -ENOMEM;
+	for (int i = 0; i < nservices; i++)
+		need_runtime_dir |= cfg->services[i].notify_socket;
+	if (need_runtime_dir) {
+		*what = cfg->runtime_dir;
+		r = make_dir(cfg->runtime_dir);
+		if (r < 0)
+			return r;
+	}
 	for (int i = 0; i < nservices; i++) {
 		struct service *s = &services[i];
 
@@ -91,14 +179,32 @@ int svc_init_all(const struct config *cfg)
 		s->last_status = -1;
 		s->out.read_fd = s->out.write_fd = -1;
 		s->out.lfd.fd = -1;
+		s->notify.fd = -1;
+		loop_timer_init(&s->timer, on_timer, s);
+		loop_timer_init(&s->ready_timer, on_ready_timeout, s);
+		loop_timer_init(&s->probe_timer, on_probe_timer, s);
+		loop_timer_init(&s->watchdog_timer, on_watchdog, s);
+		if (s->cfg->notify_socket) {
+			char path[sizeof(s->notify.path)];
+
+			snprintf(path, sizeof(path), "%s/%s.notify", cfg->runtime_dir,
+				 s->cfg->name);
+			*what = s->cfg->name;
+			r = notify_open(&s->notify, path, s->cfg->name, on_notify, s);
+			if (r < 0)
+				return r;
+			s->has_notify = true;
+		}
 		s->start_times = calloc((size_t)s->cfg->start_limit_burst, sizeof(int64_t));
-		s->envp = build_env(s->cfg);
+		s->envp = build_env(s);
+		*what = "allocating the services";
 		if (!s->start_times || !s->envp)
 			return -ENOMEM;
-		loop_timer_init(&s->timer, on_timer, s);
+		probe_init(&s->ready_probe, &s->cfg->ready, s->envp, on_ready_probe, s);
+		probe_init(&s->health_probe, &s->cfg->health, s->envp, on_health_probe, s);
 		if (s->cfg->log == LOGMODE_PREFIX) {
-			int r = output_open(&s->out, s->cfg->name);
-
+			*what = "creating an output pipe";
+			r = output_open(&s->out, s->cfg->name);
 			if (r < 0)
 				return r;
 			s->has_output = true;
@@ -110,10 +216,16 @@ int svc_init_all(const struct config *cfg)
 void svc_release_all(void)
 {
 	for (int i = 0; i < nservices; i++) {
-		if (services[i].has_output)
-			output_close(&services[i].out);
-		free(services[i].start_times);
-		free(services[i].envp);
+		struct service *s = &services[i];
+
+		if (s->has_output)
+			output_close(&s->out);
+		if (s->has_notify)
+			notify_close(&s->notify);
+		probe_cancel(&s->ready_probe);
+		probe_cancel(&s->health_probe);
+		free(s->start_times);
+		free_env(s);
 	}
 	free(services);
 	services = NULL;
@@ -125,9 +237,9 @@ static bool is_running(const struct service *s)
 	return s->pid > 0;
 }
 
-static bool dep_satisfied(const struct service *d)
+bool svc_is_ready(const struct service *s)
 {
-	return d->state == SVC_READY || d->state == SVC_DONE;
+	return s->state == SVC_READY || s->state == SVC_DONE;
 }
 
 static void set_state(struct service *s, enum svc_state state)
@@ -137,6 +249,7 @@ static void set_state(struct service *s, enum svc_state state)
 	log_debug("service %s: %s -> %s", s->cfg->name, state_names[s->state], state_names[state]);
 	s->state = state;
 	s->state_since = now_ms();
+	control_services_changed();
 }
 
 /* Something changed that may let other things progress. */
@@ -150,7 +263,27 @@ static void changed(void)
 	cmd_maybe_start();
 }
 
-static const struct service *doomed_by(const struct service *s);
+/* The service (s itself or a dependency, transitively) that keeps s from ever becoming ready
+ * without outside help, or NULL. Dependencies form a DAG (validated), so this terminates. */
+static const struct service *doomed_by(const struct service *s)
+{
+	if (s->state == SVC_FAILED || s->state == SVC_STOPPED)
+		return s;
+	if (s->state != SVC_WAITING)
+		return NULL;
+	for (int d = 0; d < s->cfg->ndeps; d++) {
+		const struct service *r = doomed_by(&services[s->cfg->dep_idx[d]]);
+
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
+bool svc_is_hopeless(const struct service *s)
+{
+	return doomed_by(s) != NULL;
+}
 
 static void give_up(struct service *s, const char *why)
 {
@@ -188,7 +321,43 @@ static int open_log_fd(const struct service *s)
 	}
 }
 
+/* Every timer and probe that belongs to one run of the service. */
+static void stop_watching(struct service *s)
+{
+	loop_timer_disarm(&s->ready_timer);
+	loop_timer_disarm(&s->probe_timer);
+	loop_timer_disarm(&s->watchdog_timer);
+	probe_cancel(&s->ready_probe);
+	probe_cancel(&s->health_probe);
+}
+
+static void mark_ready(struct service *s)
+{
+	const struct cfg_service *c = s->cfg;
+
+	stop_watching(s);
+	s->health_failures = 0;
+	set_state(s, SVC_READY);
+	log_info("service %s is ready", c->name);
+	if (c->health.kind != PROBE_NONE)
+		loop_timer_arm_in(&s->probe_timer, c->health_interval_ms);
+	if (c->watchdog_ms > 0)
+		loop_timer_arm_in(&s->watchdog_timer, c->watchdog_ms);
+	changed();
+}
+
 static void schedule_restart(struct service *s);
+
+/* Ask a running service to stop (stop_signal, then SIGKILL after stop_timeout). */
+static void begin_stop(struct service *s, enum stop_reason reason, enum svc_state state)
+{
+	stop_watching(s);
+	s->stop_reason = reason;
+	set_state(s, state);
+	if (kill(s->pid, s->cfg->stop_signal) < 0 && errno != ESRCH)
+		log_warn_errno(errno, "sending the stop signal to service %s", s->cfg->name);
+	loop_timer_arm_in(&s->timer, s->cfg->stop_timeout_ms);
+}
 
 static void start(struct service *s)
 {
@@ -209,14 +378,15 @@ static void start(struct service *s)
 		char why[160];
 
 		snprintf(why, sizeof(why),
-			 "started %d times within %s (start_limit_burst, "
-			 "start_limit_interval)",
+			 "started %d times within %s (start_limit_burst, start_limit_interval)",
 			 c->start_limit_burst,
 			 format_duration(c->start_limit_interval_ms, dbuf, sizeof(dbuf)));
 		give_up(s, why);
 		return;
 	}
 	start_limit_record(s->start_times, c->start_limit_burst, &s->start_cursor, now);
+	s->stop_reason = STOP_NONE;
+	s->has_status = false;
 
 	fd = open_log_fd(s);
 	if (fd < 0 && c->log != LOGMODE_INHERIT) {
@@ -253,10 +423,17 @@ static void start(struct service *s)
 		set_state(s, SVC_STARTING);
 		return;
 	}
-	/* Without a readiness probe a long-running service is ready once it runs. */
-	set_state(s, SVC_READY);
-	log_info("service %s is ready", c->name);
-	changed();
+	if (c->ready.kind == PROBE_NONE) {
+		/* Without a readiness probe a long-running service is ready once it runs. */
+		mark_ready(s);
+		return;
+	}
+	set_state(s, SVC_STARTING);
+	if (c->ready_timeout_ms > 0)
+		loop_timer_arm_in(&s->ready_timer, c->ready_timeout_ms);
+	/* First check right away, from the loop (never from inside this call chain). */
+	if (c->ready.kind != PROBE_NOTIFY)
+		loop_timer_arm_in(&s->probe_timer, 0);
 }
 
 void svc_start_eligible(void)
@@ -268,7 +445,7 @@ void svc_start_eligible(void)
 		bool ok = s->state == SVC_WAITING;
 
 		for (int d = 0; ok && d < s->cfg->ndeps; d++)
-			ok = dep_satisfied(&services[s->cfg->dep_idx[d]]);
+			ok = svc_is_ready(&services[s->cfg->dep_idx[d]]);
 		if (ok)
 			start(s);
 		if (shutdown_active())
@@ -297,7 +474,7 @@ static void on_timer(void *data)
 		/* Back to waiting: it restarts as soon as its dependencies are ready. */
 		set_state(s, SVC_WAITING);
 		changed();
-	} else if (s->state == SVC_STOPPING && is_running(s)) {
+	} else if (is_running(s) && (s->state == SVC_STOPPING || s->state == SVC_UNHEALTHY)) {
 		char dbuf[32];
 
 		log_warn("service %s did not stop within %s; sending SIGKILL to its process group",
@@ -305,6 +482,126 @@ static void on_timer(void *data)
 			 format_duration(s->cfg->stop_timeout_ms, dbuf, sizeof(dbuf)));
 		(void)kill(-s->pid, SIGKILL);
 		(void)kill(s->pid, SIGKILL);
+	}
+}
+
+static void on_ready_timeout(void *data)
+{
+	struct service *s = data;
+	char dbuf[32], pbuf[128];
+
+	if (s->state != SVC_STARTING || !is_running(s))
+		return;
+	log_error("service %s was not ready within %s (ready = %s%s%s); killing it", s->cfg->name,
+		  format_duration(s->cfg->ready_timeout_ms, dbuf, sizeof(dbuf)),
+		  probe_spec_format(&s->cfg->ready, pbuf, sizeof(pbuf)),
+		  s->ready_probe.why[0] ? ", last attempt: " : "", s->ready_probe.why);
+	stop_watching(s);
+	s->stop_reason = STOP_READY_TIMEOUT;
+	(void)kill(-s->pid, SIGKILL);
+	(void)kill(s->pid, SIGKILL);
+}
+
+static void on_probe_timer(void *data)
+{
+	struct service *s = data;
+	int r;
+
+	if (!is_running(s))
+		return;
+	if (s->state == SVC_STARTING) {
+		r = probe_start(&s->ready_probe, s->cfg->ready_interval_ms * 4 > 1000
+							 ? s->cfg->ready_interval_ms * 4
+							 : 1000);
+		if (r != 0)
+			on_ready_probe(s, r > 0);
+	} else if (s->state == SVC_READY) {
+		r = probe_start(&s->health_probe, s->cfg->health_timeout_ms);
+		if (r != 0)
+			on_health_probe(s, r > 0);
+	}
+}
+
+static void on_ready_probe(void *data, bool ok)
+{
+	struct service *s = data;
+
+	if (s->state != SVC_STARTING)
+		return;
+	if (ok) {
+		mark_ready(s);
+		return;
+	}
+	log_debug("service %s not ready yet: %s", s->cfg->name, s->ready_probe.why);
+	loop_timer_arm_in(&s->probe_timer, s->cfg->ready_interval_ms);
+}
+
+static void on_health_probe(void *data, bool ok)
+{
+	struct service *s = data;
+	const struct cfg_service *c = s->cfg;
+	char pbuf[128];
+
+	if (s->state != SVC_READY)
+		return;
+	if (ok) {
+		if (s->health_failures > 0) {
+			log_info("service %s is healthy again", c->name);
+			s->health_failures = 0;
+			control_services_changed();
+		}
+		loop_timer_arm_in(&s->probe_timer, c->health_interval_ms);
+		return;
+	}
+	s->health_failures++;
+	control_services_changed();
+	probe_spec_format(&c->health, pbuf, sizeof(pbuf));
+	if (s->health_failures < c->health_retries) {
+		log_warn("service %s: health probe failed (%d of %d): %s: %s", c->name,
+			 s->health_failures, c->health_retries, pbuf, s->health_probe.why);
+		loop_timer_arm_in(&s->probe_timer, c->health_interval_ms);
+		return;
+	}
+	log_error("service %s is unhealthy: health probe failed %d times in a row (%s: %s); "
+		  "restarting it",
+		  c->name, s->health_failures, pbuf, s->health_probe.why);
+	begin_stop(s, STOP_UNHEALTHY, SVC_UNHEALTHY);
+}
+
+static void on_watchdog(void *data)
+{
+	struct service *s = data;
+	char dbuf[32];
+
+	if (s->state != SVC_READY || !is_running(s))
+		return;
+	log_error("service %s is unhealthy: no WATCHDOG=1 within %s; restarting it", s->cfg->name,
+		  format_duration(s->cfg->watchdog_ms, dbuf, sizeof(dbuf)));
+	begin_stop(s, STOP_WATCHDOG, SVC_UNHEALTHY);
+}
+
+static void on_notify(void *data, pid_t sender, const struct notify_msg *msg)
+{
+	struct service *s = data;
+
+	if (!is_running(s) || sender != s->pid) {
+		log_debug("notify socket of %s: ignored a message from pid %d (main pid is %d)",
+			  s->cfg->name, (int)sender, (int)s->pid);
+		return;
+	}
+	if (msg->has_status) {
+		memcpy(s->status, msg->status, sizeof(s->status));
+		s->has_status = true;
+		log_debug("service %s: STATUS=%s", s->cfg->name, s->status);
+		control_services_changed();
+	}
+	if (msg->watchdog && s->cfg->watchdog_ms > 0 && s->state == SVC_READY)
+		loop_timer_arm_in(&s->watchdog_timer, s->cfg->watchdog_ms);
+	if (msg->stopping)
+		log_info("service %s says it is stopping (STOPPING=1)", s->cfg->name);
+	if (msg->ready && s->state == SVC_STARTING && s->cfg->ready.kind == PROBE_NOTIFY) {
+		log_debug("service %s: READY=1 from pid %d", s->cfg->name, (int)sender);
+		mark_ready(s);
 	}
 }
 
@@ -320,6 +617,7 @@ bool svc_child_exited(pid_t pid, int code)
 {
 	struct service *s = NULL;
 	const struct cfg_service *c;
+	enum stop_reason reason;
 	char how[64];
 	bool want_restart;
 
@@ -329,14 +627,26 @@ bool svc_child_exited(pid_t pid, int code)
 	if (!s)
 		return false;
 	c = s->cfg;
+	reason = s->stop_reason;
 	s->pid = 0;
+	s->stop_reason = STOP_NONE;
 	s->last_status = code;
 	describe_status(code, how, sizeof(how));
 	loop_timer_disarm(&s->timer);
+	stop_watching(s);
+	if (s->has_output)
+		output_end_of_run(&s->out);
 
-	if (s->state == SVC_STOPPING || shutdown_active()) {
+	if (shutdown_active() || reason == STOP_SHUTDOWN || reason == STOP_USER) {
 		log_info("service %s stopped (%s)", c->name, how);
 		set_state(s, SVC_STOPPED);
+		changed();
+		return true;
+	}
+	if (reason == STOP_USER_RESTART) {
+		log_info("service %s stopped (%s); starting it again as asked", c->name, how);
+		s->failures = 0;
+		set_state(s, SVC_WAITING);
 		changed();
 		return true;
 	}
@@ -350,12 +660,13 @@ bool svc_child_exited(pid_t pid, int code)
 	/* A run that lasted a whole start-limit window was a healthy one: restart the backoff. */
 	if (now_ms() - s->started_at >= c->start_limit_interval_ms)
 		s->failures = 0;
-	want_restart =
-		c->restart == RESTART_ALWAYS || (c->restart == RESTART_ON_FAILURE && code != 0);
+	/* Unhealthy, watchdog and ready timeout are failures whatever the exit status says. */
+	want_restart = c->restart == RESTART_ALWAYS ||
+		       (c->restart == RESTART_ON_FAILURE && (code != 0 || reason != STOP_NONE));
 	if (want_restart) {
 		log_warn("service %s %s", c->name, how);
 		schedule_restart(s);
-	} else if (code == 0) {
+	} else if (code == 0 && reason == STOP_NONE) {
 		log_info("service %s %s; not restarting it (restart=%s)", c->name, how,
 			 c->restart == RESTART_NO ? "no" : "on-failure");
 		set_state(s, SVC_STOPPED);
@@ -395,16 +706,16 @@ int svc_stop_step(void)
 			continue;
 		}
 		running++;
-		if (s->state == SVC_STOPPING || has_running_dependent(s))
+		if (s->stop_reason == STOP_SHUTDOWN || has_running_dependent(s))
 			continue;
+		if (s->state == SVC_STOPPING || s->state == SVC_UNHEALTHY) {
+			/* Already asked to stop for another reason: its stop timer runs. */
+			s->stop_reason = STOP_SHUTDOWN;
+			continue;
+		}
 		log_info("stopping service %s (SIG%s, pid %d)", s->cfg->name,
-			 signal_name(s->cfg->stop_signal) ? signal_name(s->cfg->stop_signal) : "?",
-			 (int)s->pid);
-		set_state(s, SVC_STOPPING);
-		if (kill(s->pid, s->cfg->stop_signal) < 0 && errno != ESRCH)
-			log_warn_errno(errno, "sending the stop signal to service %s",
-				       s->cfg->name);
-		loop_timer_arm_in(&s->timer, s->cfg->stop_timeout_ms);
+			 signal_name(s->cfg->stop_signal), (int)s->pid);
+		begin_stop(s, STOP_SHUTDOWN, SVC_STOPPING);
 	}
 	return running;
 }
@@ -421,26 +732,7 @@ void svc_kill_all(void)
 
 void svc_flush_output(void)
 {
-	for (int i = 0; i < nservices; i++)
-		if (services[i].has_output)
-			output_flush(&services[i].out);
-}
-
-/* The service (s itself or a dependency, transitively) that keeps s from ever becoming ready
- * without outside help, or NULL. Dependencies form a DAG (validated), so this terminates. */
-static const struct service *doomed_by(const struct service *s)
-{
-	if (s->state == SVC_FAILED || s->state == SVC_STOPPED)
-		return s;
-	if (s->state != SVC_WAITING)
-		return NULL;
-	for (int d = 0; d < s->cfg->ndeps; d++) {
-		const struct service *r = doomed_by(&services[s->cfg->dep_idx[d]]);
-
-		if (r)
-			return r;
-	}
-	return NULL;
+	output_flush_all();
 }
 
 bool svc_main_after_ready(const struct service **blocked, const struct service **cause)
@@ -452,7 +744,7 @@ bool svc_main_after_ready(const struct service **blocked, const struct service *
 		const struct service *s = &services[config->main_after[k]];
 		const struct service *root;
 
-		if (dep_satisfied(s))
+		if (svc_is_ready(s))
 			continue;
 		all = false;
 		if (!*cause && (root = doomed_by(s))) {
@@ -461,4 +753,104 @@ bool svc_main_after_ready(const struct service **blocked, const struct service *
 		}
 	}
 	return all;
+}
+
+/* A fresh chance: forget earlier failures, as after a fix by hand. */
+static void reset_history(struct service *s)
+{
+	s->failures = 0;
+	memset(s->start_times, 0, sizeof(int64_t) * (size_t)s->cfg->start_limit_burst);
+	s->start_cursor = 0;
+}
+
+int svc_request_start(struct service *s, char *buf, size_t len)
+{
+	if (shutdown_active()) {
+		snprintf(buf, len, "the container is shutting down");
+		return -ECANCELED;
+	}
+	switch (s->state) {
+	case SVC_STOPPED:
+	case SVC_FAILED:
+	case SVC_DONE:
+	case SVC_BACKOFF:
+		loop_timer_disarm(&s->timer);
+		reset_history(s);
+		set_state(s, SVC_WAITING);
+		log_info("service %s: start requested", s->cfg->name);
+		changed();
+		if (s->state == SVC_WAITING)
+			snprintf(buf, len, "%s waits for its dependencies", s->cfg->name);
+		else
+			snprintf(buf, len, "started %s", s->cfg->name);
+		return 0;
+	case SVC_WAITING:
+		snprintf(buf, len, "%s waits for its dependencies", s->cfg->name);
+		return 0;
+	default:
+		snprintf(buf, len, "%s is already running (%s)", s->cfg->name,
+			 state_names[s->state]);
+		return -EALREADY;
+	}
+}
+
+int svc_request_stop(struct service *s, char *buf, size_t len)
+{
+	if (is_running(s)) {
+		if (s->state == SVC_STOPPING || s->state == SVC_UNHEALTHY) {
+			s->stop_reason = shutdown_active() ? STOP_SHUTDOWN : STOP_USER;
+			snprintf(buf, len, "%s is already stopping", s->cfg->name);
+			return 0;
+		}
+		log_info("service %s: stop requested (SIG%s, pid %d)", s->cfg->name,
+			 signal_name(s->cfg->stop_signal), (int)s->pid);
+		begin_stop(s, STOP_USER, SVC_STOPPING);
+		snprintf(buf, len, "stopping %s", s->cfg->name);
+		return 0;
+	}
+	if (s->state == SVC_BACKOFF || s->state == SVC_WAITING) {
+		loop_timer_disarm(&s->timer);
+		set_state(s, SVC_STOPPED);
+		changed();
+	}
+	snprintf(buf, len, "%s is %s", s->cfg->name, state_names[s->state]);
+	return 0;
+}
+
+int svc_request_restart(struct service *s, char *buf, size_t len)
+{
+	if (shutdown_active()) {
+		snprintf(buf, len, "the container is shutting down");
+		return -ECANCELED;
+	}
+	if (!is_running(s))
+		return svc_request_start(s, buf, len);
+	if (s->state == SVC_STOPPING || s->state == SVC_UNHEALTHY) {
+		s->stop_reason = STOP_USER_RESTART;
+		snprintf(buf, len, "%s is stopping; it will start again", s->cfg->name);
+		return 0;
+	}
+	log_info("service %s: restart requested", s->cfg->name);
+	reset_history(s);
+	begin_stop(s, STOP_USER_RESTART, SVC_STOPPING);
+	snprintf(buf, len, "restarting %s", s->cfg->name);
+	return 0;
+}
+
+int svc_request_kill(struct service *s, int sig, char *buf, size_t len)
+{
+	if (!is_running(s)) {
+		snprintf(buf, len, "%s is not running (%s)", s->cfg->name, state_names[s->state]);
+		return -ESRCH;
+	}
+	if (kill(s->pid, sig) < 0) {
+		int err = errno;
+
+		snprintf(buf, len, "sending SIG%s to %s (pid %d): %s", signal_name(sig),
+			 s->cfg->name, (int)s->pid, strerror(err));
+		return -err;
+	}
+	snprintf(buf, len, "sent SIG%s to %s (pid %d)", signal_name(sig), s->cfg->name,
+		 (int)s->pid);
+	return 0;
 }

@@ -52,14 +52,19 @@ static const char *env_get(char *const *envp, const char *key)
 }
 
 /* PATH lookup happens in the parent so that the child only calls async-signal-safe functions
- * (execvpe may allocate). Writes the resolved path into buf; falls back to the name itself so
- * that execve reports ENOENT. */
-static const char *resolve_path(const char *name, char *const *envp, char *buf, size_t len)
+ * (execvpe may allocate). Like execvp: the first executable match wins; a match that is not
+ * executable makes the result EACCES unless a later one is; nothing found is ENOENT, and the
+ * current directory is never tried implicitly. Returns the path, or NULL with *err set. */
+static const char *resolve_path(const char *name, char *const *envp, char *buf, size_t len,
+				int *err)
 {
 	const char *path;
 
+	*err = ENOENT;
 	if (strchr(name, '/'))
 		return name;
+	if (!*name)
+		return NULL;
 	path = env_get(envp, "PATH");
 	if (!path)
 		path = DEFAULT_PATH;
@@ -69,20 +74,23 @@ static const char *resolve_path(const char *name, char *const *envp, char *buf, 
 		size_t dlen = (size_t)(end - p);
 		struct stat st;
 
-		if (dlen == 0) /* an empty PATH element means the current directory */
+		if (dlen == 0) /* an empty PATH element means the current directory, as in execvp */
 			dir = ".", dlen = 1;
 		if (dlen + 1 + strlen(name) + 1 <= len) {
 			memcpy(buf, dir, dlen);
 			buf[dlen] = '/';
 			strcpy(buf + dlen + 1, name);
-			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
-				return buf;
+			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
+				if (access(buf, X_OK) == 0)
+					return buf;
+				*err = EACCES;
+			}
 		}
 		if (!*end)
 			break;
 		p = end + 1;
 	}
-	return name;
+	return NULL;
 }
 
 static void close_fds_from(int first, int keep)
@@ -120,7 +128,7 @@ static int move_fd(int from, int to)
 	return dup2(from, to) < 0 ? -1 : 0;
 }
 
-static void child_run(const struct spawn_opts *o, const char *file, char *const *envp,
+static void child_run(const struct spawn_opts *o, const char *file, int file_err, char *const *envp,
 		      int report_fd)
 {
 	(void)setpgid(0, 0);
@@ -141,6 +149,8 @@ static void child_run(const struct spawn_opts *o, const char *file, char *const 
 	close_fds_from(3, report_fd);
 	if (o->workdir && chdir(o->workdir) < 0)
 		child_fail(report_fd, SPAWN_STAGE_CHDIR, errno);
+	if (!file)
+		child_fail(report_fd, SPAWN_STAGE_EXEC, file_err);
 	(void)sigprocmask(SIG_SETMASK, &child_mask, NULL);
 	execve(file, o->argv, envp);
 	child_fail(report_fd, SPAWN_STAGE_EXEC, errno);
@@ -150,7 +160,8 @@ int spawn_process(const struct spawn_opts *o, struct spawn_result *res)
 {
 	char *const *envp = o->envp ? o->envp : environ;
 	char pathbuf[PATH_MAX];
-	const char *file = resolve_path(o->argv[0], envp, pathbuf, sizeof(pathbuf));
+	int file_err;
+	const char *file = resolve_path(o->argv[0], envp, pathbuf, sizeof(pathbuf), &file_err);
 	struct child_report rep;
 	int pipefd[2];
 	ssize_t n;
@@ -173,7 +184,7 @@ int spawn_process(const struct spawn_opts *o, struct spawn_result *res)
 	}
 	if (pid == 0) {
 		(void)close(pipefd[0]);
-		child_run(o, file, envp, pipefd[1]);
+		child_run(o, file, file_err, envp, pipefd[1]);
 	}
 	/* Also in the parent, so that a signal sent to the group right after fork reaches it. */
 	(void)setpgid(pid, pid);

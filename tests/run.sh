@@ -17,7 +17,7 @@ if [ "${SKIP_DEPS:-0}" != 1 ]; then
 	apt-get install -y -qq --no-install-recommends \
 		build-essential cmake pkg-config file \
 		libcap-dev libseccomp-dev libinih-dev libcmocka-dev \
-		bats util-linux procps >/dev/null
+		bats util-linux procps python3 >/dev/null
 fi
 
 build=${BUILD_DIR:-build}

@@ -145,10 +145,3 @@ EOF
 	run "$T/inst/sbin/dind-init" --version
 	[ "$status" -eq 0 ]
 }
-
-@test "dind-ctl (a symlink to dind-init) says it is not there yet" {
-	ln -s "$DIND_INIT" "$T/dind-ctl"
-	run "$T/dind-ctl" status
-	[ "$status" -eq 2 ]
-	[[ "$output" == *"dind-ctl: not yet"* ]]
-}

@@ -40,6 +40,21 @@ load common
 	[ "$status" -eq 127 ]
 }
 
+@test "PATH lookup works like execvp: never the current directory, 126 for a non-executable match" {
+	mkdir "$T/bin"
+	printf '#!/bin/sh\necho ran\n' >"$T/bin/sneaky"
+	chmod +x "$T/bin/sneaky"
+	printf 'echo hi\n' >"$T/bin/noexec"
+	chmod 644 "$T/bin/noexec"
+	cd "$T/bin"
+	PATH=/usr/bin:/bin run -127 in_ns -- sneaky
+	[[ "$output" != *ran* ]]
+	PATH=$T/bin:/usr/bin:/bin run -126 in_ns -- noexec
+	[[ "$output" == *"Permission denied"* ]]
+	PATH=$T/bin:/usr/bin:/bin run -0 in_ns -- sneaky
+	[[ "$output" == *ran* ]]
+}
+
 @test "a command that is not executable exits 126" {
 	printf 'echo hi\n' >"$T/notexec"
 	chmod 644 "$T/notexec"
@@ -60,6 +75,29 @@ while :; do sleep 0.1; done'
 	[ "$(event_order)" = "started got-TERM" ]
 }
 
+@test "SIGINT and SIGQUIT also shut down, and are passed on to the command" {
+	for sig in INT QUIT; do
+		: >"$EVENTS"
+		service_script main "trap 'echo got-$sig >>\$EVENTS; exit 3' $sig
+echo started >>\$EVENTS
+while :; do sleep 0.05; done"
+		start_ns -- "$T/main"
+		wait_for_line "$EVENTS" started
+		kill -"$sig" "$INIT_PID"
+		wait_ns
+		[ "$STATUS" -eq 3 ]
+		grep -q "received SIG$sig, shutting down" "$T/out"
+		[ "$(event_order)" = "started got-$sig" ]
+	done
+}
+
+@test "a stop signal right at start-up still ends with 128+N and nothing left" {
+	start_ns -- sleep 1000
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 143 ]
+}
+
 @test "a command that ignores nothing is ended by SIGTERM: 143" {
 	start_ns -- sleep 1000
 	sleep 0.2
@@ -68,21 +106,21 @@ while :; do sleep 0.1; done'
 	[ "$STATUS" -eq 143 ]
 }
 
-@test "HUP, USR1, USR2 and WINCH are forwarded to the command" {
-	service_script main 'for s in HUP USR1 USR2 WINCH; do trap "echo $s >>$EVENTS" $s; done
+@test "HUP, USR1, USR2, WINCH and CONT are forwarded to the command" {
+	service_script main 'for s in HUP USR1 USR2 WINCH CONT; do trap "echo $s >>$EVENTS" $s; done
 trap "exit 0" TERM
 echo ready >>$EVENTS
 while :; do sleep 0.05; done'
 	start_ns -- "$T/main"
 	wait_for_line "$EVENTS" ready
-	for s in HUP USR1 USR2 WINCH; do
+	for s in HUP USR1 USR2 WINCH CONT; do
 		kill -"$s" "$INIT_PID"
 		wait_for_line "$EVENTS" "^$s\$"
 	done
 	kill -TERM "$INIT_PID"
 	wait_ns
 	[ "$STATUS" -eq 0 ]
-	[ "$(event_order)" = "ready HUP USR1 USR2 WINCH" ]
+	[ "$(event_order)" = "ready HUP USR1 USR2 WINCH CONT" ]
 }
 
 @test "SIGTSTP to PID 1 is ignored" {
@@ -129,6 +167,27 @@ while :; do sleep 0.05; done'
 	[ "$init" = "$adopted" ]
 	run timeout 60 "$DIND_INIT" -c /dev/null -- "$HELPERS/mkorphans" 100
 	[ "$status" -eq 0 ]
+}
+
+@test "in subreaper mode, strays are signalled at shutdown, and only our own descendants" {
+	# a process outside dind-init's tree that must survive
+	sleep 1000 &
+	outsider=$!
+	service_script leaky 'setsid sh -c "trap \"echo stray-TERM >>$EVENTS; exit 0\" TERM; echo stray-up >>$EVENTS; while :; do sleep 0.05; done" &
+exec sleep 1000'
+	write_config <<EOF
+[service:leaky]
+command = $T/leaky
+EOF
+	"$DIND_INIT" -c "$T/dind-init.ini" >"$T/out" 2>&1 &
+	init=$!
+	wait_for_line "$EVENTS" stray-up
+	kill -TERM "$init"
+	wait "$init"
+	cat "$T/out"
+	kill -0 "$outsider"
+	kill "$outsider"
+	grep -q stray-TERM "$EVENTS"
 }
 
 @test "no COMMAND and no services is a usage error" {

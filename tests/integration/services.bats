@@ -86,6 +86,8 @@ EOF
 	service_script talk 'echo "hello world"; echo "to stderr" >&2; printf "no newline at end"'
 	service_script talk2 'i=0; while [ $i -lt 200 ]; do echo "line $i of talk2 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; i=$((i+1)); done'
 	write_config <<EOF
+[init]
+main_after = talk, talk2
 [service:talk]
 command = $T/talk
 type = oneshot
@@ -107,6 +109,8 @@ EOF
 	service_script tofile 'echo into-the-file'
 	service_script plain 'echo plain-line'
 	write_config <<EOF
+[init]
+main_after = quiet, tofile, plain
 [service:quiet]
 command = $T/quiet
 type = oneshot
@@ -147,7 +151,7 @@ EOF
 }
 
 @test "a crashing service is restarted with growing delays, then FAILED; critical: exit 4" {
-	service_script crash 'echo crash >>$EVENTS; exit 1'
+	service_script crash 'echo "crash $(date +%s%N)" >>$EVENTS; exit 1'
 	write_config <<EOF
 [service:crash]
 command = $T/crash
@@ -163,6 +167,13 @@ EOF
 	# exactly start_limit_burst runs
 	[ "$(grep -c crash "$EVENTS")" -eq 4 ]
 	[ "$(grep -o 'restarting in [0-9a-z]*' <<<"$output" | tr '\n' ' ')" = "restarting in 50ms restarting in 100ms restarting in 200ms restarting in 400ms " ]
+	# the gaps between starts really grow (an order, not a duration): each is longer than
+	# the one before, and at least the delay it was scheduled with
+	mapfile -t t < <(awk '{print $2}' "$EVENTS")
+	g1=$(( (t[1] - t[0]) / 1000000 )); g2=$(( (t[2] - t[1]) / 1000000 )); g3=$(( (t[3] - t[2]) / 1000000 ))
+	echo "gaps: $g1 $g2 $g3 ms"
+	[ "$g1" -ge 50 ] && [ "$g2" -ge 100 ] && [ "$g3" -ge 200 ]
+	[ "$g2" -gt "$g1" ] && [ "$g3" -gt "$g2" ]
 	[[ "$output" == *"service crash FAILED: started 4 times within 1m"* ]]
 	[[ "$output" == *"critical"* ]]
 	# the main command was stopped as part of the shutdown
@@ -356,9 +367,134 @@ EOF
 	wait_for_line "$EVENTS" main-exit
 	wait_for_line "$T/out" 'main command exited with status 3'
 	sleep 0.3
-	! grep -q stop-web "$EVENTS"
+	refute grep -q stop-web "$EVENTS"
 	kill -TERM "$INIT_PID"
 	wait_ns
 	[ "$STATUS" -eq 3 ]
 	grep -q stop-web "$EVENTS"
+}
+
+@test "the backoff starts over after a run that lasted start_limit_interval" {
+	# runs 1 to 3 crash at once; run 4 lives longer than the interval, then crashes
+	service_script flaky 'n=$(grep -c run $EVENTS); echo run >>$EVENTS
+[ "$n" -eq 3 ] && sleep 1.2
+exit 1'
+	write_config <<EOF
+[init]
+main_after =
+[service:flaky]
+command = $T/flaky
+restart_delay = 50ms
+start_limit_burst = 10
+start_limit_interval = 1s
+EOF
+	start_ns -c "$T/dind-init.ini" -- sleep 1000
+	for _ in $(seq 200); do [ "$(grep -c 'restarting in' "$T/out")" -ge 4 ] && break; sleep 0.05; done
+	kill -TERM "$INIT_PID"
+	wait_ns
+	cat "$T/out"
+	# 50ms, 100ms, 200ms, then after the long run: back to 50ms
+	[ "$(grep -o 'restarting in [0-9a-z]*' "$T/out" | head -n 4 | tr '\n' ' ')" = "restarting in 50ms restarting in 100ms restarting in 200ms restarting in 50ms " ]
+}
+
+@test "dependents keep running when a dependency restarts" {
+	service_script dep 'echo dep-start >>$EVENTS; [ -f $T/crashed ] && exec sleep 1000; touch $T/crashed; sleep 0.5; exit 1'
+	svc user
+	write_config <<EOF
+[service:dep]
+command = $T/dep
+restart_delay = 10ms
+[service:user]
+command = $T/user
+depends_on = dep
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$EVENTS" start-user
+	user_pid=$(pgrep -f "$T/user" | head -n 1)
+	for _ in $(seq 200); do [ "$(grep -c dep-start "$EVENTS")" -ge 2 ] && break; sleep 0.05; done
+	[ "$(grep -c dep-start "$EVENTS")" -eq 2 ]
+	# the same user process is still there, and it was never stopped
+	kill -0 "$user_pid"
+	refute grep -q stop-user "$EVENTS"
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$(grep -c start-user "$EVENTS")" -eq 1 ]
+}
+
+@test "long lines are split into pieces that fit one atomic write, with nothing lost or added" {
+	# 10000 a's, then a line exactly one piece long (4096 - 32 - 4 bytes), then "next"
+	service_script long 'head -c 10000 /dev/zero | tr "\0" a; echo; head -c 4060 /dev/zero | tr "\0" b; echo; echo next'
+	write_config <<EOF
+[init]
+main_after = long
+[service:long]
+command = $T/long
+type = oneshot
+EOF
+	run in_ns -q -c "$T/dind-init.ini" -- true
+	[ "$status" -eq 0 ]
+	lines=$(grep '^\[long\]' <<<"$output")
+	echo "$lines" | awk '{print length($0)}'
+	# every piece fits in PIPE_BUF with its prefix and newline
+	[ "$(echo "$lines" | awk 'length($0) + 1 > 4096' | wc -l)" -eq 0 ]
+	[ "$(echo "$lines" | grep -o a | wc -l)" -eq 10000 ]
+	[ "$(echo "$lines" | grep -c '^\[long\] b*$')" -eq 1 ]
+	[ "$(echo "$lines" | tail -n 1)" = "[long] next" ]
+	# no empty line where a piece boundary met the newline
+	refute grep -qx '\[long\] ' <<<"$lines"
+}
+
+@test "a partial last line of a run is written when the run ends, not glued to the next" {
+	service_script part 'printf "no-newline-%s" $(grep -c x $EVENTS); echo x >>$EVENTS; exit 1'
+	write_config <<EOF
+[init]
+main_after =
+[service:part]
+command = $T/part
+restart_delay = 10ms
+start_limit_burst = 2
+EOF
+	run in_ns -c "$T/dind-init.ini" -- sleep 1
+	echo "$output"
+	grep -qx '\[part\] no-newline-0' <<<"$output"
+	grep -qx '\[part\] no-newline-1' <<<"$output"
+}
+
+@test "a service that floods stdout does not keep PID 1 from handling SIGTERM" {
+	write_config <<EOF
+[service:spam]
+command = yes
+EOF
+	unshare --pid --fork --mount-proc "$DIND_INIT" -c "$T/dind-init.ini" -- sleep 1000 >/dev/null 2>"$T/out" &
+	NS_PID=$!
+	for _ in $(seq 200); do INIT_PID=$(pgrep -P "$NS_PID" || true); [ -n "$INIT_PID" ] && break; sleep 0.05; done
+	wait_for_line "$T/out" 'service spam started'
+	sleep 0.3
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 143 ]
+	grep -q 'received SIGTERM, shutting down' "$T/out"
+}
+
+@test "a stdout nobody reads does not block PID 1" {
+	mkfifo "$T/fifo"
+	# hold the FIFO open for writing and reading, but never read it
+	sleep 1000 <>"$T/fifo" &
+	holder=$!
+	service_script chatty 'head -c 300000 /dev/zero | tr "\0" x | fold -w 100; echo done-writing >>$EVENTS; exec sleep 1000'
+	write_config <<EOF
+[service:chatty]
+command = $T/chatty
+EOF
+	unshare --pid --fork --mount-proc "$DIND_INIT" -c "$T/dind-init.ini" >"$T/fifo" 2>"$T/err" &
+	NS_PID=$!
+	for _ in $(seq 200); do INIT_PID=$(pgrep -P "$NS_PID" || true); [ -n "$INIT_PID" ] && break; sleep 0.05; done
+	wait_for_line "$T/err" 'service chatty started'
+	sleep 0.5
+	kill -TERM "$INIT_PID"
+	wait_ns
+	kill "$holder"
+	cat "$T/err"
+	[ "$STATUS" -eq 0 ]
+	grep -q 'shutdown complete' "$T/err"
 }

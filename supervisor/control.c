@@ -1,0 +1,491 @@
+#include "supervisor/control.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "config/parse.h"
+#include "init/log.h"
+#include "init/loop.h"
+#include "supervisor/command.h"
+#include "supervisor/control_proto.h"
+#include "supervisor/service.h"
+
+enum client_phase { CLIENT_FREE, CLIENT_READING, CLIENT_WAITING, CLIENT_WRITING };
+
+struct client {
+	enum client_phase phase;
+	int fd;
+	struct loop_fd lfd;
+	struct loop_timer idle;
+	size_t inlen;
+	char in[CONTROL_LINE_MAX];
+	size_t outlen, outoff;
+	char *out; /* CONTROL_REPLY_MAX bytes */
+	/* `wait`: the services waited for (all when nwait == 0 and wait_all) */
+	bool wait_all;
+	int nwait;
+	int wait_idx[CONTROL_NAMES_MAX];
+};
+
+static int listen_fd = -1;
+static struct loop_fd listen_lfd;
+static char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static struct client clients[CONTROL_CLIENTS_MAX];
+
+static void drop(struct client *c)
+{
+	loop_del_fd(&c->lfd);
+	loop_timer_disarm(&c->idle);
+	if (c->fd >= 0)
+		(void)close(c->fd);
+	c->fd = -1;
+	c->phase = CLIENT_FREE;
+}
+
+static void put(struct client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct client *c, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (c->outlen >= CONTROL_REPLY_MAX)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(c->out + c->outlen, CONTROL_REPLY_MAX - c->outlen, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	c->outlen += (size_t)n;
+	if (c->outlen >= CONTROL_REPLY_MAX) {
+		/* Cannot happen with the documented limits; still end on a well-formed line. */
+		static const char tail[] = "\nerror answer too long\n";
+
+		c->outlen = CONTROL_REPLY_MAX - sizeof(tail);
+		memcpy(c->out + c->outlen, tail, sizeof(tail) - 1);
+		c->outlen += sizeof(tail) - 1;
+	}
+}
+
+static void flush_out(struct client *c)
+{
+	while (c->outoff < c->outlen) {
+		ssize_t n = send(c->fd, c->out + c->outoff, c->outlen - c->outoff,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return; /* EPOLLOUT brings us back */
+			drop(c);
+			return;
+		}
+		c->outoff += (size_t)n;
+	}
+	drop(c); /* one request per connection */
+}
+
+static void reply(struct client *c)
+{
+	c->phase = CLIENT_WRITING;
+	loop_timer_arm_in(&c->idle, CONTROL_IDLE_MS);
+	if (loop_mod_fd(&c->lfd, EPOLLOUT) < 0) {
+		drop(c);
+		return;
+	}
+	flush_out(c);
+}
+
+static const char *health_word(const struct service *s)
+{
+	if (s->cfg->health.kind == PROBE_NONE)
+		return "none";
+	return s->health_failures > 0 ? "failing" : "ok";
+}
+
+static void status_table(struct client *c)
+{
+	int64_t now = now_ms();
+	char dbuf[32], pid[16], last[16];
+
+	put(c, "%-16s %-10s %-8s %-8s %-8s %-9s %-8s %s\n", "SERVICE", "STATE", "PID", "RESTARTS",
+	    "AGE", "LAST-EXIT", "HEALTH", "STATUS");
+	for (int i = 0; i < svc_count(); i++) {
+		const struct service *s = svc_get(i);
+
+		snprintf(pid, sizeof(pid), s->pid > 0 ? "%d" : "-", (int)s->pid);
+		snprintf(last, sizeof(last), s->last_status >= 0 ? "%d" : "-", s->last_status);
+		put(c, "%-16s %-10s %-8s %-8d %-8s %-9s %-8s %s\n", s->cfg->name,
+		    svc_state_name(s->state), pid, s->restarts,
+		    format_duration(now - s->state_since, dbuf, sizeof(dbuf)), last, health_word(s),
+		    s->has_status ? s->status : "");
+	}
+	switch (cmd_state()) {
+	case CMD_NONE:
+		put(c, "main command: none\n");
+		break;
+	case CMD_WAITING:
+		put(c, "main command: waiting\n");
+		break;
+	case CMD_RUNNING:
+		put(c, "main command: running (pid %d)\n", (int)cmd_pid());
+		break;
+	case CMD_EXITED:
+		put(c, "main command: exited (status %d)\n", cmd_exit_code());
+		break;
+	}
+	put(c, "ok\n");
+}
+
+static void status_json(struct client *c)
+{
+	int64_t now = now_ms();
+	char esc[2 * NOTIFY_STATUS_MAX + 8];
+	static const char *const main_states[] = { "none", "waiting", "running", "exited" };
+
+	put(c, "{\"services\":[");
+	for (int i = 0; i < svc_count(); i++) {
+		const struct service *s = svc_get(i);
+
+		put(c, "%s{\"name\":\"%s\",\"state\":\"%s\",", i ? "," : "", s->cfg->name,
+		    svc_state_name(s->state));
+		if (s->pid > 0)
+			put(c, "\"pid\":%d,", (int)s->pid);
+		else
+			put(c, "\"pid\":null,");
+		put(c, "\"restarts\":%d,\"since_ms\":%lld,", s->restarts,
+		    (long long)(now - s->state_since));
+		if (s->last_status >= 0)
+			put(c, "\"last_exit\":%d,", s->last_status);
+		else
+			put(c, "\"last_exit\":null,");
+		put(c, "\"health\":\"%s\",\"health_failures\":%d,", health_word(s),
+		    s->health_failures);
+		if (s->has_status) {
+			json_escape(s->status, esc, sizeof(esc));
+			put(c, "\"status\":\"%s\"}", esc);
+		} else {
+			put(c, "\"status\":null}");
+		}
+	}
+	put(c, "],\"main\":{\"state\":\"%s\",", main_states[cmd_state()]);
+	if (cmd_state() == CMD_RUNNING)
+		put(c, "\"pid\":%d,", (int)cmd_pid());
+	else
+		put(c, "\"pid\":null,");
+	if (cmd_state() == CMD_EXITED)
+		put(c, "\"exit\":%d}}\n", cmd_exit_code());
+	else
+		put(c, "\"exit\":null}}\n");
+	put(c, "ok\n");
+}
+
+static void health(struct client *c)
+{
+	int n = 0;
+
+	for (int i = 0; i < svc_count(); i++) {
+		const struct service *s = svc_get(i);
+		char dbuf[32];
+
+		if (s->cfg->type == SVC_ONESHOT)
+			continue;
+		n++;
+		if (s->state != SVC_READY) {
+			put(c, "error unhealthy: %s is %s (for %s)\n", s->cfg->name,
+			    svc_state_name(s->state),
+			    format_duration(now_ms() - s->state_since, dbuf, sizeof(dbuf)));
+			return;
+		}
+		if (s->health_failures > 0) {
+			put(c, "error unhealthy: %s failed its last %d health probe%s\n",
+			    s->cfg->name, s->health_failures, s->health_failures == 1 ? "" : "s");
+			return;
+		}
+	}
+	put(c, "ok healthy: %d service%s ready\n", n, n == 1 ? "" : "s");
+}
+
+/* For `wait`: 1 = answered (all ready, or one of them can never be), 0 = keep waiting. */
+static int check_wait(struct client *c)
+{
+	int total = c->wait_all ? svc_count() : c->nwait;
+	char names[512];
+	size_t pos = 0;
+	bool all_ready = true;
+
+	names[0] = '\0';
+	for (int k = 0; k < total; k++) {
+		const struct service *s = svc_get(c->wait_all ? k : c->wait_idx[k]);
+
+		if (svc_is_ready(s)) {
+			pos += (size_t)snprintf(names + pos, sizeof(names) - pos, "%s%s",
+						pos ? ", " : "", s->cfg->name);
+			if (pos >= sizeof(names))
+				pos = sizeof(names) - 1;
+			continue;
+		}
+		/* Look at every service, not just up to the first one not ready yet: a FAILED one
+		 * further on answers the question now. */
+		if (svc_is_hopeless(s)) {
+			put(c, "error failed: %s is %s and will not become ready\n", s->cfg->name,
+			    s->state == SVC_FAILED || s->state == SVC_STOPPED
+				    ? svc_state_name(s->state)
+				    : "waiting on a failed dependency");
+			return 1;
+		}
+		all_ready = false;
+	}
+	if (!all_ready)
+		return 0;
+	put(c, "ok ready: %s\n", total ? names : "(no services)");
+	return 1;
+}
+
+static void handle(struct client *c, char *line)
+{
+	struct ctl_request req;
+	const char *err;
+	char msg[256];
+	struct service *s = NULL;
+	int r;
+
+	if (ctl_parse_request(line, &req, &err) < 0) {
+		put(c, "error %s\n", err);
+		reply(c);
+		return;
+	}
+	for (int i = 0; i < req.nnames; i++) {
+		if (!svc_find(req.names[i])) {
+			put(c, "error unknown service '%s'\n", req.names[i]);
+			reply(c);
+			return;
+		}
+	}
+	if (req.nnames > 0)
+		s = svc_find(req.names[0]);
+	switch (req.verb) {
+	case CTL_STATUS:
+		status_table(c);
+		break;
+	case CTL_STATUS_JSON:
+		status_json(c);
+		break;
+	case CTL_HEALTH:
+		health(c);
+		break;
+	case CTL_WAIT:
+		c->wait_all = req.nnames == 0;
+		c->nwait = req.nnames;
+		for (int i = 0; i < req.nnames; i++)
+			c->wait_idx[i] = svc_find(req.names[i])->idx;
+		if (!check_wait(c)) {
+			/* Answered later, from control_services_changed(); no idle limit meanwhile.
+			 */
+			c->phase = CLIENT_WAITING;
+			loop_timer_disarm(&c->idle);
+			return;
+		}
+		break;
+	case CTL_START:
+	case CTL_STOP:
+	case CTL_RESTART:
+	case CTL_KILL:
+		r = req.verb == CTL_START     ? svc_request_start(s, msg, sizeof(msg))
+		    : req.verb == CTL_STOP    ? svc_request_stop(s, msg, sizeof(msg))
+		    : req.verb == CTL_RESTART ? svc_request_restart(s, msg, sizeof(msg))
+					      : svc_request_kill(s, req.signal, msg, sizeof(msg));
+		put(c, "%s %s\n", r < 0 ? "error" : "ok", msg);
+		break;
+	}
+	reply(c);
+}
+
+static void on_client(void *data, uint32_t events)
+{
+	struct client *c = data;
+
+	if (c->phase == CLIENT_WRITING) {
+		flush_out(c);
+		return;
+	}
+	if (c->phase == CLIENT_WAITING) {
+		/* The client has nothing more to say: readable means it went away. */
+		if (events & (EPOLLIN | EPOLLHUP | EPOLLRDHUP | EPOLLERR))
+			drop(c);
+		return;
+	}
+	for (;;) {
+		ssize_t n = recv(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen, MSG_DONTWAIT);
+		char *nl;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			drop(c);
+			return;
+		}
+		c->inlen += (size_t)n;
+		nl = memchr(c->in, '\n', c->inlen);
+		if (nl) {
+			*nl = '\0';
+			handle(c, c->in);
+			return;
+		}
+		if (c->inlen == sizeof(c->in)) {
+			log_debug(
+				"control socket: dropped a client whose request line is too long");
+			put(c, "error request line too long (limit %d bytes)\n", CONTROL_LINE_MAX);
+			reply(c);
+			return;
+		}
+	}
+}
+
+static void on_idle(void *data)
+{
+	struct client *c = data;
+
+	log_debug("control socket: dropped an idle client");
+	drop(c);
+}
+
+static void on_accept(void *data, uint32_t events)
+{
+	(void)data;
+	(void)events;
+	for (;;) {
+		int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct ucred cred;
+		socklen_t len = sizeof(cred);
+		struct client *c = NULL;
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno != EAGAIN)
+				log_warn_errno(errno, "control socket %s: accept", socket_path);
+			return;
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+		    (cred.uid != 0 && cred.uid != geteuid())) {
+			static const char no[] =
+				"error permission denied: only root may use dind-ctl\n";
+
+			log_debug("control socket: refused a client with uid %d", (int)cred.uid);
+			(void)!send(fd, no, sizeof(no) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+			(void)close(fd);
+			continue;
+		}
+		for (int i = 0; i < CONTROL_CLIENTS_MAX && !c; i++)
+			if (clients[i].phase == CLIENT_FREE)
+				c = &clients[i];
+		if (!c) {
+			static const char busy[] = "error too many clients, try again\n";
+
+			log_warn("control socket: %d clients connected already; refusing one more",
+				 CONTROL_CLIENTS_MAX);
+			(void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+			(void)close(fd);
+			continue;
+		}
+		c->fd = fd;
+		c->inlen = c->outlen = c->outoff = 0;
+		c->phase = CLIENT_READING;
+		if (loop_add_fd(&c->lfd, fd, EPOLLIN | EPOLLRDHUP, on_client, c) < 0) {
+			(void)close(fd);
+			c->fd = -1;
+			c->phase = CLIENT_FREE;
+			continue;
+		}
+		loop_timer_arm_in(&c->idle, CONTROL_IDLE_MS);
+	}
+}
+
+void control_services_changed(void)
+{
+	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++) {
+		struct client *c = &clients[i];
+
+		if (c->phase == CLIENT_WAITING && check_wait(c))
+			reply(c);
+	}
+}
+
+int control_init(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	mode_t old;
+	int r;
+
+	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++) {
+		clients[i].fd = -1;
+		clients[i].lfd.fd = -1;
+		clients[i].phase = CLIENT_FREE;
+		loop_timer_init(&clients[i].idle, on_idle, &clients[i]);
+	}
+	if (!path)
+		return 0;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	/* One allocation for all answer buffers, made now: the loop itself never allocates.
+	 * Pages that are never written are never resident. */
+	char *bufs = calloc(CONTROL_CLIENTS_MAX, CONTROL_REPLY_MAX);
+
+	if (!bufs)
+		return -ENOMEM;
+	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		clients[i].out = bufs + (size_t)i * CONTROL_REPLY_MAX;
+	snprintf(socket_path, sizeof(socket_path), "%s", path);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (listen_fd < 0)
+		return -errno;
+	/* A socket file from a previous run of the container: nobody listens there any more. */
+	(void)unlink(path);
+	/* umask rather than chmod after bind: no moment where others could connect. */
+	old = umask(0177);
+	r = bind(listen_fd, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (r < 0 || listen(listen_fd, 16) < 0)
+		goto fail;
+	r = loop_add_fd(&listen_lfd, listen_fd, EPOLLIN, on_accept, NULL);
+	if (r < 0) {
+		errno = -r;
+		goto fail;
+	}
+	return 0;
+fail:
+	r = -errno;
+	(void)close(listen_fd);
+	listen_fd = -1;
+	return r;
+}
+
+void control_release(void)
+{
+	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		if (clients[i].phase != CLIENT_FREE)
+			drop(&clients[i]);
+	if (listen_fd >= 0) {
+		loop_del_fd(&listen_lfd);
+		(void)close(listen_fd);
+		(void)unlink(socket_path);
+		listen_fd = -1;
+	}
+	if (clients[0].out)
+		free(clients[0].out);
+	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		clients[i].out = NULL;
+}

@@ -1,0 +1,19 @@
+/* The control socket that dind-ctl talks to (protocol: supervisor/control_proto.h). */
+#ifndef DIND_CONTROL_H
+#define DIND_CONTROL_H
+
+#include "config/config.h"
+
+#define CONTROL_CLIENTS_MAX 32		/* connections at once; more are refused */
+#define CONTROL_REPLY_MAX   (64 * 1024) /* one answer; status of 64 services fits easily */
+#define CONTROL_IDLE_MS	    10000	/* a client that sends no full line by then is dropped */
+
+/* Bind the socket (mode 0600; a stale socket file is replaced) and watch it.
+ * path NULL: no control socket. 0 or -errno. */
+int control_init(const char *path);
+void control_release(void);
+
+/* A service changed state or health: answer the `wait` clients that can be answered now. */
+void control_services_changed(void);
+
+#endif

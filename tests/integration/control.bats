@@ -1,0 +1,456 @@
+#!/usr/bin/env bats
+# The control socket and dind-ctl: status, health, wait, restart/stop/start/kill, the socket
+# lookup, and a PID 1 that keeps working whatever a client or a datagram sender does.
+
+load common
+
+teardown() {
+	local p
+	# clients started in the background live outside the namespace
+	for p in ${BG_PIDS:-}; do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+	kill_ns
+	rm -rf "$T"
+}
+
+# init_fds: how many fds dind-init has open
+init_fds() {
+	ls "/proc/$INIT_PID/fd" | wc -l
+}
+
+# init_fds_at_most N
+init_fds_at_most() {
+	[ "$(init_fds)" -le "$1" ]
+}
+
+# cmdline_in_ns PID: the command line of PID as the namespace sees it, blanks between the words
+cmdline_in_ns() {
+	ns_run cat "/proc/$1/cmdline" | tr '\0' ' '
+}
+
+@test "status: a table of the services and the main command; --json says the same" {
+	service_script web 'exec sleep 999'
+	service_script prep 'exit 0'
+	write_config <<EOF
+$(ctl_init)
+[service:n]
+command = $HELPERS/notifier --status "serving 3 clients"
+ready = notify
+[service:web]
+command = $T/web
+[service:prep]
+command = $T/prep
+type = oneshot
+EOF
+	start_ns -c "$T/dind-init.ini" -- sleep 1000
+	wait_for_line "$T/out" 'main command started'
+	wait_for_line "$T/out" 'service prep finished'
+
+	run ctl status
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 5 ]
+	[[ "${lines[0]}" =~ ^SERVICE\ +STATE\ +PID\ +RESTARTS\ +AGE\ +LAST-EXIT\ +HEALTH\ +STATUS\ *$ ]]
+	grep -Eq '^n +ready +[0-9]+ +0 .*serving 3 clients *$' <<<"$output"
+	grep -Eq '^web +ready +[0-9]+ +0 ' <<<"$output"
+	grep -Eq '^prep +done ' <<<"$output"
+	[[ "${lines[4]}" =~ ^main\ command:\ running\ \(pid\ [0-9]+\)$ ]]
+	table_n_pid=$(awk '$1 == "n" { print $3 }' <<<"$output")
+	table_main_pid=$(sed -n 's/^main command: running (pid \([0-9]*\))$/\1/p' <<<"$output")
+
+	run ctl status --json
+	echo "$output"
+	[ "$status" -eq 0 ]
+	printf '%s' "$output" >"$T/status.json"
+	run "$PYTHON" - "$T/status.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = {x["name"]: x for x in d["services"]}
+assert sorted(s) == ["n", "prep", "web"], s
+for x in d["services"]:
+    assert set(x) >= {"name", "state", "pid", "restarts", "since_ms", "last_exit", "health",
+                      "health_failures", "status"}, x
+    assert isinstance(x["since_ms"], int) and x["since_ms"] >= 0, x
+    assert x["restarts"] == 0 and x["health"] == "none" and x["health_failures"] == 0, x
+n, web, prep, main = s["n"], s["web"], s["prep"], d["main"]
+assert n["state"] == "ready" and isinstance(n["pid"], int) and n["pid"] > 1, n
+assert n["status"] == "serving 3 clients" and n["last_exit"] is None, n
+assert web["state"] == "ready" and isinstance(web["pid"], int) and web["status"] is None, web
+assert prep["state"] == "done" and prep["pid"] is None and prep["last_exit"] == 0, prep
+assert main["state"] == "running" and isinstance(main["pid"], int) and main["exit"] is None, main
+print(n["pid"], web["pid"], main["pid"])
+EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+	read -r n_pid web_pid main_pid <<<"$output"
+	[ "$n_pid" = "$table_n_pid" ]
+	[ "$main_pid" = "$table_main_pid" ]
+	# the pids are the processes in the namespace
+	[[ "$(cmdline_in_ns "$n_pid")" == "$HELPERS/notifier --status serving 3 clients " ]]
+	[ "$(cmdline_in_ns "$web_pid")" = "sleep 999 " ]
+	[ "$(cmdline_in_ns "$main_pid")" = "sleep 1000 " ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+}
+
+@test "health: 1 with a reason while a service is not ready, 0 once all are" {
+	service_script gated 'exec sleep 1000'
+	service_script prep 'exit 0'
+	write_config <<EOF
+$(ctl_init)
+[service:n]
+command = $HELPERS/notifier
+ready = notify
+[service:gated]
+command = $T/gated
+ready = file $T/go
+ready_interval = 50ms
+[service:prep]
+command = $T/prep
+type = oneshot
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service n is ready'
+	wait_for_line "$T/out" 'service prep finished'
+	run ctl health
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "unhealthy: "*gated* ]]
+	touch "$T/go"
+	wait_for_line "$T/out" 'service gated is ready'
+	# a finished oneshot does not count against it
+	run ctl health
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == healthy* ]]
+	kill -TERM "$INIT_PID"
+	wait_ns
+}
+
+@test "wait: returns when the service becomes ready, not later" {
+	service_script gated 'echo start-gated >>$EVENTS; exec sleep 1000'
+	# a dependent writes its marker 1 s after gated is ready: wait must have returned before
+	service_script later 'sleep 1; echo later-marker >>$EVENTS; exec sleep 1000'
+	write_config <<EOF
+$(ctl_init)
+[service:gated]
+command = $T/gated
+ready = file $T/go
+ready_interval = 50ms
+[service:later]
+command = $T/later
+depends_on = gated
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$EVENTS" start-gated
+	ctl_link
+	(
+		"$T/dind-ctl" -s "$T/ctl.sock" wait --timeout 20s gated >"$T/wait.out" 2>&1
+		echo "wait-exit-$?" >>"$EVENTS"
+		if grep -q 'service gated is ready' "$T/out"; then echo ready-was-logged >>"$EVENTS"; fi
+	) &
+	BG_PIDS=$!
+	# the client is connected and blocked (the service cannot be ready before go exists)
+	for _ in $(seq 200); do
+		client=$(pgrep -P "$BG_PIDS" || true)
+		[ -n "$client" ] && ls -l "/proc/$client/fd" 2>/dev/null | grep -q 'socket:' && break
+		sleep 0.05
+	done
+	refute grep -q wait-exit "$EVENTS"
+	echo go >>"$EVENTS"
+	touch "$T/go"
+	wait_for_line "$EVENTS" later-marker
+	wait "$BG_PIDS"
+	BG_PIDS=""
+	cat "$T/wait.out"
+	cat "$EVENTS"
+	in_order "$EVENTS" '^go$' '^wait-exit-0$' '^ready-was-logged$' '^later-marker$'
+	# every service (the default) and several names
+	run ctl wait --timeout 20s
+	[ "$status" -eq 0 ]
+	run ctl wait --timeout 20s gated later
+	[ "$status" -eq 0 ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+}
+
+@test "wait: exit 1 on --timeout, on a FAILED service (also one failing while waited for), on an unknown name" {
+	service_script never 'exec sleep 1000'
+	service_script bad 'exit 1'
+	service_script crashy "while [ ! -e $T/die ]; do sleep 0.05; done; exit 1"
+	write_config <<EOF
+$(ctl_init)
+[service:never]
+command = $T/never
+ready = file $T/never.ready
+[service:bad]
+command = $T/bad
+restart = no
+[service:crashy]
+command = $T/crashy
+ready = file $T/never.ready
+restart = no
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service bad FAILED'
+	run ctl wait --timeout 300ms never
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"timed out"* ]]
+	run ctl wait --timeout 20s bad
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *failed* ]]
+	# all of them: bad has FAILED, no need to wait for the rest (never and crashy are still
+	# starting, and come first and last in the file)
+	run ctl wait --timeout 5s
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *failed* ]]
+	ctl_link
+	"$T/dind-ctl" -s "$T/ctl.sock" wait --timeout 20s crashy >"$T/wait.out" 2>&1 &
+	BG_PIDS=$!
+	touch "$T/die"
+	wait_for_line "$T/out" 'service crashy FAILED'
+	st=0
+	wait "$BG_PIDS" || st=$?
+	BG_PIDS=""
+	cat "$T/wait.out"
+	[ "$st" -eq 1 ]
+	grep -q failed "$T/wait.out"
+	run ctl wait --timeout 20s nosuch
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"unknown service"* ]]
+	kill -TERM "$INIT_PID"
+	wait_ns
+}
+
+@test "restart, stop, start and kill NAME SIGNAL; errors exit 1, usage errors 2" {
+	# dind-ctl prints the message of the answer ("ok MESSAGE" / "error MESSAGE"), which names
+	# the service
+	service_script web 'trap "echo term >>$T/web.events; exit 0" TERM
+trap "echo hup >>$T/web.events" HUP
+echo start >>$T/web.events
+while :; do sleep 0.05; done'
+	write_config <<EOF
+$(ctl_init)
+[service:web]
+command = $T/web
+restart_delay = 10ms
+EOF
+	start_ns -c "$T/dind-init.ini" -- sleep 1000
+	wait_for_line "$T/out" 'main command started'
+	pid1=$(svc_field web pid)
+	[ "$(svc_field web restarts)" -eq 0 ]
+
+	run ctl restart web
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *web* ]]
+	wait_for_count "$T/web.events" '^start$' 2
+	wait_for_state web ready
+	[ "$(head -n 3 "$T/web.events" | tr '\n' ' ')" = "start term start " ]
+	[ "$(svc_field web restarts)" -eq 1 ]
+	[ "$(svc_field web pid)" != "$pid1" ]
+
+	run ctl stop web
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *web* ]]
+	wait_for_state web stopped
+	[ "$(sed -n 4p "$T/web.events")" = term ]
+	# not restarted, although restart_delay is only 10ms
+	sleep 0.3
+	[ "$(svc_field web state)" = stopped ]
+	[ "$(svc_field web pid)" = null ]
+	[ "$(grep -c '^start$' "$T/web.events")" -eq 2 ]
+
+	run ctl start web
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *web* ]]
+	wait_for_state web ready
+	[ "$(grep -c '^start$' "$T/web.events")" -eq 3 ]
+	# it runs already
+	run ctl start web
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *web* ]]
+
+	pid3=$(svc_field web pid)
+	run ctl kill web HUP
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *web* ]]
+	wait_for_line "$T/web.events" '^hup$'
+	[ "$(svc_field web state)" = ready ]
+	[ "$(svc_field web pid)" = "$pid3" ]
+
+	for args in "restart nosuch" "stop nosuch" "start nosuch" "kill nosuch HUP"; do
+		run ctl $args
+		echo "$args: $status $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"unknown service"*nosuch* ]]
+	done
+	for args in "frobnicate" "restart" "kill web" ""; do
+		run ctl $args
+		echo "$args: $status $output"
+		[ "$status" -eq 2 ]
+	done
+	# the main command was left alone through all this
+	[ "$(main_field state)" = running ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+}
+
+@test "DIND_INIT_SOCKET leads dind-ctl to the socket without -s (run from the main command)" {
+	unset DIND_INIT_SOCKET
+	ctl_link
+	service_script web 'exec sleep 1000'
+	service_script main "echo \"main-pid=\$\$\" >>\$EVENTS
+$T/dind-ctl status >$T/main-status 2>&1; echo \"status=\$?\" >>\$EVENTS
+$T/dind-ctl health >>\$EVENTS 2>&1; echo \"health=\$?\" >>\$EVENTS"
+	write_config <<EOF
+$(ctl_init)
+[service:web]
+command = $T/web
+EOF
+	run in_ns -c "$T/dind-init.ini" -- "$T/main"
+	echo "$output"
+	cat "$EVENTS" "$T/main-status"
+	[ "$status" -eq 0 ]
+	grep -qx status=0 "$EVENTS"
+	grep -qx health=0 "$EVENTS"
+	grep -q '^healthy' "$EVENTS"
+	grep -Eq '^web +ready ' "$T/main-status"
+	main_pid=$(sed -n 's/^main-pid=//p' "$EVENTS")
+	grep -qx "main command: running (pid $main_pid)" "$T/main-status"
+}
+
+@test "a non-root peer, garbage, a huge line, a stuck client and a datagram flood: PID 1 keeps working" {
+	write_config <<EOF
+$(ctl_init)
+[service:n]
+command = $HELPERS/notifier --status up
+ready = notify
+[service:late]
+command = $HELPERS/notifier --delay 600000
+ready = notify
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service n is ready'
+	[ "$(stat -c %a "$T/ctl.sock")" = 600 ]
+
+	# as nobody, with the socket as dind-init made it: no answer (connect itself is refused)
+	run ctl_raw --nobody 'b"status\n"'
+	echo "$output"
+	refute grep -Eq '^(ok|n )' <<<"$output"
+	# past the file permissions, dind-init itself checks the peer's uid
+	chmod 711 "$T"
+	chmod 666 "$T/ctl.sock"
+	run ctl_raw --nobody 'b"status\n"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	refute grep -Eq '^(ok|n )' <<<"$output"
+	[ -z "$output" ] || [[ "${lines[-1]}" == error* ]]
+	chmod 700 "$T"
+
+	# garbage and an unknown verb: an error line, then the server closes
+	run ctl_raw 'b"\x00\x01\xfe\xffgarbage\n"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" == error* ]]
+	run ctl_raw 'b"frobnicate the world\n"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" == error* ]]
+	# 4 KiB without a newline: the server must not wait for the end of the line
+	run ctl_raw 'b"status " + b"a" * 4096'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" == error* ]]
+
+	# a client that sent half a line and went quiet does not hold up the others
+	"$PYTHON" -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.sendall(b"sta")
+open(sys.argv[2], "w").close()
+time.sleep(60)' "$T/ctl.sock" "$T/stuck-connected" &
+	BG_PIDS=$!
+	for _ in $(seq 200); do
+		[ -e "$T/stuck-connected" ] && break
+		sleep 0.05
+	done
+	[ -e "$T/stuck-connected" ]
+	run ctl status
+	[ "$status" -eq 0 ]
+	kill "$BG_PIDS"
+	wait "$BG_PIDS" 2>/dev/null || true
+	BG_PIDS=""
+
+	# malformed datagrams and READY=1 from another process (one in six with an fd attached),
+	# into both notify sockets
+	fds_before=$(init_fds)
+	run ns_run "$HELPERS/dgram_flood" "$T/run/n.notify" 300
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run ns_run "$HELPERS/dgram_flood" "$T/run/late.notify" 300
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# the passed fds were closed, not kept
+	retry 100 init_fds_at_most "$fds_before"
+
+	kill -0 "$INIT_PID"
+	run ctl status
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -Eq '^n +ready ' <<<"$output"
+	grep -Eq '^late +starting ' <<<"$output"
+	# none of the flood's STATUS= texts got through
+	[ "$(svc_field n status)" = up ]
+	refute grep -q 'service late is ready' "$T/out"
+	run ctl_raw 'b"status\n"'
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" == ok* ]]
+	kill -TERM "$INIT_PID"
+	wait_ns
+	# it shut down normally: it was not killed by any of this
+	grep -q 'shutdown complete' "$T/out"
+}
+
+@test "without dind-init: a clear message naming the socket, exit 1" {
+	ctl_link
+	for verb in status health wait; do
+		run "$T/dind-ctl" -s "$T/nope.sock" $verb
+		echo "$verb: $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"$T/nope.sock"* ]]
+		grep -qi connect <<<"$output"
+	done
+	DIND_INIT_SOCKET="$T/env.sock" run "$T/dind-ctl" status
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$T/env.sock"* ]]
+	# -s wins over the environment
+	DIND_INIT_SOCKET="$T/env.sock" run "$T/dind-ctl" -s "$T/nope.sock" status
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$T/nope.sock"* ]]
+	# a socket file left behind, nobody listening
+	"$PYTHON" -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$T/stale.sock"
+	run "$T/dind-ctl" -s "$T/stale.sock" health
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$T/stale.sock"* ]]
+	# the default path, unless a real dind-init runs on this machine
+	if [ ! -e /run/dind-init.sock ]; then
+		run env -u DIND_INIT_SOCKET "$T/dind-ctl" status
+		echo "$output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"/run/dind-init.sock"* ]]
+	fi
+}
