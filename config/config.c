@@ -378,6 +378,22 @@ static void set_control_socket(struct loader *ld, const char *key, const char *v
 	set_owned(&ld->cfg->control_socket, default_control_socket, dup_or_oom(ld, value, n));
 }
 
+static void set_require_socket(struct loader *ld, const char *key, const char *value)
+{
+	if (!*value || strcmp(value, "none") == 0) {
+		free(ld->cfg->require_socket);
+		ld->cfg->require_socket = NULL;
+		return;
+	}
+	if (value[0] != '/') {
+		ld_error(ld, ld->lineno, "bad value '%s' for %s: use an absolute path or none",
+			 value, key);
+		return;
+	}
+	free(ld->cfg->require_socket);
+	ld->cfg->require_socket = dup_or_oom(ld, value, strlen(value));
+}
+
 static void set_runtime_dir(struct loader *ld, const char *key, const char *value)
 {
 	size_t n = strlen(value);
@@ -390,6 +406,253 @@ static void set_runtime_dir(struct loader *ld, const char *key, const char *valu
 	while (n > 1 && value[n - 1] == '/')
 		n--;
 	set_owned(&ld->cfg->runtime_dir, default_runtime_dir, dup_or_oom(ld, value, n));
+}
+
+/* Container setup. The list and data_root defaults live in static storage, like the socket
+ * defaults above; a value from the file is an owned copy. */
+static const char default_data_root[] = "/var/lib/docker";
+static const char *const default_mount_tmpfs[] = { "/run", "/tmp" };
+static const char *const default_stale_files[] = {
+	"/var/run/docker.pid",	"/run/docker.pid",  "/run/containerd/containerd.pid",
+	"/var/run/docker.sock", "/run/docker.sock", "/run/containerd/containerd.sock",
+};
+
+#define NDEFAULT_MOUNT_TMPFS ((int)(sizeof(default_mount_tmpfs) / sizeof(*default_mount_tmpfs)))
+#define NDEFAULT_STALE_FILES ((int)(sizeof(default_stale_files) / sizeof(*default_stale_files)))
+
+_Static_assert(NDEFAULT_MOUNT_TMPFS <= MAX_SETUP_PATHS && NDEFAULT_STALE_FILES <= MAX_SETUP_PATHS,
+	       "raise MAX_SETUP_PATHS");
+
+static bool is_static_default(const char *p)
+{
+	int i;
+
+	if (p == default_data_root)
+		return true;
+	for (i = 0; i < NDEFAULT_MOUNT_TMPFS; i++)
+		if (p == default_mount_tmpfs[i])
+			return true;
+	for (i = 0; i < NDEFAULT_STALE_FILES; i++)
+		if (p == default_stale_files[i])
+			return true;
+	return false;
+}
+
+static void free_setup_str(char *p)
+{
+	if (!is_static_default(p))
+		free(p);
+}
+
+static void clear_paths(char **paths, int *n)
+{
+	int i;
+
+	for (i = 0; i < *n; i++) {
+		free_setup_str(paths[i]);
+		paths[i] = NULL;
+	}
+	*n = 0;
+}
+
+/* Nothing writes through these: the cast only fits the owned-path field type. */
+static void default_paths(char **paths, int *n, const char *const *dflt, int ndflt)
+{
+	for (*n = 0; *n < ndflt; (*n)++)
+		paths[*n] = (char *)dflt[*n];
+}
+
+/* "/run/" and "/run" are the same path; keep "/" itself. */
+static size_t path_len(const char *p, size_t n)
+{
+	while (n > 1 && p[n - 1] == '/')
+		n--;
+	return n;
+}
+
+static bool get_tristate(struct loader *ld, const char *key, const char *value, enum tristate *out)
+{
+	bool b;
+
+	if (strcmp(value, "auto") == 0) {
+		*out = TRI_AUTO;
+		return true;
+	}
+	if (parse_bool(value, &b) < 0) {
+		ld_error(ld, ld->lineno, "bad value '%s' for %s: expected auto, yes or no", value,
+			 key);
+		return false;
+	}
+	*out = b ? TRI_YES : TRI_NO;
+	return true;
+}
+
+static void set_setup(struct loader *ld, const char *key, const char *value)
+{
+	(void)get_tristate(ld, key, value, &ld->cfg->setup.setup);
+}
+
+static void set_securityfs(struct loader *ld, const char *key, const char *value)
+{
+	(void)get_tristate(ld, key, value, &ld->cfg->setup.securityfs);
+}
+
+static void set_sys_rw(struct loader *ld, const char *key, const char *value)
+{
+	(void)get_tristate(ld, key, value, &ld->cfg->setup.sys_rw);
+}
+
+static void set_preflight(struct loader *ld, const char *key, const char *value)
+{
+	(void)get_tristate(ld, key, value, &ld->cfg->setup.preflight);
+}
+
+/* One path for a setup list; false stops the line (the list is full). */
+static bool add_setup_path(struct loader *ld, const char *key, char **paths, int *n, const char *p,
+			   size_t len)
+{
+	int i;
+
+	if (p[0] != '/') {
+		ld_error(ld, ld->lineno, "bad path '%.*s' in %s: use absolute paths", (int)len, p,
+			 key);
+		return true; /* go on: report every bad path of the line */
+	}
+	len = path_len(p, len);
+	for (i = 0; i < *n; i++)
+		if (strlen(paths[i]) == len && strncmp(paths[i], p, len) == 0)
+			return true; /* listed twice: harmless */
+	if (*n >= MAX_SETUP_PATHS) {
+		ld_error(ld, ld->lineno, "too many paths in %s (limit %d): remove some", key,
+			 MAX_SETUP_PATHS);
+		return false;
+	}
+	paths[*n] = dup_or_oom(ld, p, len);
+	if (!paths[*n])
+		return false;
+	(*n)++;
+	return true;
+}
+
+static bool add_mount_tmpfs(struct loader *ld, const char *p, size_t len)
+{
+	struct cfg_setup *s = &ld->cfg->setup;
+
+	if (p[0] == '/' && path_len(p, len) == 1) {
+		ld_error(ld, ld->lineno,
+			 "bad path '/' in mount_tmpfs: a tmpfs there would hide the whole image; "
+			 "remove it");
+		return true;
+	}
+	return add_setup_path(ld, "mount_tmpfs", s->mount_tmpfs, &s->nmount_tmpfs, p, len);
+}
+
+static bool add_stale_file(struct loader *ld, const char *p, size_t len)
+{
+	struct cfg_setup *s = &ld->cfg->setup;
+
+	return add_setup_path(ld, "stale_files", s->stale_files, &s->nstale_files, p, len);
+}
+
+/* The key line replaces the default list (an empty value leaves none); its indented lines add. */
+static void set_mount_tmpfs(struct loader *ld, const char *key, const char *value)
+{
+	(void)key;
+	if (ld->kind == LINE_KEY)
+		clear_paths(ld->cfg->setup.mount_tmpfs, &ld->cfg->setup.nmount_tmpfs);
+	for_each_name(ld, value, add_mount_tmpfs);
+}
+
+static void set_stale_files(struct loader *ld, const char *key, const char *value)
+{
+	(void)key;
+	if (ld->kind == LINE_KEY)
+		clear_paths(ld->cfg->setup.stale_files, &ld->cfg->setup.nstale_files);
+	for_each_name(ld, value, add_stale_file);
+}
+
+static void set_cgroups(struct loader *ld, const char *key, const char *value)
+{
+	static const char *const names[] = { "auto", "v1", "v2", "no" };
+	int v;
+
+	if (get_choice(ld, key, value, names, 4, "auto, v1, v2 or no", &v))
+		ld->cfg->setup.cgroups = (enum cgroup_mode)v;
+}
+
+static void set_iptables(struct loader *ld, const char *key, const char *value)
+{
+	static const char *const names[] = { "auto", "legacy", "nft", "no" };
+	int v;
+
+	if (get_choice(ld, key, value, names, 4, "auto, legacy, nft or no", &v))
+		ld->cfg->setup.iptables = (enum iptables_mode)v;
+}
+
+static void set_make_rshared(struct loader *ld, const char *key, const char *value)
+{
+	if (parse_bool(value, &ld->cfg->setup.make_rshared) < 0)
+		ld_error(ld, ld->lineno, "bad value '%s' for %s: use yes or no", value, key);
+}
+
+static void set_rlimit_nofile(struct loader *ld, const char *key, const char *value)
+{
+	int v;
+
+	if (strcmp(value, "hard") == 0) {
+		ld->cfg->setup.rlimit_nofile = RLIMIT_NOFILE_HARD;
+		return;
+	}
+	if (strcmp(value, "keep") == 0) {
+		ld->cfg->setup.rlimit_nofile = RLIMIT_NOFILE_KEEP;
+		return;
+	}
+	if (parse_uint(value, &v) < 0 || v < 1) {
+		ld_error(
+			ld, ld->lineno,
+			"bad value '%s' for %s: expected hard, keep or a whole number of 1 or more",
+			value, key);
+		return;
+	}
+	ld->cfg->setup.rlimit_nofile = v;
+}
+
+static void set_data_root(struct loader *ld, const char *key, const char *value)
+{
+	struct cfg_setup *s = &ld->cfg->setup;
+	char *copy = NULL;
+
+	if (strcmp(value, "none") != 0) {
+		if (value[0] != '/') {
+			ld_error(ld, ld->lineno,
+				 "bad value '%s' for %s: use an absolute path or none", value, key);
+			return;
+		}
+		copy = dup_or_oom(ld, value, path_len(value, strlen(value)));
+		if (!copy)
+			return;
+	}
+	free_setup_str(s->data_root);
+	s->data_root = copy;
+}
+
+static void set_service_output(struct loader *ld, const char *key, const char *value)
+{
+	static const char *const names[] = { "stdout", "stderr" };
+	int v;
+
+	if (get_choice(ld, key, value, names, 2, "stdout or stderr", &v))
+		ld->cfg->service_output = (enum output_sink)v;
+}
+
+/* Resolved by validation, once every service is known. */
+static void set_args_to(struct loader *ld, const char *key, const char *value)
+{
+	(void)key;
+	free(ld->cfg->args_to);
+	ld->cfg->args_to = NULL;
+	if (*value && strcmp(value, "none") != 0)
+		ld->cfg->args_to = dup_or_oom(ld, value, strlen(value));
 }
 
 /* [main] and [service:NAME] */
@@ -594,6 +857,21 @@ static void set_environment(struct loader *ld, const char *key, const char *valu
 		svc->nenv++;
 }
 
+static void set_args_env(struct loader *ld, const char *key, const char *value)
+{
+	struct cfg_service *svc = cur_svc(ld);
+
+	if (*value && !env_name_ok(value, strlen(value))) {
+		ld_error(ld, ld->lineno,
+			 "bad value '%s' for %s: use an environment variable name made of letters, "
+			 "digits and _, not starting with a digit",
+			 value, key);
+		return;
+	}
+	free(svc->args_env);
+	svc->args_env = *value ? dup_or_oom(ld, value, strlen(value)) : NULL;
+}
+
 static void set_workdir(struct loader *ld, const char *key, const char *value)
 {
 	struct cfg_service *svc = cur_svc(ld);
@@ -727,6 +1005,20 @@ enum init_key {
 	IK_ON_MAIN_EXIT,
 	IK_CONTROL_SOCKET,
 	IK_RUNTIME_DIR,
+	IK_SETUP,
+	IK_MOUNT_TMPFS,
+	IK_SECURITYFS,
+	IK_SYS_RW,
+	IK_CGROUPS,
+	IK_IPTABLES,
+	IK_MAKE_RSHARED,
+	IK_STALE_FILES,
+	IK_RLIMIT_NOFILE,
+	IK_DATA_ROOT,
+	IK_PREFLIGHT,
+	IK_SERVICE_OUTPUT,
+	IK_ARGS_TO,
+	IK_REQUIRE_SOCKET,
 	IK_COUNT
 };
 enum main_key { MK_STOP_SIGNAL, MK_STOP_TIMEOUT, MK_COUNT };
@@ -754,6 +1046,7 @@ enum svc_key {
 	SK_HEALTH_RETRIES,
 	SK_WATCHDOG,
 	SK_NOTIFY_ACCESS,
+	SK_ARGS_ENV,
 	SK_COUNT
 };
 
@@ -764,6 +1057,22 @@ static const struct key_def init_keys[IK_COUNT] = {
 	[IK_ON_MAIN_EXIT] = { "on_main_exit", false, false, set_on_main_exit },
 	[IK_CONTROL_SOCKET] = { "control_socket", false, false, set_control_socket },
 	[IK_RUNTIME_DIR] = { "runtime_dir", false, false, set_runtime_dir },
+	[IK_SETUP] = { "setup", false, false, set_setup },
+	/* Path lists continue on indented lines but are not repeated: the key line replaces the
+	 * default list. */
+	[IK_MOUNT_TMPFS] = { "mount_tmpfs", true, false, set_mount_tmpfs },
+	[IK_SECURITYFS] = { "securityfs", false, false, set_securityfs },
+	[IK_SYS_RW] = { "sys_rw", false, false, set_sys_rw },
+	[IK_CGROUPS] = { "cgroups", false, false, set_cgroups },
+	[IK_IPTABLES] = { "iptables", false, false, set_iptables },
+	[IK_MAKE_RSHARED] = { "make_rshared", false, false, set_make_rshared },
+	[IK_STALE_FILES] = { "stale_files", true, false, set_stale_files },
+	[IK_RLIMIT_NOFILE] = { "rlimit_nofile", false, false, set_rlimit_nofile },
+	[IK_DATA_ROOT] = { "data_root", false, false, set_data_root },
+	[IK_PREFLIGHT] = { "preflight", false, false, set_preflight },
+	[IK_SERVICE_OUTPUT] = { "service_output", false, false, set_service_output },
+	[IK_ARGS_TO] = { "args_to", false, false, set_args_to },
+	[IK_REQUIRE_SOCKET] = { "require_socket", false, false, set_require_socket },
 };
 
 static const struct key_def main_keys[MK_COUNT] = {
@@ -798,6 +1107,7 @@ static const struct key_def svc_keys[SK_COUNT] = {
 	[SK_HEALTH_RETRIES] = { "health_retries", false, false, set_health_retries },
 	[SK_WATCHDOG] = { "watchdog", false, false, set_watchdog },
 	[SK_NOTIFY_ACCESS] = { "notify_access", false, false, set_notify_access },
+	[SK_ARGS_ENV] = { "args_env", false, false, set_args_env },
 };
 
 _Static_assert(SK_COUNT <= KEYS_MAX && IK_COUNT <= KEYS_MAX && MK_COUNT <= KEYS_MAX,
@@ -1208,8 +1518,9 @@ static int ld_handler(void *user, const char *section, const char *name, const c
 			return 1;
 		if (!key->list) {
 			ld_error(ld, ld->lineno,
-				 "%s already set at line %d: only command, depends_on, environment "
-				 "and main_after continue on indented lines",
+				 "%s already set at line %d: only command, depends_on, "
+				 "environment, main_after, mount_tmpfs and stale_files continue on "
+				 "indented lines",
 				 key->name, ld->prev_key_line);
 			ld->prev_key = NULL;
 			return 1;
@@ -1439,6 +1750,13 @@ static void validate(struct loader *ld)
 			if (cfg->services[cfg->order[n]].type != SVC_ONESHOT)
 				cfg->main_after[cfg->nmain_after++] = cfg->order[n];
 	}
+
+	cfg->args_to_idx = cfg->args_to ? cfg_find_service(cfg, cfg->args_to) : -1;
+	if (cfg->args_to && cfg->args_to_idx < 0)
+		ld_error(
+			ld, ld->init_lines[IK_ARGS_TO],
+			"args_to names unknown service '%s': define [service:%s] or remove args_to",
+			cfg->args_to, cfg->args_to);
 }
 
 void cfg_init(struct config *cfg)
@@ -1452,6 +1770,23 @@ void cfg_init(struct config *cfg)
 	cfg->main.stop_timeout_ms = 10 * 1000;
 	cfg->control_socket = default_control_socket;
 	cfg->runtime_dir = default_runtime_dir;
+	cfg->setup.setup = TRI_AUTO;
+	default_paths(cfg->setup.mount_tmpfs, &cfg->setup.nmount_tmpfs, default_mount_tmpfs,
+		      NDEFAULT_MOUNT_TMPFS);
+	cfg->setup.securityfs = TRI_AUTO;
+	cfg->setup.sys_rw = TRI_AUTO;
+	cfg->setup.cgroups = CGROUPS_AUTO;
+	cfg->setup.iptables = IPTABLES_AUTO;
+	cfg->setup.make_rshared = true;
+	default_paths(cfg->setup.stale_files, &cfg->setup.nstale_files, default_stale_files,
+		      NDEFAULT_STALE_FILES);
+	cfg->setup.rlimit_nofile = RLIMIT_NOFILE_HARD;
+	cfg->setup.data_root = (char *)default_data_root; /* see default_paths */
+	cfg->setup.preflight = TRI_AUTO;
+	cfg->service_output = OUTPUT_STDOUT;
+	cfg->args_to = NULL;
+	cfg->args_to_idx = -1;
+	cfg->require_socket = NULL;
 }
 
 static void free_errors(struct config *cfg)
@@ -1475,6 +1810,12 @@ void cfg_release(struct config *cfg)
 	set_owned(&cfg->runtime_dir, default_runtime_dir, NULL);
 	for (i = 0; i < MAX_SERVICES; i++)
 		free(cfg->main_after_names[i]);
+	clear_paths(cfg->setup.mount_tmpfs, &cfg->setup.nmount_tmpfs);
+	clear_paths(cfg->setup.stale_files, &cfg->setup.nstale_files);
+	free_setup_str(cfg->setup.data_root);
+	free(cfg->args_to);
+	free(cfg->require_socket);
+	cfg->require_socket = NULL;
 	for (i = 0; i < cfg->nservices; i++) {
 		struct cfg_service *svc = &cfg->services[i];
 
@@ -1488,6 +1829,7 @@ void cfg_release(struct config *cfg)
 		free(svc->log_path);
 		probe_spec_release(&svc->ready);
 		probe_spec_release(&svc->health);
+		free(svc->args_env);
 	}
 	free_errors(cfg);
 	memset(cfg, 0, sizeof(*cfg));
@@ -1560,6 +1902,117 @@ int cfg_find_service(const struct config *cfg, const char *name)
 	return -1;
 }
 
+int cfg_append_args(struct config *cfg, int idx, char *const *words, int nwords)
+{
+	struct cfg_service *svc;
+	char **copies, **argv;
+	int i;
+
+	if (idx < 0 || idx >= cfg->nservices || nwords < 0)
+		return -EINVAL;
+	svc = &cfg->services[idx];
+	if (nwords == 0)
+		return 0;
+	if (nwords > ARGV_MAX_WORDS - svc->argc)
+		return -E2BIG;
+	/* Copy first, so a failure leaves argv as it was. */
+	copies = calloc((size_t)nwords, sizeof(*copies));
+	if (!copies)
+		return -ENOMEM;
+	for (i = 0; i < nwords; i++) {
+		copies[i] = strdup(words[i]);
+		if (!copies[i])
+			goto oom;
+	}
+	argv = realloc(svc->argv, (size_t)(svc->argc + nwords + 1) * sizeof(*argv));
+	if (!argv)
+		goto oom;
+	memcpy(argv + svc->argc, copies, (size_t)nwords * sizeof(*argv));
+	svc->argc += nwords;
+	argv[svc->argc] = NULL;
+	svc->argv = argv;
+	free(copies);
+	return 0;
+oom:
+	for (i = 0; i < nwords; i++)
+		free(copies[i]);
+	free(copies);
+	return -ENOMEM;
+}
+
+static bool paths_are(char *const *paths, int n, const char *const *dflt, int ndflt)
+{
+	int i;
+
+	if (n != ndflt)
+		return false;
+	for (i = 0; i < n; i++)
+		if (strcmp(paths[i], dflt[i]) != 0)
+			return false;
+	return true;
+}
+
+static void print_paths(FILE *out, const char *sep, const char *key, char *const *paths, int n)
+{
+	int i;
+
+	fprintf(out, "%s%s=", sep, key);
+	if (n == 0)
+		fprintf(out, "(none)");
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s%s", i ? "," : "", paths[i]);
+}
+
+/* Separator before the next setup item: opens the line on the first one. */
+static const char *setup_sep(FILE *out, bool *any)
+{
+	if (*any)
+		return ", ";
+	*any = true;
+	fprintf(out, "container setup:");
+	return " ";
+}
+
+/* One line with the setup keys that differ from their defaults; nothing when none do. */
+static void print_setup(const struct config *cfg, FILE *out)
+{
+	static const char *const tri[] = { "auto", "yes", "no" };
+	static const char *const cgroups[] = { "auto", "v1", "v2", "no" };
+	static const char *const iptables[] = { "auto", "legacy", "nft", "no" };
+	const struct cfg_setup *s = &cfg->setup;
+	bool any = false;
+
+	if (s->setup != TRI_AUTO)
+		fprintf(out, "%ssetup=%s", setup_sep(out, &any), tri[s->setup]);
+	if (!paths_are(s->mount_tmpfs, s->nmount_tmpfs, default_mount_tmpfs, NDEFAULT_MOUNT_TMPFS))
+		print_paths(out, setup_sep(out, &any), "mount_tmpfs", s->mount_tmpfs,
+			    s->nmount_tmpfs);
+	if (s->securityfs != TRI_AUTO)
+		fprintf(out, "%ssecurityfs=%s", setup_sep(out, &any), tri[s->securityfs]);
+	if (s->sys_rw != TRI_AUTO)
+		fprintf(out, "%ssys_rw=%s", setup_sep(out, &any), tri[s->sys_rw]);
+	if (s->cgroups != CGROUPS_AUTO)
+		fprintf(out, "%scgroups=%s", setup_sep(out, &any), cgroups[s->cgroups]);
+	if (s->iptables != IPTABLES_AUTO)
+		fprintf(out, "%siptables=%s", setup_sep(out, &any), iptables[s->iptables]);
+	if (!s->make_rshared)
+		fprintf(out, "%smake_rshared=no", setup_sep(out, &any));
+	if (!paths_are(s->stale_files, s->nstale_files, default_stale_files, NDEFAULT_STALE_FILES))
+		print_paths(out, setup_sep(out, &any), "stale_files", s->stale_files,
+			    s->nstale_files);
+	if (s->rlimit_nofile == RLIMIT_NOFILE_KEEP)
+		fprintf(out, "%srlimit_nofile=keep", setup_sep(out, &any));
+	else if (s->rlimit_nofile != RLIMIT_NOFILE_HARD)
+		fprintf(out, "%srlimit_nofile=%ld", setup_sep(out, &any), s->rlimit_nofile);
+	if (!s->data_root || strcmp(s->data_root, default_data_root) != 0)
+		fprintf(out, "%sdata_root=%s", setup_sep(out, &any),
+			s->data_root ? s->data_root : "none");
+	if (s->preflight != TRI_AUTO)
+		fprintf(out, "%spreflight=%s", setup_sep(out, &any), tri[s->preflight]);
+	if (any)
+		fprintf(out, "\n");
+}
+
 void cfg_print(const struct config *cfg, FILE *out)
 {
 	static const char *const types[] = { "simple", "notify", "oneshot" };
@@ -1603,4 +2056,9 @@ void cfg_print(const struct config *cfg, FILE *out)
 	for (i = 0; i < cfg->nmain_after; i++)
 		fprintf(out, "%s%s", i ? ", " : " ", cfg->services[cfg->main_after[i]].name);
 	fprintf(out, "\n");
+	if (cfg->args_to)
+		fprintf(out, "COMMAND arguments starting with '-' go to: %s\n", cfg->args_to);
+	if (cfg->service_output != OUTPUT_STDOUT)
+		fprintf(out, "service output goes to: stderr\n");
+	print_setup(cfg, out);
 }

@@ -23,6 +23,32 @@ enum restart_policy { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NO };
 enum log_mode { LOGMODE_PREFIX, LOGMODE_INHERIT, LOGMODE_NULL, LOGMODE_FILE };
 enum on_main_exit { ON_MAIN_EXIT_SHUTDOWN, ON_MAIN_EXIT_IGNORE };
 enum notify_access { NOTIFY_ACCESS_NONE, NOTIFY_ACCESS_MAIN };
+enum tristate { TRI_AUTO, TRI_YES, TRI_NO };
+enum cgroup_mode { CGROUPS_AUTO, CGROUPS_V1, CGROUPS_V2, CGROUPS_NO };
+enum iptables_mode { IPTABLES_AUTO, IPTABLES_LEGACY, IPTABLES_NFT, IPTABLES_NO };
+enum output_sink { OUTPUT_STDOUT, OUTPUT_STDERR };
+
+#define MAX_SETUP_PATHS	   16	/* paths in mount_tmpfs, and in stale_files */
+#define RLIMIT_NOFILE_HARD (-1) /* rlimit_nofile = hard: raise the soft limit to the hard one */
+#define RLIMIT_NOFILE_KEEP (-2) /* rlimit_nofile = keep */
+
+/* Container setup before any service starts ([init] keys; see init/setup.c). */
+struct cfg_setup {
+	enum tristate setup;		    /* setup = auto: only as PID 1 with services; yes; no */
+	char *mount_tmpfs[MAX_SETUP_PATHS]; /* owned absolute paths; default "/run", "/tmp" */
+	int nmount_tmpfs;
+	enum tristate securityfs;	    /* default auto */
+	enum tristate sys_rw;		    /* default auto */
+	enum cgroup_mode cgroups;	    /* default auto */
+	enum iptables_mode iptables;	    /* default auto */
+	bool make_rshared;		    /* default yes */
+	char *stale_files[MAX_SETUP_PATHS]; /* owned absolute paths; default: docker.pid,
+					     * containerd.pid and their sockets (see cfg_init) */
+	int nstale_files;
+	long rlimit_nofile;	 /* RLIMIT_NOFILE_HARD (default), _KEEP, or a number >= 1 */
+	char *data_root;	 /* owned; default /var/lib/docker; NULL: no overlay check */
+	enum tristate preflight; /* default auto: required caps checked when setup runs */
+};
 
 #define DEFAULT_CONTROL_SOCKET "/run/dind-init.sock"
 #define DEFAULT_RUNTIME_DIR    "/run/dind-init"
@@ -81,6 +107,8 @@ struct cfg_service {
 	int64_t watchdog_ms;	    /* default 0 = off */
 	enum notify_access notify_access; /* default main with ready = notify or a watchdog */
 	bool notify_socket; /* bind RUNTIME_DIR/NAME.notify for it (notify_access = main) */
+	char *args_env;	    /* owned or NULL: name of an environment variable whose value is
+			     * split like `command` and appended to argv (e.g. DOCKERD_ARGS) */
 };
 
 struct cfg_main {
@@ -102,6 +130,13 @@ struct config {
 	char *main_after_names[MAX_SERVICES]; /* owned, as written */
 	int main_after_line;
 	struct cfg_main main;
+	struct cfg_setup setup;
+	enum output_sink service_output; /* default stdout: where log = prefix lines go */
+	char *args_to;			 /* owned or NULL: service that takes COMMAND's arguments
+					  * when the first one starts with '-' (docker:dind style) */
+	int args_to_idx;		 /* index of args_to, filled by validation; -1 if none */
+	char *require_socket;		 /* owned or NULL: COMMAND needs this unix socket (the
+					  * host's Docker, for docker-outside-of-docker) */
 	struct cfg_service services[MAX_SERVICES];
 	int nservices;
 	int order[MAX_SERVICES]; /* start order (indices), filled by validation */
@@ -120,6 +155,10 @@ void cfg_release(struct config *cfg);
 int cfg_load_file(struct config *cfg, const char *path);
 /* Same over an in-memory text; name is used in messages in place of a path. */
 int cfg_load_string(struct config *cfg, const char *name, const char *text);
+
+/* Append words to a service's argv (COMMAND arguments for args_to, or the value of its
+ * args_env variable split with argv_split). 0, -E2BIG past ARGV_MAX_WORDS, or -ENOMEM. */
+int cfg_append_args(struct config *cfg, int idx, char *const *words, int nwords);
 
 /* Index of a service by name, or -1. */
 int cfg_find_service(const struct config *cfg, const char *name);

@@ -457,7 +457,9 @@ static void test_unknown_key(void **state)
 	expect_only_error(
 		cfg, "[init]\nfoo = 1\n", 2,
 		"unknown key 'foo' in [init]: valid keys are log_level, shutdown_timeout, "
-		"main_after, on_main_exit, control_socket, runtime_dir");
+		"main_after, on_main_exit, control_socket, runtime_dir, setup, mount_tmpfs, "
+		"securityfs, sys_rw, cgroups, iptables, make_rshared, stale_files, "
+		"rlimit_nofile, data_root, preflight, service_output, args_to");
 	cfg_release(cfg);
 	expect_only_error(
 		cfg, "[main]\ncommand = x\n", 2,
@@ -476,7 +478,8 @@ static void test_unknown_key(void **state)
 		"depends_on, restart, restart_delay, restart_delay_max, start_limit_burst, "
 		"start_limit_interval, critical, stop_signal, stop_timeout, environment, "
 		"workdir, log, ready, ready_timeout, ready_interval, health, "
-		"health_interval, health_timeout, health_retries, watchdog, notify_access");
+		"health_interval, health_timeout, health_retries, watchdog, notify_access, "
+		"args_env");
 }
 
 static void test_bad_enums(void **state)
@@ -670,7 +673,8 @@ static void test_scalar_continuation(void **state)
 	expect_only_error(*state, "[service:a]\ncommand = x\nstop_timeout = 5s\n    10s\n    20s\n",
 			  4,
 			  "stop_timeout already set at line 3: only command, depends_on, "
-			  "environment and main_after continue on indented lines");
+			  "environment, main_after, mount_tmpfs and stale_files continue on "
+			  "indented lines");
 }
 
 static void test_repeated_command(void **state)
@@ -1448,6 +1452,486 @@ static void test_print_probes(void **state)
 	free(out);
 }
 
+/* Container setup ([init]), args_to, args_env, cfg_append_args and the shipped default file. */
+
+static const char *const default_stale[] = {
+	"/var/run/docker.pid",	"/run/docker.pid",  "/run/containerd/containerd.pid",
+	"/var/run/docker.sock", "/run/docker.sock", "/run/containerd/containerd.sock",
+};
+
+static void assert_setup_defaults(const struct cfg_setup *s)
+{
+	int i;
+
+	assert_int_equal(s->setup, TRI_AUTO);
+	assert_int_equal(s->nmount_tmpfs, 2);
+	assert_string_equal(s->mount_tmpfs[0], "/run");
+	assert_string_equal(s->mount_tmpfs[1], "/tmp");
+	assert_int_equal(s->securityfs, TRI_AUTO);
+	assert_int_equal(s->sys_rw, TRI_AUTO);
+	assert_int_equal(s->cgroups, CGROUPS_AUTO);
+	assert_int_equal(s->iptables, IPTABLES_AUTO);
+	assert_true(s->make_rshared);
+	assert_int_equal(s->nstale_files, 6);
+	for (i = 0; i < 6; i++)
+		assert_string_equal(s->stale_files[i], default_stale[i]);
+	assert_int_equal(s->rlimit_nofile, RLIMIT_NOFILE_HARD);
+	assert_string_equal(s->data_root, "/var/lib/docker");
+	assert_int_equal(s->preflight, TRI_AUTO);
+}
+
+static void assert_init_defaults(const struct config *cfg)
+{
+	assert_setup_defaults(&cfg->setup);
+	assert_int_equal(cfg->service_output, OUTPUT_STDOUT);
+	assert_null(cfg->args_to);
+	assert_int_equal(cfg->args_to_idx, -1);
+}
+
+static void test_setup_defaults(void **state)
+{
+	struct config *cfg = *state;
+
+	/* Right after cfg_init, and after a load that does not mention them. */
+	assert_init_defaults(cfg);
+	load_ok(cfg, "[service:a]\ncommand = /bin/a\n");
+	assert_init_defaults(cfg);
+	assert_null(svc(cfg, "a")->args_env);
+	cfg_release(cfg);
+	load_ok(cfg, "");
+	assert_init_defaults(cfg);
+}
+
+static const char setup_config[] = "[init]\n"			      /* 1 */
+				   "setup = yes\n"		      /* 2 */
+				   "mount_tmpfs = /run, /tmp/ /run\n" /* 3 */
+				   "    /var/tmp,/dev/shm\n"	      /* 4 */
+				   "securityfs = no\n"		      /* 5 */
+				   "sys_rw = yes\n"		      /* 6 */
+				   "cgroups = v2\n"		      /* 7 */
+				   "iptables = nft\n"		      /* 8 */
+				   "make_rshared = no\n"	      /* 9 */
+				   "stale_files = /run/a.pid\n"	      /* 10 */
+				   "\t/run/b.sock ; a comment\n"      /* 11 */
+				   "    /run/a.pid\n"		      /* 12 */
+				   "rlimit_nofile = 1048576\n"	      /* 13 */
+				   "data_root = /srv/docker/\n"	      /* 14 */
+				   "preflight = off\n"		      /* 15 */
+				   "service_output = stderr\n"	      /* 16 */
+				   "args_to = dockerd\n"	      /* 17 */
+				   "[service:containerd]\n"	      /* 18 */
+				   "command = containerd\n"	      /* 19 */
+				   "args_env = CONTAINERD_ARGS\n"     /* 20 */
+				   "[service:dockerd]\n"	      /* 21 */
+				   "command = dockerd\n"	      /* 22 */
+				   "args_env = _dockerd_args2\n";     /* 23 */
+
+static void test_setup_keys(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_setup *s = &cfg->setup;
+
+	load_ok(cfg, setup_config);
+	assert_int_equal(s->setup, TRI_YES);
+	/* Commas and/or blanks, continuation lines, a trailing '/' dropped, duplicates dropped. */
+	assert_int_equal(s->nmount_tmpfs, 4);
+	assert_string_equal(s->mount_tmpfs[0], "/run");
+	assert_string_equal(s->mount_tmpfs[1], "/tmp");
+	assert_string_equal(s->mount_tmpfs[2], "/var/tmp");
+	assert_string_equal(s->mount_tmpfs[3], "/dev/shm");
+	assert_int_equal(s->securityfs, TRI_NO);
+	assert_int_equal(s->sys_rw, TRI_YES);
+	assert_int_equal(s->cgroups, CGROUPS_V2);
+	assert_int_equal(s->iptables, IPTABLES_NFT);
+	assert_false(s->make_rshared);
+	assert_int_equal(s->nstale_files, 2);
+	assert_string_equal(s->stale_files[0], "/run/a.pid");
+	assert_string_equal(s->stale_files[1], "/run/b.sock");
+	assert_int_equal(s->rlimit_nofile, 1048576);
+	assert_string_equal(s->data_root, "/srv/docker");
+	assert_int_equal(s->preflight, TRI_NO);
+	assert_int_equal(cfg->service_output, OUTPUT_STDERR);
+	assert_string_equal(cfg->args_to, "dockerd");
+	assert_int_equal(cfg->args_to_idx, 1);
+	assert_string_equal(svc(cfg, "containerd")->args_env, "CONTAINERD_ARGS");
+	assert_string_equal(svc(cfg, "dockerd")->args_env, "_dockerd_args2");
+}
+
+static void test_setup_other_values(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_setup *s = &cfg->setup;
+
+	load_ok(cfg, "[init]\nsetup = no\nsecurityfs = yes\nsys_rw = no\ncgroups = v1\n"
+		     "iptables = legacy\nmake_rshared = yes\nrlimit_nofile = keep\n"
+		     "data_root = none\npreflight = yes\nservice_output = stdout\n");
+	assert_int_equal(s->setup, TRI_NO);
+	assert_int_equal(s->securityfs, TRI_YES);
+	assert_int_equal(s->sys_rw, TRI_NO);
+	assert_int_equal(s->cgroups, CGROUPS_V1);
+	assert_int_equal(s->iptables, IPTABLES_LEGACY);
+	assert_true(s->make_rshared);
+	assert_int_equal(s->rlimit_nofile, RLIMIT_NOFILE_KEEP);
+	assert_null(s->data_root);
+	assert_int_equal(s->preflight, TRI_YES);
+	assert_int_equal(cfg->service_output, OUTPUT_STDOUT);
+	cfg_release(cfg);
+
+	load_ok(cfg, "[init]\nsetup = auto\ncgroups = no\niptables = no\nrlimit_nofile = 1\n"
+		     "securityfs = auto\nsys_rw = true\ndata_root = /\n");
+	assert_int_equal(s->setup, TRI_AUTO);
+	assert_int_equal(s->cgroups, CGROUPS_NO);
+	assert_int_equal(s->iptables, IPTABLES_NO);
+	assert_int_equal(s->rlimit_nofile, 1);
+	assert_int_equal(s->securityfs, TRI_AUTO);
+	assert_int_equal(s->sys_rw, TRI_YES);
+	assert_string_equal(s->data_root, "/");
+}
+
+static void test_setup_lists_empty(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_setup *s = &cfg->setup;
+
+	load_ok(cfg, "[init]\nmount_tmpfs =\nstale_files =   ; none\n");
+	assert_int_equal(s->nmount_tmpfs, 0);
+	assert_null(s->mount_tmpfs[0]);
+	assert_int_equal(s->nstale_files, 0);
+	assert_null(s->stale_files[0]);
+	cfg_release(cfg);
+
+	/* An empty key line then the list on indented lines, as for depends_on. */
+	load_ok(cfg, "[init]\nmount_tmpfs =\n    /run\n    /tmp\nstale_files =\n  /x.pid\n");
+	assert_int_equal(s->nmount_tmpfs, 2);
+	assert_string_equal(s->mount_tmpfs[1], "/tmp");
+	assert_int_equal(s->nstale_files, 1);
+	assert_string_equal(s->stale_files[0], "/x.pid");
+	cfg_release(cfg);
+
+	/* Exactly MAX_SETUP_PATHS fit. */
+	load_ok(cfg, "[init]\nmount_tmpfs = /1 /2 /3 /4 /5 /6 /7 /8\n  /9 /10 /11 /12 /13 /14 /15 "
+		     "/16\n  /1\n");
+	assert_int_equal(s->nmount_tmpfs, MAX_SETUP_PATHS);
+	assert_string_equal(s->mount_tmpfs[15], "/16");
+}
+
+static void test_setup_bad_values(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[init]\n"		     /* 1 */
+		      "setup = maybe\n"		     /* 2 */
+		      "securityfs = 2\n"	     /* 3 */
+		      "sys_rw = rw\n"		     /* 4 */
+		      "cgroups = v3\n"		     /* 5 */
+		      "iptables = iptables-nft\n"    /* 6 */
+		      "make_rshared = auto\n"	     /* 7 */
+		      "rlimit_nofile = 0\n"	     /* 8 */
+		      "data_root = var/lib/docker\n" /* 9 */
+		      "preflight = never\n"	     /* 10 */
+		      "service_output = syslog\n");  /* 11 */
+	assert_int_equal(cfg->nerrors, 10);
+	expect_error(cfg, 2, "bad value 'maybe' for setup: expected auto, yes or no");
+	expect_error(cfg, 3, "bad value '2' for securityfs: expected auto, yes or no");
+	expect_error(cfg, 4, "bad value 'rw' for sys_rw: expected auto, yes or no");
+	expect_error(cfg, 5, "bad value 'v3' for cgroups: expected auto, v1, v2 or no");
+	expect_error(cfg, 6,
+		     "bad value 'iptables-nft' for iptables: expected auto, legacy, nft or no");
+	expect_error(cfg, 7, "bad value 'auto' for make_rshared: use yes or no");
+	expect_error(cfg, 8,
+		     "bad value '0' for rlimit_nofile: expected hard, keep or a whole number of 1 "
+		     "or more");
+	expect_error(cfg, 9,
+		     "bad value 'var/lib/docker' for data_root: use an absolute path or none");
+	expect_error(cfg, 10, "bad value 'never' for preflight: expected auto, yes or no");
+	expect_error(cfg, 11, "bad value 'syslog' for service_output: expected stdout or stderr");
+	/* Bad values leave the defaults. */
+	assert_int_equal(cfg->setup.setup, TRI_AUTO);
+	assert_int_equal(cfg->setup.cgroups, CGROUPS_AUTO);
+	assert_true(cfg->setup.make_rshared);
+	assert_int_equal(cfg->setup.rlimit_nofile, RLIMIT_NOFILE_HARD);
+	assert_string_equal(cfg->setup.data_root, "/var/lib/docker");
+	assert_int_equal(cfg->service_output, OUTPUT_STDOUT);
+	cfg_release(cfg);
+
+	expect_only_error(
+		cfg, "[init]\nrlimit_nofile = -5\n", 2,
+		"bad value '-5' for rlimit_nofile: expected hard, keep or a whole number");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[init]\nrlimit_nofile = 99999999999\n", 2,
+			  "bad value '99999999999' for rlimit_nofile");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[init]\nrlimit_nofile = soft\n", 2,
+			  "bad value 'soft' for rlimit_nofile");
+}
+
+static void test_setup_bad_paths(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_setup *s = &cfg->setup;
+
+	/* Each relative path is reported; the good ones of the line are kept. */
+	load_bad(cfg, "[init]\n"
+		      "mount_tmpfs = run /tmp ./x\n"
+		      "stale_files = /run/a.pid\n"
+		      "   docker.pid\n");
+	assert_int_equal(cfg->nerrors, 3);
+	expect_error(cfg, 2, "bad path 'run' in mount_tmpfs: use absolute paths");
+	expect_error(cfg, 2, "bad path './x' in mount_tmpfs: use absolute paths");
+	expect_error(cfg, 4, "bad path 'docker.pid' in stale_files: use absolute paths");
+	assert_int_equal(s->nmount_tmpfs, 1);
+	assert_string_equal(s->mount_tmpfs[0], "/tmp");
+	assert_int_equal(s->nstale_files, 1);
+	cfg_release(cfg);
+
+	expect_only_error(cfg, "[init]\nmount_tmpfs = /run //\n", 2,
+			  "bad path '/' in mount_tmpfs: a tmpfs there would hide the whole "
+			  "image; remove it");
+	cfg_release(cfg);
+
+	/* One over the limit: one error, the first MAX_SETUP_PATHS kept. */
+	expect_only_error(cfg,
+			  "[init]\nstale_files = /1 /2 /3 /4 /5 /6 /7 /8 /9\n"
+			  "  /10 /11 /12 /13 /14 /15 /16 /17 /18\n",
+			  3, "too many paths in stale_files (limit 16): remove some");
+	assert_int_equal(s->nstale_files, MAX_SETUP_PATHS);
+	cfg_release(cfg);
+
+	/* A list key is continued, not repeated. */
+	expect_only_error(cfg, "[init]\nmount_tmpfs = /run\nmount_tmpfs = /tmp\n", 3,
+			  "mount_tmpfs already set at line 2: continue it on indented lines "
+			  "instead of repeating the key");
+	assert_int_equal(s->nmount_tmpfs, 1);
+	cfg_release(cfg);
+	expect_only_error(cfg, "[init]\ncgroups = v2\n  v1\n", 3,
+			  "cgroups already set at line 2: only command, depends_on");
+}
+
+static void test_args_to(void **state)
+{
+	struct config *cfg = *state;
+
+	load_ok(cfg, "[init]\nargs_to = b\n[service:a]\ncommand = a\n[service:b]\ncommand = b\n");
+	assert_string_equal(cfg->args_to, "b");
+	assert_int_equal(cfg->args_to_idx, 1);
+	cfg_release(cfg);
+
+	/* Empty or none: no service takes the arguments. */
+	load_ok(cfg, "[init]\nargs_to =\n[service:a]\ncommand = a\n");
+	assert_null(cfg->args_to);
+	assert_int_equal(cfg->args_to_idx, -1);
+	cfg_release(cfg);
+	load_ok(cfg, "[init]\nargs_to = none\n[service:a]\ncommand = a\n");
+	assert_null(cfg->args_to);
+	assert_int_equal(cfg->args_to_idx, -1);
+	cfg_release(cfg);
+
+	/* Reported at the args_to line, in file order among the other errors. */
+	load_bad(cfg, "[service:a]\ncommand = a\n[init]\nargs_to = dockerd\nlog_level = x\n");
+	assert_int_equal(cfg->nerrors, 2);
+	expect_error(cfg, 4,
+		     "args_to names unknown service 'dockerd': define [service:dockerd] or remove "
+		     "args_to");
+	assert_non_null(strstr(cfg->errors[0], "t.ini:4: "));
+	assert_int_equal(cfg->args_to_idx, -1);
+	cfg_release(cfg);
+
+	expect_only_error(cfg, "[init]\nargs_to = a\nargs_to = a\n[service:a]\ncommand = a\n", 3,
+			  "args_to already set at line 2");
+}
+
+static void test_args_env(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[service:a]\ncommand = a\nargs_env = 1ARGS\n"
+		      "[service:b]\ncommand = b\nargs_env = A-B\n"
+		      "[service:c]\ncommand = c\nargs_env = A B\n"
+		      "[service:d]\ncommand = d\nargs_env = A=1\n");
+	assert_int_equal(cfg->nerrors, 4);
+	expect_error(cfg, 3,
+		     "bad value '1ARGS' for args_env: use an environment variable name made of "
+		     "letters, digits and _, not starting with a digit");
+	expect_error(cfg, 6, "bad value 'A-B' for args_env");
+	expect_error(cfg, 9, "bad value 'A B' for args_env");
+	expect_error(cfg, 12, "bad value 'A=1' for args_env");
+	assert_null(svc(cfg, "a")->args_env);
+	cfg_release(cfg);
+
+	load_ok(cfg, "[service:a]\ncommand = a\nargs_env =\n[service:b]\ncommand = b\n"
+		     "args_env = X\n");
+	assert_null(svc(cfg, "a")->args_env);
+	assert_string_equal(svc(cfg, "b")->args_env, "X");
+	cfg_release(cfg);
+
+	expect_only_error(cfg, "[service:a]\ncommand = a\nargs_env = X\nargs_env = Y\n", 4,
+			  "args_env already set at line 3: remove one of the two lines");
+	assert_string_equal(svc(cfg, "a")->args_env, "X");
+}
+
+static void test_append_args(void **state)
+{
+	struct config *cfg = *state;
+	char *words[ARGV_MAX_WORDS + 1];
+	char buf[16];
+	const struct cfg_service *a;
+	int i;
+
+	load_ok(cfg, "[service:a]\ncommand = dockerd --host=x\n[service:b]\ncommand = b\n");
+	a = svc(cfg, "a");
+	words[0] = buf;
+	strcpy(buf, "--debug");
+	words[1] = (char *)"--mtu=1400";
+	assert_int_equal(cfg_append_args(cfg, 0, words, 2), 0);
+	strcpy(buf, "changed"); /* the words were copied */
+	assert_int_equal(a->argc, 4);
+	assert_string_equal(a->argv[0], "dockerd");
+	assert_string_equal(a->argv[1], "--host=x");
+	assert_string_equal(a->argv[2], "--debug");
+	assert_string_equal(a->argv[3], "--mtu=1400");
+	assert_null(a->argv[4]);
+	assert_int_equal(svc(cfg, "b")->argc, 1);
+
+	/* Nothing to add; a bad index. */
+	assert_int_equal(cfg_append_args(cfg, 0, words, 0), 0);
+	assert_int_equal(cfg_append_args(cfg, 0, NULL, 0), 0);
+	assert_int_equal(a->argc, 4);
+	assert_int_equal(cfg_append_args(cfg, 2, words, 1), -EINVAL);
+	assert_int_equal(cfg_append_args(cfg, -1, words, 1), -EINVAL);
+
+	/* Up to exactly ARGV_MAX_WORDS; past it -E2BIG and argv unchanged. */
+	for (i = 0; i < ARGV_MAX_WORDS + 1; i++)
+		words[i] = (char *)"w";
+	assert_int_equal(cfg_append_args(cfg, 0, words, ARGV_MAX_WORDS - 3), -E2BIG);
+	assert_int_equal(a->argc, 4);
+	assert_null(a->argv[4]);
+	assert_int_equal(cfg_append_args(cfg, 0, words, ARGV_MAX_WORDS - 4), 0);
+	assert_int_equal(a->argc, ARGV_MAX_WORDS);
+	assert_string_equal(a->argv[ARGV_MAX_WORDS - 1], "w");
+	assert_null(a->argv[ARGV_MAX_WORDS]);
+	assert_int_equal(cfg_append_args(cfg, 0, words, 1), -E2BIG);
+	assert_int_equal(cfg_append_args(cfg, 1, words, ARGV_MAX_WORDS), -E2BIG);
+	assert_int_equal(cfg_append_args(cfg, 1, words, ARGV_MAX_WORDS - 1), 0);
+	assert_int_equal(svc(cfg, "b")->argc, ARGV_MAX_WORDS);
+}
+
+static void test_print_setup(void **state)
+{
+	struct config *cfg = *state;
+	char *out;
+
+	load_ok(cfg, setup_config);
+	out = print_to_string(cfg);
+	assert_string_equal(out,
+			    "t.ini: 2 services, in start order:\n"
+			    "  1. containerd  simple   restart=always      containerd\n"
+			    "  2. dockerd     simple   restart=always      dockerd\n"
+			    "main command starts after: containerd, dockerd\n"
+			    "COMMAND arguments starting with '-' go to: dockerd\n"
+			    "service output goes to: stderr\n"
+			    "container setup: setup=yes, mount_tmpfs=/run,/tmp,/var/tmp,/dev/shm, "
+			    "securityfs=no, sys_rw=yes, cgroups=v2, iptables=nft, make_rshared=no, "
+			    "stale_files=/run/a.pid,/run/b.sock, rlimit_nofile=1048576, "
+			    "data_root=/srv/docker, preflight=no\n");
+	free(out);
+	cfg_release(cfg);
+
+	load_ok(cfg, "[init]\nmount_tmpfs =\nstale_files = /run /tmp\nrlimit_nofile = keep\n"
+		     "data_root = none\n");
+	out = print_to_string(cfg);
+	assert_string_equal(out, "t.ini: no services\n"
+				 "main command starts after: (none)\n"
+				 "container setup: mount_tmpfs=(none), stale_files=/run,/tmp, "
+				 "rlimit_nofile=keep, data_root=none\n");
+	free(out);
+	cfg_release(cfg);
+
+	/* Defaults written out explicitly print nothing extra. */
+	load_ok(cfg, "[init]\nmount_tmpfs = /run /tmp\ndata_root = /var/lib/docker/\n"
+		     "stale_files = /var/run/docker.pid /run/docker.pid "
+		     "/run/containerd/containerd.pid\n"
+		     "  /var/run/docker.sock /run/docker.sock /run/containerd/containerd.sock\n");
+	out = print_to_string(cfg);
+	assert_string_equal(out, "t.ini: no services\nmain command starts after: (none)\n");
+	free(out);
+}
+
+/* The default configuration shipped in the images (config/dind-init.ini). */
+static void test_default_ini(void **state)
+{
+#ifdef SOURCE_DIR
+	struct config *cfg = *state;
+	const struct cfg_service *c, *d;
+	int r;
+
+	r = cfg_load_file(cfg, SOURCE_DIR "/config/dind-init.ini");
+	if (r != 0) {
+		dump_errors(cfg);
+		fail_msg("loading " SOURCE_DIR "/config/dind-init.ini failed: %d", r);
+	}
+	assert_int_equal(cfg->nservices, 2);
+	c = svc(cfg, "containerd");
+	d = svc(cfg, "dockerd");
+	assert_int_equal(cfg->order[0], c - cfg->services);
+	assert_int_equal(cfg->order[1], d - cfg->services);
+	assert_int_equal(cfg->nmain_after, 1);
+	assert_int_equal(cfg->main_after[0], d - cfg->services);
+	assert_int_equal(cfg->args_to_idx, d - cfg->services);
+	assert_int_equal(cfg->service_output, OUTPUT_STDERR);
+	assert_int_equal(cfg->shutdown_timeout_ms, 30000);
+	assert_setup_defaults(&cfg->setup);
+
+	assert_string_equal(c->argv[0], "containerd");
+	assert_string_equal(c->args_env, "CONTAINERD_ARGS");
+	assert_int_equal(c->ready.kind, PROBE_NOTIFY);
+	assert_true(c->notify_socket);
+	assert_int_equal(c->restart, RESTART_ALWAYS);
+	assert_true(c->critical);
+	assert_int_equal(c->stop_timeout_ms, 15000);
+
+	assert_int_equal(d->argc, 3);
+	assert_string_equal(d->argv[0], "dockerd");
+	assert_string_equal(d->argv[1], "--containerd=/run/containerd/containerd.sock");
+	assert_string_equal(d->argv[2], "--host=unix:///var/run/docker.sock");
+	assert_string_equal(d->args_env, "DOCKERD_ARGS");
+	assert_int_equal(d->ndeps, 1);
+	assert_int_equal(d->dep_idx[0], c - cfg->services);
+	assert_int_equal(d->ready.kind, PROBE_NOTIFY);
+	assert_int_equal(d->ready_timeout_ms, 120000);
+	assert_int_equal(d->health.kind, PROBE_HTTP);
+	assert_string_equal(d->health.path, "/var/run/docker.sock");
+	assert_string_equal(d->health.http_path, "/_ping");
+	assert_int_equal(d->health_interval_ms, 10000);
+	assert_int_equal(d->restart, RESTART_ALWAYS);
+	assert_true(d->critical);
+	/* Longer than dockerd's own --shutdown-timeout default of 15 s. */
+	assert_true(d->stop_timeout_ms > 15000);
+	assert_int_equal(d->nenv, 1);
+	assert_string_equal(d->env[0], "container=docker");
+#else
+	(void)state;
+	fail_msg("built without SOURCE_DIR: cannot find config/dind-init.ini");
+#endif
+}
+
+static void test_require_socket(void **state)
+{
+	struct config *cfg = *state;
+
+	load_ok(cfg, "[init]\n");
+	assert_null(cfg->require_socket);
+	cfg_release(cfg);
+	load_ok(cfg, "[init]\nrequire_socket = /var/run/docker.sock\n");
+	assert_string_equal(cfg->require_socket, "/var/run/docker.sock");
+	cfg_release(cfg);
+	load_ok(cfg, "[init]\nrequire_socket = none\n");
+	assert_null(cfg->require_socket);
+	cfg_release(cfg);
+	load_bad(cfg, "[init]\nrequire_socket = docker.sock\n");
+	expect_error(cfg, 2,
+		     "bad value 'docker.sock' for require_socket: use an absolute path or none");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1519,6 +2003,18 @@ int main(void)
 		T(test_control_socket),
 		T(test_runtime_dir),
 		T(test_print_probes),
+		T(test_setup_defaults),
+		T(test_setup_keys),
+		T(test_setup_other_values),
+		T(test_setup_lists_empty),
+		T(test_setup_bad_values),
+		T(test_setup_bad_paths),
+		T(test_args_to),
+		T(test_args_env),
+		T(test_append_args),
+		T(test_print_setup),
+		T(test_default_ini),
+		T(test_require_socket),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
