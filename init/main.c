@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -26,8 +27,8 @@
 #define DEFAULT_CONFIG "/etc/dind-init.ini"
 
 /* Documented exit codes (README "Exit codes"). */
-#define EXIT_USAGE    2
-#define EXIT_SETUP    3
+#define EXIT_USAGE 2
+
 #define EXIT_INTERNAL 5
 
 static void usage(FILE *out)
@@ -110,6 +111,122 @@ static void on_signalfd(void *data, uint32_t events)
 	}
 }
 
+/* Index where COMMAND starts; *opt_end gets the end of our options (a "--" excluded). */
+static int options_end(int argc, char **argv, int *opt_end)
+{
+	static const char *const flags[] = {
+		"-v",	      "--verbose", "-q", "--quiet", "--check-config",
+		"--no-setup", "--version", "-h", "--help"
+	};
+	int i = 1;
+
+	while (i < argc) {
+		const char *a = argv[i];
+		bool known = false;
+
+		if (strcmp(a, "--") == 0) {
+			*opt_end = i;
+			return i + 1;
+		}
+		if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
+			i += 2; /* a missing FILE is getopt's to report */
+			continue;
+		}
+		if ((strncmp(a, "-c", 2) == 0 && a[2]) || strncmp(a, "--config=", 9) == 0) {
+			i++;
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]) && !known; k++)
+			known = strcmp(a, flags[k]) == 0;
+		if (!known)
+			break;
+		i++;
+	}
+	if (i > argc)
+		i = argc;
+	*opt_end = i;
+	return i;
+}
+
+/* docker:dind compatibility: COMMAND arguments that start with '-' go to the args_to service
+ * (docker run IMAGE --debug), and each service's args_env variable adds arguments too. On an
+ * error, says why and returns -1. */
+static int add_service_args(struct config *cfg, char ***command)
+{
+	char **cmd = *command;
+
+	if (cmd && cmd[0][0] == '-') {
+		int n = 0, r;
+
+		if (cfg->args_to_idx < 0) {
+			fprintf(stderr,
+				"dind-init: '%s' is not a dind-init option (see dind-init --help), and no "
+				"service takes COMMAND's arguments ([init] args_to)\n",
+				cmd[0]);
+			return -1;
+		}
+		while (cmd[n])
+			n++;
+		r = cfg_append_args(cfg, cfg->args_to_idx, cmd, n);
+		if (r < 0) {
+			fprintf(stderr, "dind-init: cannot add COMMAND's arguments to %s: %s\n",
+				cfg->args_to, strerror(-r));
+			return -1;
+		}
+		log_info("COMMAND starts with '%s': its %d argument%s go%s to service %s", cmd[0],
+			 n, n == 1 ? "" : "s", n == 1 ? "es" : "", cfg->args_to);
+		*command = NULL;
+	}
+	for (int i = 0; i < cfg->nservices; i++) {
+		const struct cfg_service *c = &cfg->services[i];
+		const char *value = c->args_env ? getenv(c->args_env) : NULL;
+		const char *err = NULL;
+		char **words;
+		int n, r;
+
+		if (!value || !*value)
+			continue;
+		r = argv_split(value, &words, &n, &err);
+		if (r < 0) {
+			fprintf(stderr, "dind-init: bad $%s for service %s: %s\n", c->args_env,
+				c->name, err ? err : strerror(-r));
+			return -1;
+		}
+		r = cfg_append_args(cfg, i, words, n);
+		argv_free(words);
+		if (r < 0) {
+			fprintf(stderr, "dind-init: cannot add $%s to service %s: %s\n",
+				c->args_env, c->name, strerror(-r));
+			return -1;
+		}
+		log_info("service %s gets %d more argument%s from $%s", c->name, n,
+			 n == 1 ? "" : "s", c->args_env);
+	}
+	return 0;
+}
+
+/* Docker-outside-of-Docker: COMMAND talks to the host's Docker through a mounted socket. Say
+ * how to mount it rather than let the docker client fail with a vaguer message. */
+static int require_socket(const struct config *cfg)
+{
+	const char *path = cfg->require_socket;
+	const char *why;
+	struct stat st;
+
+	if (!path || getenv("DOCKER_HOST"))
+		return 0; /* DOCKER_HOST points the client elsewhere */
+	if (stat(path, &st) < 0)
+		why = errno == ENOENT ? "is missing" : strerror(errno);
+	else if (!S_ISSOCK(st.st_mode))
+		why = "is not a socket";
+	else
+		return 0;
+	log_error("%s %s: this image uses the host's Docker; run it with -v %s:%s (or set "
+		  "DOCKER_HOST)",
+		  path, why, path, path);
+	return -1;
+}
+
 static int load_config(struct config *cfg, const char *path, bool explicit_path)
 {
 	int r = cfg_load_file(cfg, path);
@@ -143,6 +260,7 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "check-config", no_argument, NULL, 'C' },
+		{ "no-setup", no_argument, NULL, 'S' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -151,7 +269,10 @@ int main(int argc, char **argv)
 	const char *path = NULL;
 	bool explicit_path = true;
 	bool check_only = false;
+	bool no_setup = false;
 	int level_override = -1;
+	int cmd_start, opt_end;
+	char **command;
 	struct config cfg;
 	const char *what;
 	sigset_t old_mask;
@@ -164,8 +285,10 @@ int main(int argc, char **argv)
 	if (strcmp(prog, "dind-ctl") == 0)
 		return ctl_main(argc, argv);
 
-	/* '+': stop at the first non-option, so COMMAND's own options stay COMMAND's. */
-	while ((opt = getopt_long(argc, argv, "+c:vqh", longopts, NULL)) != -1) {
+	/* Our options end at "--" or at the first word that is not one of them: that word starts
+	 * COMMAND, even when it looks like an option (docker run IMAGE --debug, see args_to). */
+	cmd_start = options_end(argc, argv, &opt_end);
+	while ((opt = getopt_long(opt_end, argv, "+c:vqh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			path = optarg;
@@ -178,6 +301,9 @@ int main(int argc, char **argv)
 			break;
 		case 'C':
 			check_only = true;
+			break;
+		case 'S':
+			no_setup = true;
 			break;
 		case 'V':
 			printf("dind-init %s\n", DIND_INIT_VERSION);
@@ -210,7 +336,16 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_set_level(level_override >= 0 ? (enum log_level)level_override : cfg.log_level);
-	if (optind >= argc && cfg.nservices == 0) {
+	command = cmd_start < argc ? argv + cmd_start : NULL;
+	if (add_service_args(&cfg, &command) < 0) {
+		cfg_release(&cfg);
+		return EXIT_USAGE;
+	}
+	if (command && require_socket(&cfg) < 0) {
+		cfg_release(&cfg);
+		return EXIT_SETUP;
+	}
+	if (!command && cfg.nservices == 0) {
 		fprintf(stderr,
 			"dind-init: nothing to run: give a COMMAND, or configure services in "
 			"%s\n",
@@ -229,7 +364,14 @@ int main(int argc, char **argv)
 		setenv("DIND_INIT_SOCKET", cfg.control_socket, 1);
 
 	log_setup();
-	output_setup();
+	if (no_setup)
+		cfg.setup.setup = TRI_NO;
+	r = setup_container(&cfg);
+	if (r != 0) {
+		cfg_release(&cfg);
+		return r;
+	}
+	output_setup(cfg.service_output == OUTPUT_STDERR ? STDERR_FILENO : STDOUT_FILENO);
 	r = setup_subreaper();
 	if (r < 0)
 		log_warn_errno(-r,
@@ -258,7 +400,7 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	shutdown_init(&cfg);
-	cmd_init(optind < argc ? argv + optind : NULL, &cfg);
+	cmd_init(command, &cfg);
 	log_debug("dind-init %s running as pid %d with %d service%s", DIND_INIT_VERSION,
 		  (int)getpid(), cfg.nservices, cfg.nservices == 1 ? "" : "s");
 

@@ -3,6 +3,15 @@
 #define DIND_SETUP_H
 
 #include <signal.h>
+#include <stdbool.h>
+
+#include "config/config.h"
+
+#define EXIT_SETUP 3 /* documented: the container cannot be prepared (privileges, mounts) */
+
+#define CGROUP_V1_HIERARCHIES_MAX 32   /* distinct hierarchy ids in /proc/cgroups */
+#define CGROUP_RETRIES		  10   /* moving processes / enabling controllers on EBUSY */
+#define PROBE_CMD_TIMEOUT_MS	  5000 /* iptables-nft -nL and friends during setup */
 
 /* Block every signal except the synchronous ones; *old gets the mask to restore in children. */
 void setup_block_signals(sigset_t *old);
@@ -10,5 +19,15 @@ void setup_block_signals(sigset_t *old);
 int setup_signalfd(void);
 /* When not PID 1, become a child subreaper so orphans are re-parented to us. 0 or -errno. */
 int setup_subreaper(void);
+
+/* mkdir -p with mode 0755. 0 or -errno. */
+int setup_mkdirs(const char *path);
+
+/* Prepare the container for Docker (mounts, cgroups, stale files, iptables, limits), as
+ * cfg->setup says; by default only as PID 1 with services configured. Runs before the event
+ * loop: fails fast. Returns 0, or EXIT_SETUP after logging what failed and what to do.
+ * May prepend a folder to PATH (the iptables choice), so call it before services get their
+ * environment. */
+int setup_container(const struct config *cfg);
 
 #endif

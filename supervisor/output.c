@@ -18,20 +18,23 @@ static int noutputs;
 
 static void pause_all(bool pause);
 
-void output_setup(void)
+void output_setup(int fd)
 {
+	char path[32];
 	struct stat st;
-	int fd;
+	int own;
 
-	if (fstat(STDOUT_FILENO, &st) < 0)
+	sink = fd;
+	if (fstat(fd, &st) < 0)
 		return;
 	if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
 		return; /* a file or a socket: plain blocking writes */
-	/* Opening /proc/self/fd/1 gives a new open file description of the same pipe or tty:
-	 * O_NONBLOCK on it does not leak into the main command, which shares fd 1's. */
-	fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd >= 0)
-		sink = fd;
+	/* Opening /proc/self/fd/N gives a new open file description of the same pipe or tty:
+	 * O_NONBLOCK on it does not leak into the main command, which shares fd N's. */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	own = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (own >= 0)
+		sink = own;
 }
 
 static void on_sink_writable(void *data, uint32_t events);

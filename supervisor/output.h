@@ -32,9 +32,9 @@ struct output {
 	char buf[OUTPUT_PIECE_MAX];
 };
 
-/* Prepare the stdout side (a non-blocking description of our own when stdout is a pipe, FIFO
+/* Prepare the sink, fd 1 or 2 (a non-blocking description of our own when it is a pipe, FIFO
  * or terminal; the main command's stays as it is). Call once before output_open. */
-void output_setup(void);
+void output_setup(int fd);
 /* Create the pipe (kept for the service's whole life, across restarts, so nothing is lost
  * between two runs) and register its read end. Returns 0 or -errno. */
 int output_open(struct output *o, const char *name);

@@ -12,6 +12,7 @@
 
 #include "config/parse.h"
 #include "init/log.h"
+#include "init/setup.h"
 #include "init/shutdown.h"
 #include "supervisor/backoff.h"
 #include "supervisor/command.h"
@@ -129,25 +130,6 @@ static void free_env(struct service *s)
 	s->envp = NULL;
 }
 
-static int make_dir(const char *path)
-{
-	char buf[256];
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 int svc_init_all(const struct config *cfg, const char **what)
 {
 	bool need_runtime_dir = false;
@@ -165,7 +147,7 @@ int svc_init_all(const struct config *cfg, const char **what)
 		need_runtime_dir |= cfg->services[i].notify_socket;
 	if (need_runtime_dir) {
 		*what = cfg->runtime_dir;
-		r = make_dir(cfg->runtime_dir);
+		r = setup_mkdirs(cfg->runtime_dir);
 		if (r < 0)
 			return r;
 	}

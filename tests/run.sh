@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian 12 machine, as root: installs the build and test
-# dependencies, builds dind-init (warnings are errors), and runs every test through CTest.
+# dependencies, builds dind-init (warnings are errors), and runs every test through CTest:
+# unit, integration, the static and sanitizer builds, and end to end on a real Docker engine
+# (the e2e fixture installs docker.io, starts containerd and dockerd, makes the base image and
+# builds the images; see tests/e2e/docker-env.sh).
 #   SKIP_DEPS=1 tests/run.sh    skip the apt-get step (dependencies already installed)
 #   BUILD_DIR=dir               build folder (default: build)
+#   CTEST_ARGS="-L unit"        pass arguments to ctest (e.g. a subset)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,10 +21,11 @@ if [ "${SKIP_DEPS:-0}" != 1 ]; then
 	apt-get install -y -qq --no-install-recommends \
 		build-essential cmake pkg-config file \
 		libcap-dev libseccomp-dev libinih-dev libcmocka-dev \
-		bats util-linux procps python3 >/dev/null
+		bats util-linux procps python3 iptables >/dev/null
 fi
 
 build=${BUILD_DIR:-build}
 cmake -S . -B "$build" -DDIND_INIT_WERROR=ON
 cmake --build "$build" -j "$(nproc)"
-ctest --test-dir "$build" --output-on-failure
+# shellcheck disable=SC2086 # CTEST_ARGS is a list of words on purpose
+ctest --test-dir "$build" --output-on-failure ${CTEST_ARGS:-}

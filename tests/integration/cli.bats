@@ -145,3 +145,60 @@ EOF
 	run "$T/inst/sbin/dind-init" --version
 	[ "$status" -eq 0 ]
 }
+
+@test "require_socket: a missing socket says how to mount it (exit 3); a socket or DOCKER_HOST is fine" {
+	printf '[init]\nrequire_socket = %s\n' "$T/docker.sock" >"$T/dood.ini"
+	run in_ns -c "$T/dood.ini" -- sh -c 'echo ran'
+	echo "$output"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"$T/docker.sock is missing: this image uses the host's Docker; run it with -v $T/docker.sock:$T/docker.sock"* ]]
+	refute grep -qx ran <<<"$output"
+
+	touch "$T/docker.sock"
+	run in_ns -c "$T/dood.ini" -- sh -c 'echo ran'
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"is not a socket"* ]]
+
+	DOCKER_HOST=tcp://127.0.0.1:1 run in_ns -c "$T/dood.ini" -- sh -c 'echo ran'
+	[ "$status" -eq 0 ]
+	grep -qx ran <<<"$output"
+
+	rm "$T/docker.sock"
+	python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$T/docker.sock"
+	run in_ns -c "$T/dood.ini" -- sh -c 'echo ran'
+	[ "$status" -eq 0 ]
+	grep -qx ran <<<"$output"
+}
+
+@test "COMMAND arguments starting with '-' go to the args_to service; \$ARGS_ENV adds more" {
+	printf '#!/bin/sh\necho "args: $*" >>"%s"\n' "$EVENTS" >"$T/daemon"
+	chmod +x "$T/daemon"
+	write_config <<EOF
+[init]
+args_to = d
+main_after = d
+[service:d]
+command = $T/daemon --base
+type = oneshot
+args_env = D_ARGS
+EOF
+	# no main command then: dind-init runs the services until it is stopped
+	D_ARGS="--from-env 'two words'" start_ns -c "$T/dind-init.ini" --debug --registry-mirror=x
+	wait_for_line "$EVENTS" args
+	kill -TERM "$INIT_PID"
+	wait_ns
+	cat "$T/out"
+	[ "$STATUS" -eq 0 ]
+	[ "$(cat "$EVENTS")" = "args: --base --debug --registry-mirror=x --from-env two words" ]
+	grep -q "COMMAND starts with '--debug': its 2 arguments go to service d" "$T/out"
+
+	# without args_to, an unknown option is a usage error that says so
+	run in_ns -c /dev/null --debug
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"'--debug' is not a dind-init option"* ]]
+
+	# a bad \$D_ARGS is a usage error too
+	D_ARGS="'unterminated" run in_ns -c "$T/dind-init.ini" -- true
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'bad $D_ARGS for service d: unterminated single quote'* ]]
+}

@@ -42,7 +42,7 @@ service_script() {
 
 # in_ns ARGS...: run dind-init ARGS as PID 1 of a new PID namespace, in the foreground
 in_ns() {
-	timeout --kill-after=5 60 unshare --pid --fork --kill-child --mount-proc "$DIND_INIT" "$@"
+	timeout --kill-after=5 60 unshare --pid --fork --kill-child --mount-proc "$DIND_INIT" --no-setup "$@"
 }
 
 # start_ns ARGS...: same in the background; sets NS_PID (unshare) and waits for INIT_PID (the
@@ -50,7 +50,7 @@ in_ns() {
 # A background job of a script starts with SIGINT and SIGQUIT ignored, and dind-init hands its
 # children the dispositions it got: reset them, as a container runtime would have them.
 start_ns() {
-	env --default-signal unshare --pid --fork --kill-child --mount-proc "$DIND_INIT" "$@" >"$T/out" 2>&1 &
+	env --default-signal unshare --pid --fork --kill-child --mount-proc "$DIND_INIT" --no-setup "$@" >"$T/out" 2>&1 &
 	NS_PID=$!
 	INIT_PID=""
 	for _ in $(seq 200); do

@@ -188,7 +188,8 @@ EOF
 	write_config <<EOF
 $(ctl_init)
 [service:web]
-command = $HELPERS/http_server --unix $T/web.sock --fail-file $T/fail --events $T/web.events
+command = $HELPERS/http_server --unix $T/web.sock
+	--fail-file $T/fail --events $T/web.events
 ready = http $T/web.sock /_ping
 health = http $T/web.sock /_ping
 health_interval = 100ms

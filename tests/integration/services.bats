@@ -465,7 +465,7 @@ EOF
 [service:spam]
 command = yes
 EOF
-	unshare --pid --fork --mount-proc "$DIND_INIT" -c "$T/dind-init.ini" -- sleep 1000 >/dev/null 2>"$T/out" &
+	unshare --pid --fork --mount-proc "$DIND_INIT" --no-setup -c "$T/dind-init.ini" -- sleep 1000 >/dev/null 2>"$T/out" &
 	NS_PID=$!
 	for _ in $(seq 200); do INIT_PID=$(pgrep -P "$NS_PID" || true); [ -n "$INIT_PID" ] && break; sleep 0.05; done
 	wait_for_line "$T/out" 'service spam started'
@@ -486,7 +486,7 @@ EOF
 [service:chatty]
 command = $T/chatty
 EOF
-	unshare --pid --fork --mount-proc "$DIND_INIT" -c "$T/dind-init.ini" >"$T/fifo" 2>"$T/err" &
+	unshare --pid --fork --mount-proc "$DIND_INIT" --no-setup -c "$T/dind-init.ini" >"$T/fifo" 2>"$T/err" &
 	NS_PID=$!
 	for _ in $(seq 200); do INIT_PID=$(pgrep -P "$NS_PID" || true); [ -n "$INIT_PID" ] && break; sleep 0.05; done
 	wait_for_line "$T/err" 'service chatty started'

@@ -1,0 +1,311 @@
+#!/usr/bin/env bats
+# Container setup ([init] mount_tmpfs, stale_files, iptables, rlimit_nofile, cgroups v1,
+# preflight, data_root). Each test runs dind-init as PID 1 of fresh PID and mount namespaces,
+# so its mounts are private; paths point into the test folder, never at the host's.
+
+load common
+
+# in_setup_ns [--net] PREP ARGS...: run shell PREP inside the namespaces, then exec dind-init
+# ARGS there as PID 1 (setup enabled); output in $output/$status via bats `run`.
+in_setup_ns() {
+	local net=()
+	if [ "$1" = --net ]; then
+		net=(--net)
+		shift
+	fi
+	local prep=$1
+	shift
+	timeout --kill-after=5 60 unshare --pid --fork --kill-child --mount-proc "${net[@]}" \
+		sh -c "$prep"'
+exec "$0" "$@"' "$DIND_INIT" "$@"
+}
+
+# the [init] lines that keep every step away from the host except the ones under test
+quiet_setup() {
+	cat <<EOF
+[init]
+runtime_dir = $T/rundir
+control_socket = none
+mount_tmpfs =
+stale_files =
+cgroups = no
+iptables = no
+data_root = none
+main_after = s
+EOF
+}
+
+service_s() {
+	printf '[service:s]\ncommand = sleep 1000\n'
+}
+
+@test "mount_tmpfs: a fresh tmpfs hides what a previous run left; /tmp-like folders get 1777" {
+	mkdir -p "$T/run" "$T/scratch"
+	echo 12345 >"$T/run/docker.pid"
+	write_config <<EOF
+$(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
+$(service_s)
+EOF
+	run in_setup_ns ':' -c "$T/dind-init.ini" -- sh -c "stat -f -c 'type=%T' $T/run; ls -A $T/run | tr '\n' ' '; echo listed"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'type=tmpfs' <<<"$output"
+	grep -qx 'listed' <<<"$output"
+	grep -q "setup: mounted a fresh tmpfs on $T/run" <<<"$output"
+	# outside the namespace the old file is still there: nothing of the host was touched
+	[ -f "$T/run/docker.pid" ]
+}
+
+@test "mount_tmpfs: a folder that is a tmpfs already, or has a mount below it, is left alone" {
+	mkdir -p "$T/already" "$T/keep/sub"
+	write_config <<EOF
+$(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/already $T/keep|")
+$(service_s)
+EOF
+	run in_setup_ns "mount -t tmpfs x $T/already && touch $T/already/mine && mount -t tmpfs y $T/keep/sub && touch $T/keep/sub/volume-file" \
+		-c "$T/dind-init.ini" -- sh -c "ls $T/already $T/keep/sub"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx mine <<<"$output"
+	grep -qx volume-file <<<"$output"
+	grep -q "setup: $T/already is a tmpfs already" <<<"$output"
+	grep -q "not mounting a tmpfs on $T/keep: $T/keep/sub is mounted below it" <<<"$output"
+}
+
+@test "stale_files: dead pid files and dead sockets go; live ones and other files stay" {
+	echo 30999 >"$T/dead.pid"
+	echo garbage >"$T/junk.pid"
+	mkdir "$T/adir"
+	python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$T/dead.sock"
+	"$HELPERS/http_server" --unix "$T/live.sock" &
+	server=$!
+	for _ in $(seq 100); do [ -S "$T/live.sock" ] && break; sleep 0.05; done
+	write_config <<EOF
+$(quiet_setup | sed "s|^stale_files =.*|stale_files = $T/dead.pid $T/junk.pid $T/live.pid\\n\\t$T/dead.sock $T/live.sock\\n\\t$T/adir $T/missing.pid|")
+$(service_s)
+EOF
+	# live.pid names a process that runs inside the namespace (pid 2: the sleep)
+	run in_setup_ns "sleep 1000 & echo \$! >$T/live.pid" -c "$T/dind-init.ini" -- true
+	kill "$server"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ ! -e "$T/dead.pid" ] && [ ! -e "$T/junk.pid" ] && [ ! -e "$T/dead.sock" ]
+	[ -e "$T/live.pid" ] && [ -e "$T/adir" ]
+	grep -q "removed the stale $T/dead.pid (process 30999 is gone)" <<<"$output"
+	grep -q "removed the stale $T/dead.sock (nothing listens on it)" <<<"$output"
+	grep -q "kept $T/live.pid: process 2 is alive" <<<"$output"
+	grep -q "kept $T/live.sock: something listens on it" <<<"$output"
+	grep -q "kept $T/adir: it is neither a pid file nor a socket" <<<"$output"
+}
+
+# fake_iptables NFT_RC LEGACY_RC: iptables-MODE tools (and -save, -restore, ip6tables-*) that
+# print their name and arguments and exit with the given status
+fake_iptables() {
+	local -A rc=([nft]=$1 [legacy]=$2)
+	mkdir -p "$T/fakebin"
+	for mode in nft legacy; do
+		for base in iptables ip6tables; do
+			for suffix in "" -save -restore; do
+				local name=$base-$mode$suffix
+				printf '#!/bin/sh\necho "%s $*"\nexit %s\n' "$name" "${rc[$mode]}" >"$T/fakebin/$name"
+				chmod +x "$T/fakebin/$name"
+			done
+		done
+	done
+}
+
+iptables_config() {
+	write_config <<EOF
+$(quiet_setup | sed "s|^iptables =.*|iptables = $1|")
+$(service_s)
+EOF
+}
+
+@test "iptables auto: nft when iptables-nft works, and dockerd's PATH finds the choice" {
+	fake_iptables 0 0
+	iptables_config auto
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- sh -c 'iptables -nL; iptables-save; ip6tables-restore'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q 'setup: iptables: using nft (iptables-nft works)' <<<"$output"
+	grep -qx 'iptables-nft -nL' <<<"$output"
+	grep -qx 'iptables-nft-save ' <<<"$output"
+	grep -qx 'ip6tables-nft-restore ' <<<"$output"
+}
+
+@test "iptables auto: legacy when only iptables-legacy works; a configured mode wins" {
+	fake_iptables 1 0
+	iptables_config auto
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- iptables -nL
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q 'using legacy (iptables-nft does not work, iptables-legacy does)' <<<"$output"
+	grep -qx 'iptables-legacy -nL' <<<"$output"
+
+	fake_iptables 0 0
+	iptables_config legacy
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- iptables -L
+	echo "$output"
+	grep -q 'using legacy (configured)' <<<"$output"
+	grep -qx 'iptables-legacy -L' <<<"$output"
+}
+
+@test "iptables auto: legacy when legacy tables already hold rules, even if nft works" {
+	command -v iptables-legacy >/dev/null
+	fake_iptables 0 0
+	iptables_config auto
+	# a real legacy rule in the fresh network namespace, before dind-init looks
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net "/usr/sbin/iptables-legacy -A INPUT -j ACCEPT" \
+		-c "$T/dind-init.ini" -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q 'using legacy (legacy tables already hold rules)' <<<"$output"
+}
+
+@test "iptables auto: neither works: a warning that says what to do, and dind-init goes on" {
+	fake_iptables 1 1
+	iptables_config auto
+	PATH="$T/fakebin:/usr/bin:/bin" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q 'neither iptables-nft nor iptables-legacy works here.*--iptables=false' <<<"$output"
+}
+
+@test "rlimit_nofile: the soft limit is raised to the hard one; keep leaves it" {
+	write_config <<EOF
+$(quiet_setup)
+$(service_s)
+EOF
+	run in_setup_ns 'ulimit -S -n 1024' -c "$T/dind-init.ini" -- sh -c 'echo "soft=$(ulimit -S -n) hard=$(ulimit -H -n)"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	soft=$(sed -n 's/^soft=\([0-9]*\) hard=\([0-9]*\)$/\1/p' <<<"$output")
+	hard=$(sed -n 's/^soft=\([0-9]*\) hard=\([0-9]*\)$/\2/p' <<<"$output")
+	[ -n "$soft" ] && [ "$soft" = "$hard" ] && [ "$soft" -gt 1024 ]
+	grep -q "RLIMIT_NOFILE soft limit 1024 -> $hard" <<<"$output"
+
+	write_config <<EOF
+$(quiet_setup)
+rlimit_nofile = keep
+$(service_s)
+EOF
+	run in_setup_ns 'ulimit -S -n 1024' -c "$T/dind-init.ini" -- sh -c 'echo "soft=$(ulimit -S -n)"'
+	grep -qx 'soft=1024' <<<"$output"
+}
+
+@test "preflight: without CAP_SYS_ADMIN and CAP_NET_ADMIN it exits 3 and says --privileged" {
+	write_config <<EOF
+$(quiet_setup)
+$(service_s)
+EOF
+	run in_setup_ns 'exec setpriv --bounding-set -sys_admin,-net_admin --inh-caps -sys_admin,-net_admin "$0" "$@"' \
+		-c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+	[ "$status" -eq 3 ]
+	grep -q 'lacks CAP_SYS_ADMIN and CAP_NET_ADMIN' <<<"$output"
+	grep -q -- '--privileged' <<<"$output"
+	refute grep -q main-ran <<<"$output"
+
+	# preflight = no: it goes on (and the steps that need nothing privileged still work)
+	write_config <<EOF
+$(quiet_setup)
+preflight = no
+$(service_s)
+EOF
+	run in_setup_ns 'exec setpriv --bounding-set -sys_admin,-net_admin --inh-caps -sys_admin,-net_admin "$0" "$@"' \
+		-c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx main-ran <<<"$output"
+}
+
+@test "a failing mount names the step and the fix, and nothing starts: exit 3" {
+	mkdir -p "$T/run"
+	write_config <<EOF
+$(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
+preflight = no
+$(service_s)
+EOF
+	# without CAP_SYS_ADMIN the tmpfs mount fails with EPERM
+	run in_setup_ns 'exec setpriv --bounding-set -sys_admin --inh-caps -sys_admin "$0" "$@"' \
+		-c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+	[ "$status" -eq 3 ]
+	grep -q 'setup: mounting a tmpfs (mount_tmpfs) failed: Operation not permitted' <<<"$output"
+	grep -q -- '--privileged' <<<"$output"
+	refute grep -q main-ran <<<"$output"
+}
+
+@test "data_root on overlayfs gets a one-line warning to mount a volume there" {
+	mkdir -p "$T/lower" "$T/upper" "$T/work" "$T/data"
+	write_config <<EOF
+$(quiet_setup | sed "s|^data_root =.*|data_root = $T/data|")
+$(service_s)
+EOF
+	run in_setup_ns "mount -t overlay overlay -o lowerdir=$T/lower,upperdir=$T/upper,workdir=$T/work $T/data" \
+		-c "$T/dind-init.ini" -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c "the Docker data root $T/data is on the container's overlay filesystem.*mount a volume there" <<<"$output")" -eq 1 ]
+}
+
+@test "cgroups v1: read-only hierarchies are remounted read-write" {
+	# the machines this runs on are cgroup v1 (hybrid); v2 is covered end to end
+	[ -d /sys/fs/cgroup/memory ]
+	write_config <<EOF
+$(quiet_setup | sed "s|^cgroups =.*|cgroups = v1|")
+$(service_s)
+EOF
+	run in_setup_ns 'mount -o remount,bind,ro /sys/fs/cgroup/memory' -c "$T/dind-init.ini" -- \
+		sh -c 'findmnt -no OPTIONS /sys/fs/cgroup/memory'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q '^rw,' <<<"$output"
+	grep -q 'setup: cgroup v1: remounted [0-9]* read-only hierarchies read-write' <<<"$output"
+}
+
+@test "cgroups v1: with no hierarchies mounted, each one of /proc/cgroups is mounted" {
+	# the machines this runs on are cgroup v1 (hybrid); v2 is covered end to end
+	[ -d /sys/fs/cgroup/memory ]
+	write_config <<EOF
+$(quiet_setup | sed "s|^cgroups =.*|cgroups = v1|")
+$(service_s)
+EOF
+	run in_setup_ns 'umount -R /sys/fs/cgroup 2>/dev/null || umount -l /sys/fs/cgroup; mount -t tmpfs none /sys/fs/cgroup' \
+		-c "$T/dind-init.ini" -- sh -c 'stat -f -c "memory=%T" /sys/fs/cgroup/memory; stat -f -c "systemd=%T" /sys/fs/cgroup/systemd; ls /sys/fs/cgroup | tr "\n" " "; echo'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'memory=cgroupfs' <<<"$output"
+	grep -qx 'systemd=cgroupfs' <<<"$output"
+	grep -q 'setup: cgroup v1: mounted [0-9]* hierarchies read-write' <<<"$output"
+}
+
+@test "no setup when not PID 1, with --no-setup, or with setup = no" {
+	mkdir -p "$T/run"
+	write_config <<EOF
+$(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
+$(service_s)
+EOF
+	run timeout 30 "$DIND_INIT" -v -c "$T/dind-init.ini" -- stat -f -c 'type=%T' "$T/run"
+	echo "$output"
+	refute grep -qx 'type=tmpfs' <<<"$output"
+	grep -q 'setup: skipped (not PID 1)' <<<"$output"
+
+	run in_setup_ns ':' --no-setup -c "$T/dind-init.ini" -- stat -f -c 'type=%T' "$T/run"
+	refute grep -qx 'type=tmpfs' <<<"$output"
+
+	write_config <<EOF
+$(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
+setup = no
+$(service_s)
+EOF
+	run in_setup_ns ':' -c "$T/dind-init.ini" -- stat -f -c 'type=%T' "$T/run"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	refute grep -qx 'type=tmpfs' <<<"$output"
+
+	# and a plain init around a command (no services) does no setup either
+	run in_setup_ns ':' -c /dev/null -- stat -f -c 'type=%T' /tmp
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
