@@ -177,7 +177,7 @@ in_order() {
 		n=$(grep -n -m 1 -- "$p" "$file" | cut -d: -f1)
 		if [ -z "$n" ] || [ "$n" -le "$prev" ]; then
 			echo "expected in this order in $file: $*" >&2
-			echo "('$p' ${n:+is at line $n}${n:-is missing})" >&2
+			echo "('$p' $([ -n "$n" ] && echo "is at line $n" || echo "is missing"))" >&2
 			cat "$file" >&2
 			return 1
 		fi

@@ -1,0 +1,205 @@
+#!/usr/bin/env bats
+# The Docker-in-Docker image (images/debian) on a real dockerd: containerd and dockerd supervised
+# by dind-init, nested `docker run`s, crashes, restarts, stops, dockerd arguments, privileges.
+
+load common
+
+# config_cgroups_v2 FILE: the image's /etc/dind-init.ini with `cgroups = v2` in [init]
+config_cgroups_v2() {
+	local c tmp=$BATS_TEST_TMPDIR/image.ini
+	c=$(cname cfg)
+	d create --name "$c" "$E2E_IMAGE" >/dev/null
+	d cp "$c:/etc/dind-init.ini" "$tmp"
+	d rm -v "$c" >/dev/null
+	if grep -q '^\[init\]' "$tmp"; then
+		awk '
+			sec == "init" && /^[ \t]*cgroups[ \t]*=/ { next }
+			{ print }
+			/^\[/ { sec = /^\[init\]/ ? "init" : "other"; if (sec == "init") print "cgroups = v2" }
+		' "$tmp" >"$1"
+	else
+		{ printf '[init]\ncgroups = v2\n\n' && cat "$tmp"; } >"$1"
+	fi
+}
+
+# health_is NAME STATUS: docker's health status of the container is STATUS
+health_is() {
+	local s
+	s=$(d inspect "$1" --format '{{.State.Health.Status}}') || return 1
+	[ "$s" = "$2" ] || {
+		echo "health status: $s" >&2
+		return 1
+	}
+}
+
+@test "docker version as COMMAND prints the Client and the Server sections and exits 0" {
+	run -0 dind_run "$(cname)" "$E2E_IMAGE" docker version
+	[[ "$output" == *"Client:"* ]]
+	[[ "$output" == *"Server:"* ]]
+	[[ "$output" == *"Engine:"* ]]
+}
+
+@test "the exit status of COMMAND is the container's: sh -c 'exit 7' exits 7" {
+	run -7 dind_run "$(cname)" "$E2E_IMAGE" sh -c 'exit 7'
+}
+
+@test "without COMMAND: dind-ctl wait, both services ready, a nested docker run prints its output" {
+	local c
+	c=$(cname)
+	dind_start "$c" "$E2E_IMAGE"
+	run -0 dind_wait "$c"
+	[ "$(svc_field "$c" containerd state)" = ready ]
+	[ "$(svc_field "$c" dockerd state)" = ready ]
+	run -0 d exec "$c" dind-ctl status
+	[[ "$output" =~ containerd\ +ready ]]
+	[[ "$output" =~ dockerd\ +ready ]]
+	# No COMMAND means no main command, not an attempt to run an empty one.
+	[[ "$output" == *"main command: none"* ]]
+	# dockerd runs without --debug unless asked (see the --debug test).
+	[ "$(d exec "$c" docker info --format '{{.Debug}}')" = false ]
+	load_tiny "$c"
+	run -0 d exec "$c" docker run --rm "$E2E_TINY_IMAGE" echo hello-from-nested
+	[ "$output" = hello-from-nested ]
+}
+
+@test "HEALTHCHECK: dind-ctl health exits 0 once ready, and docker reports the container healthy" {
+	local c
+	c=$(cname)
+	dind_start "$c" "$E2E_IMAGE"
+	dind_wait "$c"
+	run -0 d exec "$c" dind-ctl health
+	# The image's HEALTHCHECK runs dind-ctl health every 10 s.
+	wait_until 60 1 health_is "$c" healthy
+}
+
+@test "cgroup v2 (--cgroupns private, cgroups = v2): dockerd sees cgroup v2 and a nested run works" {
+	local c cfg=$BATS_TEST_TMPDIR/dind-init.ini
+	c=$(cname)
+	config_cgroups_v2 "$cfg"
+	grep -q '^cgroups = v2$' "$cfg"
+	dind_start "$c" --cgroupns private -v "$cfg:/etc/dind-init.ini:ro" "$E2E_IMAGE"
+	run -0 dind_wait "$c"
+	run -0 d exec "$c" docker info --format '{{.CgroupVersion}}'
+	[ "$output" = 2 ]
+	load_tiny "$c"
+	run -0 d exec "$c" docker run --rm "$E2E_TINY_IMAGE" echo hello-from-nested
+	[ "$output" = hello-from-nested ]
+}
+
+@test "kill -9 of dockerd: dind-init restarts it and the nested API answers again" {
+	local c old new
+	c=$(cname)
+	dind_start "$c" "$E2E_IMAGE"
+	dind_wait "$c"
+	old=$(svc_field "$c" dockerd pid)
+	[ "$(svc_field "$c" dockerd restarts)" = 0 ]
+	d exec "$c" kill -9 "$old"
+	# Until dind-init has seen the exit, dockerd is still "ready": wait for the restart first.
+	wait_until 120 0.5 restarted "$c" dockerd
+	run -0 dind_wait "$c" dockerd
+	new=$(svc_field "$c" dockerd pid)
+	[ "$new" != "$old" ]
+	run -0 d exec "$c" docker version
+	[[ "$output" == *"Server:"* ]]
+	[ "$(svc_field "$c" dockerd restarts)" -ge 1 ]
+}
+
+@test "kill -9 of containerd: dind-init restarts it, dockerd keeps running and nested runs work again" {
+	local c old dockerd_pid
+	c=$(cname)
+	dind_start "$c" "$E2E_IMAGE"
+	dind_wait "$c"
+	load_tiny "$c"
+	nested_hello "$c"
+	old=$(svc_field "$c" containerd pid)
+	dockerd_pid=$(svc_field "$c" dockerd pid)
+	d exec "$c" kill -9 "$old"
+	wait_until 120 0.5 restarted "$c" containerd
+	run -0 dind_wait "$c" containerd
+	[ "$(svc_field "$c" containerd pid)" != "$old" ]
+	# dockerd reconnects to the new containerd by itself, after a moment.
+	wait_until 30 2 nested_hello "$c"
+	# A dependency's restart does not restart its dependents.
+	[ "$(svc_field "$c" dockerd pid)" = "$dockerd_pid" ]
+}
+
+@test "docker restart of the outer container: ready again and nested runs work" {
+	local c
+	c=$(cname)
+	dind_start "$c" "$E2E_IMAGE"
+	dind_wait "$c"
+	load_tiny "$c"
+	nested_hello "$c"
+	d restart "$c" >/dev/null
+	run -0 dind_wait "$c"
+	# The volume kept the loaded image.
+	nested_hello "$c"
+	[ "$(d inspect "$c" --format '{{.RestartCount}} {{.State.Running}}')" = "0 true" ]
+}
+
+@test "docker kill + docker start (stale pid files and sockets left behind): ready again" {
+	local c
+	c=$(cname)
+	dind_start "$c" "$E2E_IMAGE"
+	dind_wait "$c"
+	load_tiny "$c"
+	# SIGKILL to the whole container: nothing gets to clean up docker.pid, containerd's pid
+	# file or the sockets, and the container's filesystem keeps them for the next start.
+	d kill "$c" >/dev/null
+	d start "$c" >/dev/null
+	run -0 dind_wait "$c"
+	nested_hello "$c"
+}
+
+@test "docker stop: the nested container gets SIGTERM, dockerd then containerd stop, exit 0 with no SIGKILL" {
+	local c shared=$BATS_TEST_TMPDIR/shared
+	c=$(cname)
+	mkdir "$shared"
+	dind_start "$c" -v "$shared:/shared" "$E2E_IMAGE"
+	dind_wait "$c"
+	load_tiny "$c"
+	# /shared in the nested -v is the outer container's, which is $shared on this host.
+	d exec "$c" docker run -d --name trapper -v /shared:/shared "$E2E_TINY_IMAGE" \
+		sh -c 'trap "echo got-TERM >>/shared/events; exit 0" TERM
+echo started >>/shared/events
+while :; do sleep 1; done' >/dev/null
+	wait_until 60 0.5 grep -qx started "$shared/events"
+	# docker stop's default: SIGTERM, then SIGKILL after 10 s. An exit status of 0 (not 137)
+	# means the container exited by itself before that.
+	d stop "$c" >/dev/null
+	[ "$(d inspect "$c" --format '{{.State.Running}} {{.State.ExitCode}}')" = "false 0" ]
+	[ "$(cat "$shared/events")" = "started
+got-TERM" ]
+	d logs "$c" >"$BATS_TEST_TMPDIR/logs" 2>&1
+	# (dockerd logs a "Daemon shutdown complete" of its own.)
+	in_order "$BATS_TEST_TMPDIR/logs" '^\[dind-init\] stopping service dockerd' \
+		'^\[dind-init\] stopping service containerd' '^\[dind-init\] shutdown complete'
+	refute grep -i "sending SIGKILL" "$BATS_TEST_TMPDIR/logs"
+}
+
+@test "arguments starting with - go to dockerd: IMAGE --debug, and DOCKERD_ARGS=--debug" {
+	local a b c
+	a=$(cname args)
+	b=$(cname env)
+	# Both at once: the waits overlap.
+	dind_start "$a" "$E2E_IMAGE" --debug
+	dind_start "$b" -e DOCKERD_ARGS=--debug "$E2E_IMAGE"
+	for c in "$a" "$b"; do
+		run -0 dind_wait "$c"
+		run -0 d exec "$c" docker info --format '{{.Debug}}'
+		[ "$output" = true ]
+		run -0 d exec "$c" ps -o args= -C dockerd
+		[[ "$output" == *dockerd*--debug* ]]
+	done
+	# --debug went to dockerd, not to a main command.
+	run -0 d exec "$a" dind-ctl status
+	[[ "$output" == *"main command: none"* ]]
+}
+
+@test "without privileges: exits 3 before starting anything and says to use --privileged" {
+	local c
+	c=$(cname)
+	run -3 d run --rm --name "$c" -v "$c:/var/lib/docker" "$E2E_IMAGE" docker version
+	[[ "$output" == *--privileged* ]]
+	refute grep -q 'service .* started' <<<"$output"
+}
