@@ -7,12 +7,21 @@
 #include "config/config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
+#include <limits.h>
+#include <seccomp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/capability.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "config/parse.h"
 
@@ -43,7 +52,10 @@ struct key_def {
 	key_setter *set;
 };
 
-#define KEYS_MAX 32
+#define KEYS_MAX 48
+
+#define DEFAULT_PASSWD_FILE "/etc/passwd"
+#define DEFAULT_GROUP_FILE  "/etc/group"
 
 struct loader {
 	struct config *cfg;
@@ -64,17 +76,29 @@ struct loader {
 	int svc_lines[MAX_SERVICES][KEYS_MAX];
 	int main_after_lines[MAX_SERVICES];
 	int error_lines[CFG_ERRORS_MAX]; /* to sort the stored errors by line */
+	int nkey_lines;			 /* towards CFG_KEYS_MAX */
+	bool read_stop;			 /* CFG_KEYS_MAX reached: read no more */
+	bool caps_none, caps_named;	 /* what the current capabilities key holds */
+	/* Names in each seccomp = deny: ([main] at MAX_SERVICES), and how many were unknown. */
+	int deny_names[MAX_SERVICES + 1], deny_unknown[MAX_SERVICES + 1];
 	bool oom;
 };
 
 static void ld_error(struct loader *ld, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+static void ld_error_at(struct loader *ld, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-static void ld_error(struct loader *ld, int line, const char *fmt, ...)
+/* Record "FILE:LINE: message" ("FILE: message" for line 0), sorted with the config's lines as if
+ * it were at sort_line. */
+static void ld_verror(struct loader *ld, int sort_line, const char *file, int line, const char *fmt,
+		      va_list ap) __attribute__((format(printf, 5, 0)));
+
+static void ld_verror(struct loader *ld, int sort_line, const char *file, int line, const char *fmt,
+		      va_list ap)
 {
 	struct config *cfg = ld->cfg;
 	char *msg = NULL, *full = NULL;
-	va_list ap;
 	int r;
 
 	cfg->nerrors++;
@@ -87,20 +111,42 @@ static void ld_error(struct loader *ld, int line, const char *fmt, ...)
 			return;
 		}
 	}
-	va_start(ap, fmt);
-	r = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (r < 0) {
+	if (vasprintf(&msg, fmt, ap) < 0) {
 		ld->oom = true;
 		return;
 	}
-	if (asprintf(&full, "%s:%d: %s", cfg->path, line, msg) < 0) {
+	r = line > 0 ? asprintf(&full, "%s:%d: %s", file, line, msg)
+		     : asprintf(&full, "%s: %s", file, msg);
+	if (r < 0) {
 		ld->oom = true;
 		full = NULL;
 	}
 	free(msg);
 	cfg->errors[cfg->nerrors - 1] = full;
-	ld->error_lines[cfg->nerrors - 1] = line;
+	ld->error_lines[cfg->nerrors - 1] = sort_line;
+}
+
+static void ld_error(struct loader *ld, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ld_verror(ld, line, ld->cfg->path, line, fmt, ap);
+	va_end(ap);
+}
+
+/* An error in another file the config names (a seccomp allow-list), at that file's own line;
+ * sorted with the config line being read. file NULL: the config file itself. */
+static void ld_error_at(struct loader *ld, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (file)
+		ld_verror(ld, ld->lineno, file, line, fmt, ap);
+	else
+		ld_verror(ld, line, ld->cfg->path, line, fmt, ap);
+	va_end(ap);
 }
 
 /* Validation finds its errors after the parse: show them all in file order. Insertion sort is
@@ -636,6 +682,12 @@ static void set_data_root(struct loader *ld, const char *key, const char *value)
 	s->data_root = copy;
 }
 
+static void set_strict_config(struct loader *ld, const char *key, const char *value)
+{
+	if (parse_bool(value, &ld->cfg->strict_config) < 0)
+		ld_error(ld, ld->lineno, "bad value '%s' for %s: use yes or no", value, key);
+}
+
 static void set_service_output(struct loader *ld, const char *key, const char *value)
 {
 	static const char *const names[] = { "stdout", "stderr" };
@@ -674,12 +726,24 @@ static void set_stop_timeout(struct loader *ld, const char *key, const char *val
 
 /* [service:NAME] */
 
+/* What n strings take in execve()'s copy: each one and its NUL. */
+static size_t strings_bytes(char *const *v, int n)
+{
+	size_t bytes = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		bytes += strlen(v[i]) + 1;
+	return bytes;
+}
+
 static void set_command(struct loader *ld, const char *key, const char *value)
 {
 	struct cfg_service *svc = cur_svc(ld);
 	char label[LABEL_MAX];
 	const char *err = NULL;
 	char **words, **argv;
+	size_t bytes;
 	int n, r, i;
 
 	(void)key;
@@ -700,6 +764,17 @@ static void set_command(struct loader *ld, const char *key, const char *value)
 	}
 	if (n == 0) {
 		argv_free(words);
+		return;
+	}
+	/* With CFG_LINE_MAX and ARGV_MAX_WORDS as they are, the word limit comes first; this
+	 * holds the byte limit should either grow. */
+	bytes = strings_bytes(svc->argv, svc->argc) + strings_bytes(words, n);
+	if (bytes > ARGV_BYTES_MAX) {
+		argv_free(words);
+		ld_error(ld, ld->lineno,
+			 "command of %s is too long (%zu bytes, limit %d): shorten it, or move "
+			 "arguments into a file the program reads",
+			 sec_label(ld, label, sizeof(label)), bytes, ARGV_BYTES_MAX);
 		return;
 	}
 	argv = realloc(svc->argv, (size_t)(svc->argc + n + 1) * sizeof(*argv));
@@ -816,7 +891,7 @@ static void set_environment(struct loader *ld, const char *key, const char *valu
 	struct cfg_service *svc = cur_svc(ld);
 	const char *eq = strchr(value, '=');
 	char label[LABEL_MAX];
-	size_t n = eq ? (size_t)(eq - value) : 0;
+	size_t n = eq ? (size_t)(eq - value) : 0, bytes;
 	char **env;
 	int i;
 
@@ -841,6 +916,15 @@ static void set_environment(struct loader *ld, const char *key, const char *valu
 	if (svc->nenv >= MAX_ENV) {
 		ld_error(ld, ld->lineno, "too many environment entries in %s (limit %d)", label,
 			 MAX_ENV);
+		return;
+	}
+	/* Like the command's byte limit: MAX_ENV lines of CFG_LINE_MAX come first today. */
+	bytes = strings_bytes(svc->env, svc->nenv) + strlen(value) + 1;
+	if (bytes > ENV_BYTES_MAX) {
+		ld_error(ld, ld->lineno,
+			 "environment of %s is too long (%zu bytes, limit %d): shorten it, or move "
+			 "the data into a file the program reads",
+			 label, bytes, ENV_BYTES_MAX);
 		return;
 	}
 	/* Grow by doubling; MAX_ENV bounds it. */
@@ -998,6 +1082,597 @@ static void set_notify_access(struct loader *ld, const char *key, const char *va
 		cur_svc(ld)->notify_access = (enum notify_access)v;
 }
 
+/* [main] and [service:NAME] privileges */
+
+static struct cfg_privs *cur_privs(struct loader *ld)
+{
+	return ld->sec == SEC_MAIN ? &ld->cfg->main.privs : &cur_svc(ld)->privs;
+}
+
+static const char *passwd_file = DEFAULT_PASSWD_FILE;
+static const char *group_file = DEFAULT_GROUP_FILE;
+
+void cfg_set_account_files(const char *passwd, const char *group)
+{
+	passwd_file = passwd ? passwd : DEFAULT_PASSWD_FILE;
+	group_file = group ? group : DEFAULT_GROUP_FILE;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return n > 0;
+}
+
+/* A uid or gid in decimal. (uid_t)-1 is excluded: setresuid() reads it as "leave unchanged". */
+static bool parse_id(const char *s, size_t n, uint32_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (!all_digits(s, n))
+		return false;
+	for (i = 0; i < n; i++) {
+		v = v * 10 + (uint64_t)(s[i] - '0');
+		if (v >= UINT32_MAX)
+			return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* One entry of an /etc/passwd- or /etc/group-style file. */
+struct account {
+	uint32_t id;  /* uid or gid */
+	uint32_t gid; /* passwd: the primary group */
+	char *name;   /* owned */
+	char *home;   /* owned; passwd only */
+};
+
+/* Find the entry named name (len bytes), or with id when name is NULL, the first one wins as in
+ * glibc's files module. Returns 1 (found, *out filled), 0 (not found) or -errno (cannot read). */
+static int account_find(const char *file, bool passwd, const char *name, size_t len, uint32_t id,
+			struct account *out)
+{
+	const int nfields = passwd ? 7 : 4;
+	char *line = NULL, *f[7];
+	size_t cap = 0;
+	ssize_t n;
+	int r = 0, i;
+	FILE *in;
+
+	in = fopen(file, "re");
+	if (!in)
+		return -errno;
+	while ((n = getline(&line, &cap, in)) >= 0) {
+		char *p = line;
+		uint32_t eid, gid = 0;
+
+		if (n > 0 && line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		/* Comments, blank lines and NIS "+"/"-" entries are no accounts. */
+		if (!*p || *p == '#' || *p == '+' || *p == '-')
+			continue;
+		for (i = 0; i < nfields; i++) {
+			f[i] = p;
+			p = strchr(p, ':');
+			if (!p)
+				break;
+			*p++ = '\0';
+		}
+		if (i != nfields - 1 || !parse_id(f[2], strlen(f[2]), &eid) ||
+		    (passwd && !parse_id(f[3], strlen(f[3]), &gid)))
+			continue; /* a malformed line: skip it, as glibc does */
+		if (name ? strlen(f[0]) != len || strncmp(f[0], name, len) != 0 : eid != id)
+			continue;
+		out->id = eid;
+		out->gid = gid;
+		out->name = strdup(f[0]);
+		out->home = passwd && *f[5] ? strdup(f[5]) : NULL;
+		r = 1;
+		if (!out->name || (passwd && *f[5] && !out->home)) {
+			free(out->name);
+			free(out->home);
+			r = -ENOMEM;
+		}
+		break;
+	}
+	if (r == 0 && ferror(in))
+		r = errno ? -errno : -EIO;
+	free(line);
+	(void)fclose(in); /* read-only */
+	return r;
+}
+
+/* A group name or number for key; false (error recorded) when unknown. */
+static bool get_gid(struct loader *ld, const char *key, const char *name, size_t len, gid_t *out)
+{
+	struct account a;
+	uint32_t id;
+	int r;
+
+	if (all_digits(name, len)) {
+		/* Like a uid, a gid needs no entry in the group file. */
+		if (!parse_id(name, len, &id)) {
+			ld_error(ld, ld->lineno,
+				 "bad group '%.*s' for %s: a gid is at most 4294967294", (int)len,
+				 name, key);
+			return false;
+		}
+		*out = id;
+		return true;
+	}
+	r = account_find(group_file, false, name, len, 0, &a);
+	if (r == -ENOMEM) {
+		ld->oom = true;
+		return false;
+	}
+	if (r < 0) {
+		ld_error(ld, ld->lineno,
+			 "cannot read %s to look up group '%.*s' for %s: %s: use a number instead",
+			 group_file, (int)len, name, key, strerror(-r));
+		return false;
+	}
+	if (r == 0) {
+		ld_error(ld, ld->lineno,
+			 "unknown group '%.*s' for %s: not in %s (dind-init reads it directly, "
+			 "without NSS)",
+			 (int)len, name, key, group_file);
+		return false;
+	}
+	free(a.name);
+	*out = a.id;
+	return true;
+}
+
+static void set_user(struct loader *ld, const char *key, const char *value)
+{
+	struct cfg_privs *p = cur_privs(ld);
+	struct account a = { 0 };
+	size_t len = strlen(value);
+	uint32_t id;
+	int r;
+
+	if (!len) {
+		ld_error(ld, ld->lineno, "empty value for %s: use a user name or a uid", key);
+		return;
+	}
+	if (all_digits(value, len)) {
+		if (!parse_id(value, len, &id)) {
+			ld_error(ld, ld->lineno,
+				 "bad user '%s' for %s: a uid is at most 4294967294", value, key);
+			return;
+		}
+		/* A bare uid needs no passwd entry: images run as arbitrary uids (docker run -u
+		 * 12345, OpenShift). Without an entry, its primary group is the same number and
+		 * there is no name or home; with one, both come from it. An unreadable passwd
+		 * file counts as no entry. */
+		r = account_find(passwd_file, true, NULL, 0, id, &a);
+		if (r == -ENOMEM) {
+			ld->oom = true;
+			return;
+		}
+		if (r <= 0) {
+			a.id = id;
+			a.gid = id;
+		}
+	} else {
+		r = account_find(passwd_file, true, value, len, 0, &a);
+		if (r == -ENOMEM) {
+			ld->oom = true;
+			return;
+		}
+		if (r < 0) {
+			ld_error(
+				ld, ld->lineno,
+				"cannot read %s to look up user '%s' for %s: %s: use a uid instead",
+				passwd_file, value, key, strerror(-r));
+			return;
+		}
+		if (r == 0) {
+			ld_error(
+				ld, ld->lineno,
+				"unknown user '%s' for %s: not in %s (dind-init reads it directly, "
+				"without NSS)",
+				value, key, passwd_file);
+			return;
+		}
+	}
+	free(p->user_name);
+	free(p->home);
+	p->set_user = true;
+	p->uid = a.id;
+	p->user_gid = a.gid;
+	p->user_name = a.name;
+	p->home = a.home;
+}
+
+static void set_group(struct loader *ld, const char *key, const char *value)
+{
+	struct cfg_privs *p = cur_privs(ld);
+
+	if (!*value) {
+		ld_error(ld, ld->lineno, "empty value for %s: use a group name or a gid", key);
+		return;
+	}
+	if (get_gid(ld, key, value, strlen(value), &p->gid))
+		p->set_group = true;
+}
+
+static bool add_group(struct loader *ld, const char *name, size_t len)
+{
+	struct cfg_privs *p = cur_privs(ld);
+	char label[LABEL_MAX];
+	gid_t gid;
+	int i;
+
+	if (!get_gid(ld, "supplementary_groups", name, len, &gid))
+		return true; /* go on: report every unknown group of the line */
+	for (i = 0; i < p->ngroups; i++)
+		if (p->groups[i] == gid)
+			return true; /* listed twice: harmless */
+	if (p->ngroups >= MAX_GROUPS) {
+		ld_error(ld, ld->lineno, "too many supplementary_groups in %s (limit %d)",
+			 sec_label(ld, label, sizeof(label)), MAX_GROUPS);
+		return false;
+	}
+	p->groups[p->ngroups++] = gid;
+	return true;
+}
+
+/* The key line replaces nothing (it is not repeatable); an empty value means no groups. */
+static void set_supplementary_groups(struct loader *ld, const char *key, const char *value)
+{
+	(void)key;
+	cur_privs(ld)->set_groups = true;
+	for_each_name(ld, value, add_group);
+}
+
+/* Capability numbers fit the 64-bit mask; whether this kernel knows one is for the runtime. */
+#define CAP_NUMBER_MAX 63
+
+static bool add_cap(struct loader *ld, const char *name, size_t len)
+{
+	struct cfg_privs *p = cur_privs(ld);
+	char buf[64];
+	cap_value_t cap;
+	uint32_t n;
+	size_t i;
+
+	if (len == 4 && strncasecmp(name, "none", 4) == 0) {
+		if (p->caps || ld->caps_named) {
+			ld_error(ld, ld->lineno,
+				 "capabilities = none cannot be mixed with capability names: "
+				 "remove none or the names");
+			return false;
+		}
+		ld->caps_none = true;
+		return true;
+	}
+	ld->caps_named = true;
+	if (ld->caps_none) {
+		ld_error(ld, ld->lineno,
+			 "capabilities = none cannot be mixed with capability names: remove none "
+			 "or the names");
+		return false;
+	}
+	if (all_digits(name, len)) {
+		if (!parse_id(name, len, &n) || n > CAP_NUMBER_MAX) {
+			ld_error(ld, ld->lineno,
+				 "bad capability number '%.*s' for capabilities: use 0 to %d or a "
+				 "name, see capabilities(7)",
+				 (int)len, name, CAP_NUMBER_MAX);
+			return true;
+		}
+		p->caps |= UINT64_C(1) << n;
+		return true;
+	}
+	/* cap_from_name() matches a prefix of letters and '_' and ignores the rest: reject
+	 * anything else here, so "cap_chown2" is not taken for CAP_CHOWN. */
+	for (i = 0; i < len; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		      name[i] == '_'))
+			break;
+	if (i < len || len + 5 > sizeof(buf) ||
+	    snprintf(buf, sizeof(buf), "%s%.*s", strncasecmp(name, "cap_", 4) == 0 ? "" : "cap_",
+		     (int)len, name) < 0 ||
+	    cap_from_name(buf, &cap) < 0 || cap < 0 || cap > CAP_NUMBER_MAX) {
+		ld_error(ld, ld->lineno,
+			 "unknown capability '%.*s' for capabilities: see capabilities(7)",
+			 (int)len, name);
+		return true;
+	}
+	p->caps |= UINT64_C(1) << cap;
+	return true;
+}
+
+static void set_capabilities(struct loader *ld, const char *key, const char *value)
+{
+	(void)key;
+	if (ld->kind == LINE_KEY)
+		ld->caps_none = ld->caps_named = false;
+	cur_privs(ld)->set_caps = true;
+	for_each_name(ld, value, add_cap);
+}
+
+static void set_no_new_privileges(struct loader *ld, const char *key, const char *value)
+{
+	if (parse_bool(value, &cur_privs(ld)->no_new_privileges) < 0)
+		ld_error(ld, ld->lineno, "bad value '%s' for %s: use yes or no", value, key);
+}
+
+/* Where a syscall name came from, for messages: the config line, or an allow-list file line. */
+struct syscall_src {
+	const char *file; /* NULL: the config file, at ld->lineno */
+	int line;
+};
+
+/* Resolve one syscall name for the native architecture and add it. False: stop (list full). */
+static bool add_syscall(struct loader *ld, const struct syscall_src *src, const char *name,
+			size_t len)
+{
+	struct cfg_privs *p = cur_privs(ld);
+	const char *what = src->file ? "the seccomp allow-list" : "seccomp = deny:";
+	char buf[64], label[LABEL_MAX];
+	int nr = __NR_SCMP_ERROR, i;
+
+	(void)sec_label(ld, label, sizeof(label));
+	if (len < sizeof(buf)) {
+		memcpy(buf, name, len);
+		buf[len] = '\0';
+		nr = seccomp_syscall_resolve_name(buf);
+	}
+	if (nr == __NR_SCMP_ERROR) {
+		ld_error_at(ld, src->file, src->line,
+			    "unknown syscall '%.*s' in %s of %s: see syscalls(2) for the names",
+			    (int)len, name, what, label);
+		return true; /* go on: report every unknown name */
+	}
+	/* libseccomp knows the name but this architecture has no such syscall (socketcall on
+	 * x86_64, open on arm64): nothing to deny and nothing to allow here, so one list serves
+	 * every architecture. */
+	if (nr < 0)
+		return true;
+	for (i = 0; i < p->nseccomp; i++)
+		if (p->seccomp_syscalls[i] == nr)
+			return true; /* listed twice: harmless */
+	if (p->nseccomp >= MAX_SECCOMP_SYSCALLS) {
+		ld_error_at(ld, src->file, src->line, "too many syscalls in %s of %s (limit %d)",
+			    what, label, MAX_SECCOMP_SYSCALLS);
+		return false;
+	}
+	p->seccomp_syscalls[p->nseccomp++] = nr;
+	return true;
+}
+
+static int privs_index(struct loader *ld)
+{
+	return ld->sec == SEC_MAIN ? MAX_SERVICES : ld->svc;
+}
+
+static bool add_denied_syscall(struct loader *ld, const char *name, size_t len)
+{
+	const struct syscall_src src = { NULL, ld->lineno };
+	int errors = ld->cfg->nerrors;
+	bool more = add_syscall(ld, &src, name, len);
+
+	ld->deny_names[privs_index(ld)]++;
+	if (ld->cfg->nerrors != errors)
+		ld->deny_unknown[privs_index(ld)]++;
+	return more;
+}
+
+#define ALLOW_LINE_MAX 256 /* a line of a seccomp allow-list: a name and maybe a comment */
+
+/* One syscall name per line; '#' starts a comment; blank lines are ignored. Errors in the file
+ * are reported at its own FILE:LINE. */
+static void read_allow_list(struct loader *ld, const char *key, const char *path)
+{
+	struct cfg_privs *p = cur_privs(ld);
+	char line[ALLOW_LINE_MAX + 2];
+	struct syscall_src src = { path, 0 };
+	int errors = ld->cfg->nerrors, execve_nr, i, fd;
+	struct stat st;
+	FILE *in;
+
+	/* O_NONBLOCK: a FIFO named here must not hang PID 1; it is refused below. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		ld_error(ld, ld->lineno,
+			 "cannot read seccomp allow-list %s for %s: %s: check the path", path, key,
+			 strerror(errno));
+		if (fd >= 0)
+			(void)close(fd);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ld_error(
+			ld, ld->lineno,
+			"cannot read seccomp allow-list %s for %s: not a regular file: name a file "
+			"with one syscall name per line",
+			path, key);
+		(void)close(fd);
+		return;
+	}
+	in = fdopen(fd, "r");
+	if (!in) {
+		(void)close(fd);
+		ld->oom = true;
+		return;
+	}
+	while (fgets(line, sizeof(line), in)) {
+		char *s = line, *end;
+		size_t n = strlen(line);
+
+		src.line++;
+		if (n > ALLOW_LINE_MAX && line[n - 1] != '\n') {
+			ld_error_at(ld, path, src.line,
+				    "line too long in the seccomp allow-list (limit %d characters)",
+				    ALLOW_LINE_MAX);
+			break;
+		}
+		line[strcspn(line, "#")] = '\0';
+		s = lskip(rstrip(s));
+		if (!*s)
+			continue;
+		end = s + strcspn(s, " \t\v\f\r");
+		if (*lskip(end)) {
+			ld_error_at(
+				ld, path, src.line,
+				"'%s' in the seccomp allow-list: write one syscall name per line",
+				s);
+			continue;
+		}
+		if (!add_syscall(ld, &src, s, (size_t)(end - s)))
+			break;
+	}
+	if (ferror(in))
+		ld_error(ld, ld->lineno,
+			 "cannot read seccomp allow-list %s for %s: %s: check the path", path, key,
+			 strerror(errno ? errno : EIO));
+	(void)fclose(in); /* read-only */
+	if (ld->cfg->nerrors != errors)
+		return;
+	if (p->nseccomp == 0) {
+		ld_error(ld, ld->lineno,
+			 "seccomp allow-list %s names no syscalls: every syscall would fail; list "
+			 "the ones the program needs",
+			 path);
+		return;
+	}
+	/* The filter is loaded last, just before exec: without execve the start always fails. */
+	execve_nr = seccomp_syscall_resolve_name("execve");
+	for (i = 0; i < p->nseccomp && p->seccomp_syscalls[i] != execve_nr; i++)
+		;
+	if (i == p->nseccomp)
+		ld_error(ld, ld->lineno,
+			 "seccomp allow-list %s does not allow execve: the filter applies before "
+			 "the program is executed; add execve",
+			 path);
+}
+
+static void set_seccomp(struct loader *ld, const char *key, const char *value)
+{
+	struct cfg_privs *p = cur_privs(ld);
+
+	if (ld->kind == LINE_CONT) {
+		/* Only a deny list is long enough to need more lines. */
+		if (p->seccomp == SECCOMP_DENY)
+			for_each_name(ld, value, add_denied_syscall);
+		else
+			ld_error(
+				ld, ld->lineno,
+				"seccomp already set at line %d: only seccomp = deny:... continues "
+				"on indented lines",
+				ld->prev_key_line);
+		return;
+	}
+	p->nseccomp = 0;
+	if (strcmp(value, "none") == 0) {
+		p->seccomp = SECCOMP_NONE;
+	} else if (strcmp(value, "default") == 0) {
+		p->seccomp = SECCOMP_DEFAULT;
+	} else if (strncmp(value, "deny:", 5) == 0) {
+		p->seccomp = SECCOMP_DENY;
+		for_each_name(ld, value + 5, add_denied_syscall);
+	} else if (value[0] == '/') {
+		p->seccomp = SECCOMP_ALLOW;
+		free(p->seccomp_file);
+		p->seccomp_file = dup_or_oom(ld, value, strlen(value));
+		if (p->seccomp_file)
+			read_allow_list(ld, key, value);
+	} else {
+		ld_error(ld, ld->lineno,
+			 "bad value '%s' for %s: expected none, default, deny:SYSCALL,... or the "
+			 "absolute path of an allow-list file",
+			 value, key);
+		ld->prev_key = NULL; /* one error is enough: drop its indented lines */
+	}
+}
+
+/* A per-process limit: a whole number or "unlimited". */
+static void get_rlimit(struct loader *ld, const char *key, const char *value, long *out)
+{
+	size_t i, n = strlen(value);
+	long v = 0;
+
+	if (strcmp(value, "unlimited") == 0 || strcmp(value, "infinity") == 0) {
+		*out = (long)RLIM_INFINITY;
+		return;
+	}
+	for (i = 0; i < n && all_digits(value + i, 1); i++) {
+		if (v > (LONG_MAX - (value[i] - '0')) / 10)
+			break;
+		v = v * 10 + (value[i] - '0');
+	}
+	if (n == 0 || i < n) {
+		ld_error(ld, ld->lineno,
+			 "bad value '%s' for %s: use a whole number from 0 to %ld, or unlimited",
+			 value, key, LONG_MAX);
+		return;
+	}
+	*out = v;
+}
+
+_Static_assert(RLIMIT_UNSET != (long)RLIM_INFINITY, "RLIMIT_UNSET must differ from unlimited");
+
+static void set_svc_rlimit_nofile(struct loader *ld, const char *key, const char *value)
+{
+	get_rlimit(ld, key, value, &cur_privs(ld)->rlimit_nofile);
+}
+
+static void set_rlimit_nproc(struct loader *ld, const char *key, const char *value)
+{
+	get_rlimit(ld, key, value, &cur_privs(ld)->rlimit_nproc);
+}
+
+static void set_rlimit_core(struct loader *ld, const char *key, const char *value)
+{
+	get_rlimit(ld, key, value, &cur_privs(ld)->rlimit_core);
+}
+
+static void set_rlimit_memlock(struct loader *ld, const char *key, const char *value)
+{
+	get_rlimit(ld, key, value, &cur_privs(ld)->rlimit_memlock);
+}
+
+static void set_umask(struct loader *ld, const char *key, const char *value)
+{
+	size_t i, n = strlen(value);
+	int v = 0;
+
+	for (i = 0; i < n && value[i] >= '0' && value[i] <= '7' && v <= 0777; i++)
+		v = v * 8 + (value[i] - '0');
+	if (n == 0 || i < n || v > 0777) {
+		ld_error(ld, ld->lineno,
+			 "bad value '%s' for %s: use an octal number from 0 to 0777, "
+			 "e.g. 022",
+			 value, key);
+		return;
+	}
+	cur_privs(ld)->umask = v;
+}
+
+static void privs_defaults(struct cfg_privs *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->seccomp = SECCOMP_NONE;
+	p->rlimit_nofile = p->rlimit_nproc = p->rlimit_core = p->rlimit_memlock = RLIMIT_UNSET;
+	p->umask = -1;
+}
+
+static void privs_release(struct cfg_privs *p)
+{
+	free(p->user_name);
+	free(p->home);
+	free(p->seccomp_file);
+	privs_defaults(p);
+}
+
 enum init_key {
 	IK_LOG_LEVEL,
 	IK_SHUTDOWN_TIMEOUT,
@@ -1019,9 +1694,26 @@ enum init_key {
 	IK_SERVICE_OUTPUT,
 	IK_ARGS_TO,
 	IK_REQUIRE_SOCKET,
+	IK_STRICT_CONFIG,
 	IK_COUNT
 };
-enum main_key { MK_STOP_SIGNAL, MK_STOP_TIMEOUT, MK_COUNT };
+/* Privilege keys, the same in [main] and [service:NAME]: each section's enum has them at the
+ * end, from its own *_PRIVS on. */
+enum priv_key {
+	PK_USER,
+	PK_GROUP,
+	PK_SUPPLEMENTARY_GROUPS,
+	PK_CAPABILITIES,
+	PK_NO_NEW_PRIVILEGES,
+	PK_SECCOMP,
+	PK_RLIMIT_NOFILE,
+	PK_RLIMIT_NPROC,
+	PK_RLIMIT_CORE,
+	PK_RLIMIT_MEMLOCK,
+	PK_UMASK,
+	PK_COUNT
+};
+enum main_key { MK_STOP_SIGNAL, MK_STOP_TIMEOUT, MK_PRIVS, MK_COUNT = MK_PRIVS + PK_COUNT };
 enum svc_key {
 	SK_COMMAND,
 	SK_TYPE,
@@ -1047,7 +1739,8 @@ enum svc_key {
 	SK_WATCHDOG,
 	SK_NOTIFY_ACCESS,
 	SK_ARGS_ENV,
-	SK_COUNT
+	SK_PRIVS,
+	SK_COUNT = SK_PRIVS + PK_COUNT
 };
 
 static const struct key_def init_keys[IK_COUNT] = {
@@ -1073,11 +1766,33 @@ static const struct key_def init_keys[IK_COUNT] = {
 	[IK_SERVICE_OUTPUT] = { "service_output", false, false, set_service_output },
 	[IK_ARGS_TO] = { "args_to", false, false, set_args_to },
 	[IK_REQUIRE_SOCKET] = { "require_socket", false, false, set_require_socket },
+	[IK_STRICT_CONFIG] = { "strict_config", false, false, set_strict_config },
 };
+
+/* Lists continue on indented lines but are not repeated (like mount_tmpfs); seccomp continues
+ * only as a deny: list (set_seccomp says so otherwise). rlimit_nofile here is the limit of the
+ * started process, not [init]'s limit of dind-init itself. */
+#define PRIV_KEY_DEFS(base)                                                                        \
+	[(base) + PK_USER] = { "user", false, false, set_user },                                   \
+		  [(base) + PK_GROUP] = { "group", false, false, set_group },                      \
+		  [(base) + PK_SUPPLEMENTARY_GROUPS] = { "supplementary_groups", true, false,      \
+							 set_supplementary_groups },               \
+		  [(base) + PK_CAPABILITIES] = { "capabilities", true, false, set_capabilities },  \
+		  [(base) + PK_NO_NEW_PRIVILEGES] = { "no_new_privileges", false, false,           \
+						      set_no_new_privileges },                     \
+		  [(base) + PK_SECCOMP] = { "seccomp", true, false, set_seccomp },                 \
+		  [(base) + PK_RLIMIT_NOFILE] = { "rlimit_nofile", false, false,                   \
+						  set_svc_rlimit_nofile },                         \
+		  [(base) + PK_RLIMIT_NPROC] = { "rlimit_nproc", false, false, set_rlimit_nproc }, \
+		  [(base) + PK_RLIMIT_CORE] = { "rlimit_core", false, false, set_rlimit_core },    \
+		  [(base) + PK_RLIMIT_MEMLOCK] = { "rlimit_memlock", false, false,                 \
+						   set_rlimit_memlock },                           \
+		  [(base) + PK_UMASK] = { "umask", false, false, set_umask }
 
 static const struct key_def main_keys[MK_COUNT] = {
 	[MK_STOP_SIGNAL] = { "stop_signal", false, false, set_stop_signal },
 	[MK_STOP_TIMEOUT] = { "stop_timeout", false, false, set_stop_timeout },
+	PRIV_KEY_DEFS(MK_PRIVS),
 };
 
 static const struct key_def svc_keys[SK_COUNT] = {
@@ -1108,6 +1823,7 @@ static const struct key_def svc_keys[SK_COUNT] = {
 	[SK_WATCHDOG] = { "watchdog", false, false, set_watchdog },
 	[SK_NOTIFY_ACCESS] = { "notify_access", false, false, set_notify_access },
 	[SK_ARGS_ENV] = { "args_env", false, false, set_args_env },
+	PRIV_KEY_DEFS(SK_PRIVS),
 };
 
 _Static_assert(SK_COUNT <= KEYS_MAX && IK_COUNT <= KEYS_MAX && MK_COUNT <= KEYS_MAX,
@@ -1177,7 +1893,7 @@ static int edit_distance(const char *a, const char *b)
 
 static void unknown_key(struct loader *ld, const struct key_def *keys, int n, const char *name)
 {
-	char label[LABEL_MAX], list[512];
+	char label[LABEL_MAX], list[1024];
 	size_t pos = 0;
 	int i;
 
@@ -1246,6 +1962,7 @@ static void service_defaults(struct cfg_service *svc)
 	svc->watchdog_ms = 0;
 	svc->notify_access = NOTIFY_ACCESS_NONE; /* validation picks main where notify is used */
 	svc->notify_socket = false;
+	privs_defaults(&svc->privs);
 }
 
 /* A "[...]" header whose name (between the brackets, trimmed) is name. */
@@ -1473,7 +2190,8 @@ static char *ld_read(char *str, int num, void *stream)
 	int first;
 	bool nul;
 
-	if (num < 2 || ld->read_err || !read_line(ld, raw, sizeof(raw), &total, &first, &nul))
+	if (num < 2 || ld->read_err || ld->read_stop ||
+	    !read_line(ld, raw, sizeof(raw), &total, &first, &nul))
 		return NULL;
 	if (ld->read_err)
 		return NULL;
@@ -1484,6 +2202,14 @@ static char *ld_read(char *str, int num, void *stream)
 	if (first < 0 || first == ';' || first == '#') {
 		/* Blank or comment: any length is fine since inih never sees it. */
 		out = "";
+	} else if (++ld->nkey_lines > CFG_KEYS_MAX) {
+		/* Stop here: whatever follows is not a config anyone wrote by hand. */
+		ld_error(ld, ld->lineno,
+			 "too many lines of keys and sections (limit %d): the rest of the file is "
+			 "not read; check that this is the right file",
+			 CFG_KEYS_MAX);
+		ld->read_stop = true;
+		return NULL;
 	} else if (total > limit) {
 		ld_error(ld, ld->lineno,
 			 "line too long (%zu characters, limit %zu): continue the value on an "
@@ -1517,11 +2243,13 @@ static int ld_handler(void *user, const char *section, const char *name, const c
 		if (!key)
 			return 1;
 		if (!key->list) {
-			ld_error(ld, ld->lineno,
-				 "%s already set at line %d: only command, depends_on, "
-				 "environment, main_after, mount_tmpfs and stale_files continue on "
-				 "indented lines",
-				 key->name, ld->prev_key_line);
+			ld_error(
+				ld, ld->lineno,
+				"%s already set at line %d: only command, depends_on, "
+				"environment, main_after, mount_tmpfs, stale_files, "
+				"supplementary_groups, capabilities and seccomp = deny: continue on "
+				"indented lines",
+				key->name, ld->prev_key_line);
 			ld->prev_key = NULL;
 			return 1;
 		}
@@ -1659,12 +2387,34 @@ static void validate_notify(struct loader *ld, struct cfg_service *svc, const in
 			 dir, svc->name, n, SUN_PATH_MAX);
 }
 
+/* group = may come without user = (the process keeps its uid), and so may supplementary_groups.
+ * With user = and no group =, the user's primary group from passwd applies: gid holds it too,
+ * while set_group stays false (the runtime uses user_gid then, the same value). */
+static void validate_privs(struct loader *ld, struct cfg_privs *p, int idx, int seccomp_line,
+			   const char *label)
+{
+	if (p->set_user && !p->set_group)
+		p->gid = p->user_gid;
+	if (p->seccomp != SECCOMP_DENY || p->nseccomp > 0 || ld->deny_unknown[idx] > 0)
+		return;
+	if (ld->deny_names[idx] == 0)
+		ld_error(ld, seccomp_line,
+			 "seccomp = deny: in %s names no syscall: list some, as in "
+			 "deny:mount,umount2, or use seccomp = none",
+			 label);
+	else /* every name was of a syscall this architecture lacks */
+		ld_error(ld, seccomp_line,
+			 "seccomp = deny: in %s denies no syscall of this architecture: list "
+			 "some it has, or use seccomp = none",
+			 label);
+}
+
 static void validate(struct loader *ld)
 {
 	struct config *cfg = ld->cfg;
 	int color[MAX_SERVICES] = { 0 }, path[MAX_SERVICES];
 	bool placed[MAX_SERVICES] = { false };
-	char a[32], b[32];
+	char a[32], b[32], label[LABEL_MAX];
 	int i, j, k, n;
 
 	for (i = 0; i < cfg->nservices; i++) {
@@ -1686,6 +2436,8 @@ static void validate(struct loader *ld)
 					 svc->name);
 		}
 		validate_notify(ld, svc, lines);
+		snprintf(label, sizeof(label), "[service:%s]", svc->name);
+		validate_privs(ld, &svc->privs, i, lines[SK_PRIVS + PK_SECCOMP], label);
 		if (svc->restart_delay_max_ms < svc->restart_delay_ms)
 			ld_error(ld, svc->line,
 				 "restart_delay_max (%s) is shorter than restart_delay (%s) in "
@@ -1751,6 +2503,8 @@ static void validate(struct loader *ld)
 				cfg->main_after[cfg->nmain_after++] = cfg->order[n];
 	}
 
+	validate_privs(ld, &cfg->main.privs, MAX_SERVICES, ld->main_lines[MK_PRIVS + PK_SECCOMP],
+		       "[main]");
 	cfg->args_to_idx = cfg->args_to ? cfg_find_service(cfg, cfg->args_to) : -1;
 	if (cfg->args_to && cfg->args_to_idx < 0)
 		ld_error(
@@ -1768,6 +2522,8 @@ void cfg_init(struct config *cfg)
 	cfg->main_after_set = false;
 	cfg->main.stop_signal = 0;
 	cfg->main.stop_timeout_ms = 10 * 1000;
+	privs_defaults(&cfg->main.privs);
+	cfg->strict_config = true;
 	cfg->control_socket = default_control_socket;
 	cfg->runtime_dir = default_runtime_dir;
 	cfg->setup.setup = TRI_AUTO;
@@ -1830,12 +2586,73 @@ void cfg_release(struct config *cfg)
 		probe_spec_release(&svc->ready);
 		probe_spec_release(&svc->health);
 		free(svc->args_env);
+		privs_release(&svc->privs);
 	}
+	privs_release(&cfg->main.privs);
+	free(cfg->insecure_reason);
 	free_errors(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-static int load(struct config *cfg, const char *name, FILE *file, const char *text)
+/* Like sshd's StrictModes: whoever can write the file decides what PID 1 runs, and as whom. The
+ * owner may be root or the user running dind-init (root in a container; a user running
+ * --check-config on their own file gains nothing over themselves). /dev/null is empty and
+ * anything else that is not a regular file (a pipe from -c <(...), created by whoever runs the
+ * shell) is checked for its owner only: its mode bits say nothing about who writes into it.
+ * Recorded as errors unless [init] strict_config = no, then kept in cfg->insecure_reason. */
+static void check_file_safety(struct loader *ld, const struct stat *st)
+{
+	struct config *cfg = ld->cfg;
+	const char *path = cfg->path;
+	unsigned mode = (unsigned)st->st_mode & 07777;
+	uid_t euid = geteuid();
+	bool bad_owner = st->st_uid != 0 && st->st_uid != euid;
+	bool bad_mode = S_ISREG(st->st_mode) && (st->st_mode & (S_IWGRP | S_IWOTH));
+	char who[48];
+	int r;
+
+	if (S_ISCHR(st->st_mode) && major(st->st_rdev) == 1 && minor(st->st_rdev) == 3)
+		return;
+	if (!bad_owner && !bad_mode)
+		return;
+	if (euid == 0)
+		(void)snprintf(who, sizeof(who), "not root");
+	else
+		(void)snprintf(who, sizeof(who), "not root or uid %u (running dind-init)",
+			       (unsigned)euid);
+	if (cfg->strict_config) {
+		if (bad_owner)
+			ld_error(
+				ld, 0,
+				"refusing a config file owned by uid %u, %s: chown root %s, or set "
+				"[init] strict_config = no",
+				(unsigned)st->st_uid, who, path);
+		if (bad_mode)
+			ld_error(ld, 0,
+				 "refusing a config file that is writable by group or others (mode "
+				 "%04o): chmod go-w %s, or set [init] strict_config = no",
+				 mode, path);
+		return;
+	}
+	if (bad_owner && bad_mode)
+		r = asprintf(
+			&cfg->insecure_reason,
+			"%s is owned by uid %u, %s, and writable by group or others (mode %04o)",
+			path, (unsigned)st->st_uid, who, mode);
+	else if (bad_owner)
+		r = asprintf(&cfg->insecure_reason, "%s is owned by uid %u, %s", path,
+			     (unsigned)st->st_uid, who);
+	else
+		r = asprintf(&cfg->insecure_reason, "%s is writable by group or others (mode %04o)",
+			     path, mode);
+	if (r < 0) {
+		cfg->insecure_reason = NULL;
+		ld->oom = true;
+	}
+}
+
+static int load(struct config *cfg, const char *name, FILE *file, const char *text,
+		const struct stat *st)
 {
 	struct loader *ld;
 	int r;
@@ -1866,6 +2683,8 @@ static int load(struct config *cfg, const char *name, FILE *file, const char *te
 		/* Safety net: inih rejected a line the reader let through. */
 		ld_error(ld, r, "cannot parse this line");
 	validate(ld);
+	if (st) /* after the parse: strict_config is in the file itself */
+		check_file_safety(ld, st);
 	sort_errors(ld);
 	r = ld->oom ? -ENOMEM : cfg->nerrors ? -EINVAL : 0;
 	free(ld);
@@ -1874,6 +2693,7 @@ static int load(struct config *cfg, const char *name, FILE *file, const char *te
 
 int cfg_load_file(struct config *cfg, const char *path)
 {
+	struct stat st;
 	FILE *f;
 	int r;
 
@@ -1881,7 +2701,12 @@ int cfg_load_file(struct config *cfg, const char *path)
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	r = load(cfg, path, f, NULL);
+	if (fstat(fileno(f), &st) < 0) {
+		r = -errno;
+		(void)fclose(f);
+		return r;
+	}
+	r = load(cfg, path, f, NULL, &st);
 	(void)fclose(f); /* read-only: nothing to lose on close */
 	return r;
 }
@@ -1889,7 +2714,7 @@ int cfg_load_file(struct config *cfg, const char *path)
 int cfg_load_string(struct config *cfg, const char *name, const char *text)
 {
 	cfg_init(cfg);
-	return load(cfg, name, NULL, text ? text : "");
+	return load(cfg, name, NULL, text ? text : "", NULL);
 }
 
 int cfg_find_service(const struct config *cfg, const char *name)
@@ -1913,7 +2738,8 @@ int cfg_append_args(struct config *cfg, int idx, char *const *words, int nwords)
 	svc = &cfg->services[idx];
 	if (nwords == 0)
 		return 0;
-	if (nwords > ARGV_MAX_WORDS - svc->argc)
+	if (nwords > ARGV_MAX_WORDS - svc->argc ||
+	    strings_bytes(svc->argv, svc->argc) + strings_bytes(words, nwords) > ARGV_BYTES_MAX)
 		return -E2BIG;
 	/* Copy first, so a failure leaves argv as it was. */
 	copies = calloc((size_t)nwords, sizeof(*copies));
@@ -2013,6 +2839,44 @@ static void print_setup(const struct config *cfg, FILE *out)
 		fprintf(out, "\n");
 }
 
+/* "user=NAME  seccomp=MODE" for what is set, each item after sep (then two blanks); nothing
+ * when neither is. */
+static void print_privs(const struct cfg_privs *p, const char *sep, FILE *out)
+{
+	int i;
+
+	if (p->set_user && p->user_name)
+		fprintf(out, "%suser=%s", sep, p->user_name);
+	else if (p->set_user)
+		fprintf(out, "%suser=%u", sep, (unsigned)p->uid);
+	if (p->set_user)
+		sep = "  ";
+	switch (p->seccomp) {
+	case SECCOMP_NONE:
+		break;
+	case SECCOMP_DEFAULT:
+		fprintf(out, "%sseccomp=default", sep);
+		break;
+	case SECCOMP_DENY:
+		fprintf(out, "%sseccomp=deny:", sep);
+		for (i = 0; i < p->nseccomp; i++) {
+			char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE,
+								      p->seccomp_syscalls[i]);
+
+			if (name)
+				fprintf(out, "%s%s", i ? "," : "", name);
+			else
+				fprintf(out, "%s%d", i ? "," : "", p->seccomp_syscalls[i]);
+			free(name);
+		}
+		break;
+	case SECCOMP_ALLOW:
+		fprintf(out, "%sseccomp=%s", sep,
+			p->seccomp_file ? p->seccomp_file : "(allow-list)");
+		break;
+	}
+}
+
 void cfg_print(const struct config *cfg, FILE *out)
 {
 	static const char *const types[] = { "simple", "notify", "oneshot" };
@@ -2047,6 +2911,7 @@ void cfg_print(const struct config *cfg, FILE *out)
 		if (svc->health.kind != PROBE_NONE)
 			fprintf(out, "  health=%s",
 				probe_spec_format(&svc->health, probe, sizeof(probe)));
+		print_privs(&svc->privs, "  ", out);
 		fprintf(out, "  %s\n",
 			svc->argc ? argv_format(svc->argv, cmd, sizeof(cmd)) : "(no command)");
 	}
@@ -2056,6 +2921,11 @@ void cfg_print(const struct config *cfg, FILE *out)
 	for (i = 0; i < cfg->nmain_after; i++)
 		fprintf(out, "%s%s", i ? ", " : " ", cfg->services[cfg->main_after[i]].name);
 	fprintf(out, "\n");
+	if (cfg->main.privs.set_user || cfg->main.privs.seccomp != SECCOMP_NONE) {
+		fprintf(out, "main command runs with:");
+		print_privs(&cfg->main.privs, " ", out);
+		fprintf(out, "\n");
+	}
 	if (cfg->args_to)
 		fprintf(out, "COMMAND arguments starting with '-' go to: %s\n", cfg->args_to);
 	if (cfg->service_output != OUTPUT_STDOUT)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "init/log.h"
 
@@ -15,8 +16,13 @@
 #define MAX_DEPS	      16   /* names in one service's depends_on */
 #define MAX_ENV		      128  /* environment entries of one service */
 #define START_LIMIT_BURST_MAX 1000 /* start_limit_burst: the window keeps one time per start */
+#define MAX_GROUPS 32 /* supplementary_groups of one service */
+#define MAX_SECCOMP_SYSCALLS 512 /* names in seccomp = deny:... or an allow-list */
+#define ARGV_BYTES_MAX (64 * 1024) /* a command line, all words together */
+#define ENV_BYTES_MAX (64 * 1024)  /* the environment entries of one service, together */
 #define CFG_ERRORS_MAX	      100  /* errors kept; more are counted as "N more errors" */
 #define CFG_LINE_MAX	      199  /* inih's line limit (Debian builds it with INI_MAX_LINE 200) */
+#define CFG_KEYS_MAX	      4096 /* key, continuation and section lines read from one file */
 
 enum svc_type { SVC_SIMPLE, SVC_NOTIFY, SVC_ONESHOT };
 enum restart_policy { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NO };
@@ -74,6 +80,42 @@ struct probe_spec {
 	int argc;
 };
 
+enum seccomp_mode {
+	SECCOMP_NONE,    /* no filter (default) */
+	SECCOMP_DEFAULT, /* the documented deny list (init/privs.c), EPERM */
+	SECCOMP_DENY,    /* deny:SYSCALL,SYSCALL...: those, EPERM */
+	SECCOMP_ALLOW,   /* allow-list file: only the syscalls it names, EPERM for the rest */
+};
+
+/* Keep the inherited limit. Not -1: that is (long)RLIM_INFINITY, the value of "unlimited". */
+#define RLIMIT_UNSET (-2L)
+
+/* Privileges of a service or of the main command (keys valid in [service:NAME] and [main]).
+ * Names are resolved while loading: from /etc/passwd and /etc/group read directly (no NSS),
+ * capability names with libcap, syscall names with libseccomp; unknown ones are config errors. */
+struct cfg_privs {
+	bool set_user;        /* user = given */
+	uid_t uid;
+	gid_t user_gid;       /* primary group of that user (from passwd), used when no group = */
+	char *user_name;      /* owned, for messages and HOME/USER; NULL for a bare number */
+	char *home;           /* owned: that user's home from passwd, or NULL */
+	bool set_group;       /* group = given */
+	gid_t gid;
+	bool set_groups;      /* supplementary_groups = given (empty value: none) */
+	gid_t groups[MAX_GROUPS];
+	int ngroups;
+	bool set_caps;        /* capabilities = given (empty value or "none": drop all) */
+	uint64_t caps;        /* bit N = capability N to keep */
+	bool no_new_privileges; /* default no */
+	enum seccomp_mode seccomp;
+	int seccomp_syscalls[MAX_SECCOMP_SYSCALLS]; /* DENY or ALLOW: native syscall numbers */
+	int nseccomp;
+	char *seccomp_file;   /* owned, ALLOW: the file it was read from (for messages) */
+	long rlimit_nofile, rlimit_nproc, rlimit_core, rlimit_memlock; /* RLIMIT_UNSET or value;
+							       * "unlimited" = RLIM_INFINITY */
+	int umask;            /* -1: inherit; else 0..0777 */
+};
+
 struct cfg_service {
 	char name[SVC_NAME_MAX + 1];
 	int line;    /* line of the [service:NAME] header */
@@ -107,11 +149,13 @@ struct cfg_service {
 	int64_t watchdog_ms;	    /* default 0 = off */
 	enum notify_access notify_access; /* default main with ready = notify or a watchdog */
 	bool notify_socket; /* bind RUNTIME_DIR/NAME.notify for it (notify_access = main) */
+	struct cfg_privs privs;
 	char *args_env;	    /* owned or NULL: name of an environment variable whose value is
 			     * split like `command` and appended to argv (e.g. DOCKERD_ARGS) */
 };
 
 struct cfg_main {
+	struct cfg_privs privs;
 	int stop_signal; /* default: the signal that started the shutdown, else SIGTERM; 0 = that
 			    default */
 	int64_t stop_timeout_ms; /* default 10s */
@@ -135,6 +179,10 @@ struct config {
 	char *args_to;			 /* owned or NULL: service that takes COMMAND's arguments
 					  * when the first one starts with '-' (docker:dind style) */
 	int args_to_idx;		 /* index of args_to, filled by validation; -1 if none */
+	bool strict_config;              /* default yes: the file must be root's and not writable by
+					  * group or others (checked by cfg_load_file) */
+	char *insecure_reason; /* owned or NULL: why the file's ownership/mode is unsafe, when
+				* strict_config = no let it pass */
 	char *require_socket;		 /* owned or NULL: COMMAND needs this unix socket (the
 					  * host's Docker, for docker-outside-of-docker) */
 	struct cfg_service services[MAX_SERVICES];
@@ -157,8 +205,13 @@ int cfg_load_file(struct config *cfg, const char *path);
 int cfg_load_string(struct config *cfg, const char *name, const char *text);
 
 /* Append words to a service's argv (COMMAND arguments for args_to, or the value of its
- * args_env variable split with argv_split). 0, -E2BIG past ARGV_MAX_WORDS, or -ENOMEM. */
+ * args_env variable split with argv_split). 0, -E2BIG past ARGV_MAX_WORDS words or
+ * ARGV_BYTES_MAX bytes, or -ENOMEM. */
 int cfg_append_args(struct config *cfg, int idx, char *const *words, int nwords);
+
+/* Where user and group names are looked up (default /etc/passwd and /etc/group); for tests.
+ * The strings must outlive every later load; NULL restores the default. */
+void cfg_set_account_files(const char *passwd, const char *group);
 
 /* Index of a service by name, or -1. */
 int cfg_find_service(const struct config *cfg, const char *name);

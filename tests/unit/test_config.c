@@ -13,12 +13,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <seccomp.h>
+#include <sys/capability.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/config.h"
 #include "config/parse.h"
 
 #define NAME "t.ini"
+
+/* Fixtures: a passwd and a group file, seccomp allow-lists. */
+#ifdef SOURCE_DIR
+#define DATA_DIR SOURCE_DIR "/tests/unit/data"
+#else
+#define DATA_DIR "tests/unit/data" /* run from the source tree */
+#endif
+#define PASSWD DATA_DIR "/passwd"
+#define GROUP  DATA_DIR "/group"
 
 /* struct config is large: one per test on the heap. */
 static int setup(void **state)
@@ -29,6 +42,9 @@ static int setup(void **state)
 		return -1;
 	cfg_init(cfg);
 	*state = cfg;
+	/* Every test starts from the fixtures, also after one that failed while pointing
+	 * elsewhere. */
+	cfg_set_account_files(PASSWD, GROUP);
 	return 0;
 }
 
@@ -673,7 +689,8 @@ static void test_scalar_continuation(void **state)
 	expect_only_error(*state, "[service:a]\ncommand = x\nstop_timeout = 5s\n    10s\n    20s\n",
 			  4,
 			  "stop_timeout already set at line 3: only command, depends_on, "
-			  "environment, main_after, mount_tmpfs and stale_files continue on "
+			  "environment, main_after, mount_tmpfs, stale_files, "
+			  "supplementary_groups, capabilities and seccomp = deny: continue on "
 			  "indented lines");
 }
 
@@ -1856,6 +1873,25 @@ static void test_print_setup(void **state)
 	free(out);
 }
 
+/* Load a copy of src made by the test user with mode 0600, as an image's root-owned file. */
+static int load_file_copy(struct config *cfg, const char *src)
+{
+	char path[] = "/tmp/test_config_XXXXXX", buf[4096];
+	FILE *in = fopen(src, "re");
+	int fd = mkstemp(path), r;
+	size_t n;
+
+	assert_non_null(in);
+	assert_true(fd >= 0);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		assert_int_equal(write(fd, buf, n), (ssize_t)n);
+	fclose(in);
+	close(fd);
+	r = cfg_load_file(cfg, path);
+	unlink(path);
+	return r;
+}
+
 /* The default configuration shipped in the images (config/dind-init.ini). */
 static void test_default_ini(void **state)
 {
@@ -1864,7 +1900,8 @@ static void test_default_ini(void **state)
 	const struct cfg_service *c, *d;
 	int r;
 
-	r = cfg_load_file(cfg, SOURCE_DIR "/config/dind-init.ini");
+	/* From a copy: the checkout's owner and mode are not what strict_config is about. */
+	r = load_file_copy(cfg, SOURCE_DIR "/config/dind-init.ini");
 	if (r != 0) {
 		dump_errors(cfg);
 		fail_msg("loading " SOURCE_DIR "/config/dind-init.ini failed: %d", r);
@@ -1930,6 +1967,848 @@ static void test_require_socket(void **state)
 	load_bad(cfg, "[init]\nrequire_socket = docker.sock\n");
 	expect_error(cfg, 2,
 		     "bad value 'docker.sock' for require_socket: use an absolute path or none");
+}
+
+/* Privileges ([service:NAME] and [main]), strict_config and the byte and line limits. */
+
+/* Asserts an error that starts with prefix (a file and line of another file, or none) and
+ * contains part. */
+static void expect_error_prefix(const struct config *cfg, const char *prefix, const char *part)
+{
+	for (int i = 0; i < cfg->nerrors && i < CFG_ERRORS_MAX; i++)
+		if (strncmp(cfg->errors[i], prefix, strlen(prefix)) == 0 &&
+		    strstr(cfg->errors[i], part))
+			return;
+	dump_errors(cfg);
+	fail_msg("no error '%s...%s'", prefix, part);
+}
+
+static void assert_privs_defaults(const struct cfg_privs *p)
+{
+	assert_false(p->set_user);
+	assert_false(p->set_group);
+	assert_false(p->set_groups);
+	assert_int_equal(p->ngroups, 0);
+	assert_false(p->set_caps);
+	assert_int_equal(p->caps, 0);
+	assert_false(p->no_new_privileges);
+	assert_int_equal(p->seccomp, SECCOMP_NONE);
+	assert_int_equal(p->nseccomp, 0);
+	assert_null(p->seccomp_file);
+	assert_null(p->user_name);
+	assert_null(p->home);
+	assert_int_equal(p->rlimit_nofile, RLIMIT_UNSET);
+	assert_int_equal(p->rlimit_nproc, RLIMIT_UNSET);
+	assert_int_equal(p->rlimit_core, RLIMIT_UNSET);
+	assert_int_equal(p->rlimit_memlock, RLIMIT_UNSET);
+	assert_int_equal(p->umask, -1);
+}
+
+static void test_privs_defaults(void **state)
+{
+	struct config *cfg = *state;
+
+	assert_privs_defaults(&cfg->main.privs);
+	assert_true(cfg->strict_config);
+	assert_null(cfg->insecure_reason);
+	load_ok(cfg, "[service:a]\ncommand = x\n");
+	assert_privs_defaults(&svc(cfg, "a")->privs);
+	assert_privs_defaults(&cfg->main.privs);
+	/* "unlimited" must not read as "keep the inherited limit". */
+	assert_true(RLIMIT_UNSET != (long)RLIM_INFINITY);
+}
+
+static void test_user_by_name(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_privs *p;
+
+	load_ok(cfg, "[service:a]\ncommand = x\nuser = builder\n");
+	p = &svc(cfg, "a")->privs;
+	assert_true(p->set_user);
+	assert_int_equal(p->uid, 1000); /* the first entry wins over the second builder */
+	assert_int_equal(p->user_gid, 1000);
+	assert_string_equal(p->user_name, "builder");
+	assert_string_equal(p->home, "/home/builder");
+	/* No group =: the primary group applies; set_group says it was not written. */
+	assert_false(p->set_group);
+	assert_int_equal(p->gid, 1000);
+	cfg_release(cfg);
+
+	load_ok(cfg, "[service:a]\ncommand = x\nuser = builder\ngroup = docker\n");
+	p = &svc(cfg, "a")->privs;
+	assert_true(p->set_group);
+	assert_int_equal(p->gid, 999);
+	assert_int_equal(p->user_gid, 1000);
+	cfg_release(cfg);
+
+	/* An empty home field: no home. */
+	load_ok(cfg, "[service:a]\ncommand = x\nuser = nohome\n");
+	p = &svc(cfg, "a")->privs;
+	assert_int_equal(p->uid, 1003);
+	assert_int_equal(p->gid, 100);
+	assert_null(p->home);
+}
+
+static void test_user_by_number(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_privs *p;
+
+	/* A uid in passwd gets its name, home and primary group. */
+	load_ok(cfg, "[service:a]\ncommand = x\nuser = 1000\n");
+	p = &svc(cfg, "a")->privs;
+	assert_int_equal(p->uid, 1000);
+	assert_string_equal(p->user_name, "builder");
+	assert_string_equal(p->home, "/home/builder");
+	assert_int_equal(p->gid, 1000);
+	cfg_release(cfg);
+
+	/* One that is not: gid = uid, no name, no home. */
+	load_ok(cfg, "[service:a]\ncommand = x\nuser = 4242\n");
+	p = &svc(cfg, "a")->privs;
+	assert_true(p->set_user);
+	assert_int_equal(p->uid, 4242);
+	assert_int_equal(p->user_gid, 4242);
+	assert_int_equal(p->gid, 4242);
+	assert_null(p->user_name);
+	assert_null(p->home);
+	cfg_release(cfg);
+
+	load_ok(cfg, "[service:a]\ncommand = x\nuser = 0\ngroup = 5\n");
+	p = &svc(cfg, "a")->privs;
+	assert_int_equal(p->uid, 0);
+	assert_string_equal(p->user_name, "root");
+	assert_int_equal(p->gid, 5);
+	cfg_release(cfg);
+
+	load_ok(cfg, "[service:a]\ncommand = x\nuser = 4294967294\n");
+	assert_int_equal(svc(cfg, "a")->privs.uid, 4294967294u);
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\nuser = 4294967295\n", 3,
+			  "bad user '4294967295' for user: a uid is at most 4294967294");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\nuser = 99999999999999999999\n", 3,
+			  "a uid is at most 4294967294");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\nuser =\n", 3,
+			  "empty value for user: use a user name or a uid");
+}
+
+static void test_unknown_user(void **state)
+{
+	struct config *cfg = *state;
+
+	expect_only_error(cfg, "[service:a]\ncommand = x\nuser = nobody2\n", 3,
+			  "unknown user 'nobody2' for user: not in " PASSWD
+			  " (dind-init reads it directly, without NSS)");
+	assert_false(svc(cfg, "a")->privs.set_user);
+	cfg_release(cfg);
+	/* Malformed, NIS and comment lines are no accounts. */
+	expect_only_error(cfg, "[service:a]\ncommand = x\nuser = broken\n", 3,
+			  "unknown user 'broken'");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\nuser = short\n", 3,
+			  "unknown user 'short'");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\nuser = +nisuser\n", 3,
+			  "unknown user '+nisuser'");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\nuser = 1000x\n", 3,
+			  "unknown user '1000x'");
+	cfg_release(cfg);
+
+	/* Without a passwd file a name cannot be resolved; a number still works. */
+	cfg_set_account_files("/nonexistent/passwd", "/nonexistent/group");
+	expect_only_error(cfg, "[service:a]\ncommand = x\nuser = builder\n", 3,
+			  "cannot read /nonexistent/passwd to look up user 'builder' for user: "
+			  "No such file or directory: use a uid instead");
+	cfg_release(cfg);
+	load_bad(cfg, "[service:a]\ncommand = x\ngroup = docker\n");
+	expect_error(cfg, 3,
+		     "cannot read /nonexistent/group to look up group 'docker' for group: No such "
+		     "file or directory: use a number instead");
+	cfg_release(cfg);
+	load_ok(cfg, "[service:a]\ncommand = x\nuser = 1000\ngroup = 999\n");
+	assert_int_equal(svc(cfg, "a")->privs.uid, 1000);
+	assert_int_equal(svc(cfg, "a")->privs.user_gid, 1000);
+	assert_null(svc(cfg, "a")->privs.user_name);
+	cfg_set_account_files(PASSWD, GROUP);
+}
+
+static void test_group(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_privs *p;
+
+	/* group = without user = is allowed: the uid stays. */
+	load_ok(cfg, "[service:a]\ncommand = x\ngroup = docker\n");
+	p = &svc(cfg, "a")->privs;
+	assert_false(p->set_user);
+	assert_true(p->set_group);
+	assert_int_equal(p->gid, 999);
+	cfg_release(cfg);
+	load_ok(cfg, "[service:a]\ncommand = x\ngroup = 1234\n");
+	assert_int_equal(svc(cfg, "a")->privs.gid, 1234);
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\ngroup = nogroup\n", 3,
+			  "unknown group 'nogroup' for group: not in " GROUP
+			  " (dind-init reads it directly, without NSS)");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\ngroup = broken\n", 3,
+			  "unknown group 'broken'");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\ngroup = 4294967295\n", 3,
+			  "bad group '4294967295' for group: a gid is at most 4294967294");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\ngroup =\n", 3,
+			  "empty value for group: use a group name or a gid");
+}
+
+static void test_supplementary_groups(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_privs *p;
+	char text[1024];
+	size_t pos;
+	int i;
+
+	load_ok(cfg, "[service:a]\ncommand = x\nuser = builder\n"
+		     "supplementary_groups = docker, video 5000\n"
+		     "    users,docker\n");
+	p = &svc(cfg, "a")->privs;
+	assert_true(p->set_groups);
+	assert_int_equal(p->ngroups, 4);
+	assert_int_equal(p->groups[0], 999);
+	assert_int_equal(p->groups[1], 44);
+	assert_int_equal(p->groups[2], 5000);
+	assert_int_equal(p->groups[3], 100);
+	cfg_release(cfg);
+
+	/* Empty: none at all (set_groups says to clear them); without user = too. */
+	load_ok(cfg, "[service:a]\ncommand = x\nsupplementary_groups =\n");
+	p = &svc(cfg, "a")->privs;
+	assert_true(p->set_groups);
+	assert_int_equal(p->ngroups, 0);
+	assert_false(p->set_user);
+	cfg_release(cfg);
+
+	/* Every unknown name is reported. */
+	load_bad(cfg, "[service:a]\ncommand = x\nsupplementary_groups = docker nope1\n  nope2\n");
+	assert_int_equal(cfg->nerrors, 2);
+	expect_error(cfg, 3,
+		     "unknown group 'nope1' for supplementary_groups: not in " GROUP
+		     " (dind-init reads it directly, without NSS)");
+	expect_error(cfg, 4, "unknown group 'nope2' for supplementary_groups");
+	cfg_release(cfg);
+
+	pos = (size_t)sprintf(text, "[service:a]\ncommand = x\nsupplementary_groups =");
+	for (i = 0; i < MAX_GROUPS; i++)
+		pos += (size_t)sprintf(text + pos, " %d", 2000 + i);
+	sprintf(text + pos, "\n  1\n");
+	expect_only_error(cfg, text, 4, "too many supplementary_groups in [service:a] (limit 32)");
+	assert_int_equal(svc(cfg, "a")->privs.ngroups, MAX_GROUPS);
+	cfg_release(cfg);
+	expect_only_error(cfg,
+			  "[service:a]\ncommand = x\nsupplementary_groups = 1\n"
+			  "supplementary_groups = 2\n",
+			  4, "supplementary_groups already set at line 3: continue it");
+}
+
+static void test_capabilities(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_privs *p;
+
+	load_ok(cfg, "[service:a]\ncommand = x\n"
+		     "capabilities = CAP_CHOWN net_bind_service, Cap_Sys_Admin\n"
+		     "    12 cap_kill\n");
+	p = &svc(cfg, "a")->privs;
+	assert_true(p->set_caps);
+	assert_int_equal(p->caps,
+			 (UINT64_C(1) << CAP_CHOWN) | (UINT64_C(1) << CAP_NET_BIND_SERVICE) |
+				 (UINT64_C(1) << CAP_SYS_ADMIN) | (UINT64_C(1) << CAP_NET_ADMIN) |
+				 (UINT64_C(1) << CAP_KILL));
+	cfg_release(cfg);
+
+	load_ok(cfg, "[service:a]\ncommand = x\ncapabilities = none\n");
+	assert_true(svc(cfg, "a")->privs.set_caps);
+	assert_int_equal(svc(cfg, "a")->privs.caps, 0);
+	cfg_release(cfg);
+	load_ok(cfg, "[service:a]\ncommand = x\ncapabilities =\n");
+	assert_true(svc(cfg, "a")->privs.set_caps);
+	assert_int_equal(svc(cfg, "a")->privs.caps, 0);
+	cfg_release(cfg);
+	load_ok(cfg, "[service:a]\ncommand = x\ncapabilities = 63\n");
+	assert_int_equal(svc(cfg, "a")->privs.caps, UINT64_C(1) << 63);
+	cfg_release(cfg);
+
+	expect_only_error(cfg, "[service:a]\ncommand = x\ncapabilities = CAP_CHOWN CAP_FOO\n", 3,
+			  "unknown capability 'CAP_FOO' for capabilities: see capabilities(7)");
+	cfg_release(cfg);
+	/* libcap would take the letters before the digit: the whole word must be a name. */
+	expect_only_error(cfg, "[service:a]\ncommand = x\ncapabilities = cap_chown2\n", 3,
+			  "unknown capability 'cap_chown2'");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\ncapabilities = 64\n", 3,
+			  "bad capability number '64' for capabilities: use 0 to 63 or a name");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\ncapabilities = none CAP_KILL\n", 3,
+			  "capabilities = none cannot be mixed with capability names");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\ncapabilities = CAP_KILL\n  none\n", 4,
+			  "capabilities = none cannot be mixed with capability names");
+}
+
+static void test_no_new_privileges(void **state)
+{
+	struct config *cfg = *state;
+
+	load_ok(cfg, "[service:a]\ncommand = x\nno_new_privileges = yes\n"
+		     "[service:b]\ncommand = x\nno_new_privileges = no\n");
+	assert_true(svc(cfg, "a")->privs.no_new_privileges);
+	assert_false(svc(cfg, "b")->privs.no_new_privileges);
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\nno_new_privileges = maybe\n", 3,
+			  "bad value 'maybe' for no_new_privileges: use yes or no");
+}
+
+static bool has_syscall(const struct cfg_privs *p, const char *name)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+
+	for (int i = 0; i < p->nseccomp; i++)
+		if (p->seccomp_syscalls[i] == nr)
+			return true;
+	return false;
+}
+
+/* n distinct syscall names of this architecture, blank-separated, into buf. */
+/* n names of this architecture's syscalls (n < 0: all of them); returns how many. */
+static int syscall_names(char *buf, size_t len, int n, const char *sep_every_8)
+{
+	size_t pos = 0;
+	int nr, k = 0;
+
+	buf[0] = '\0';
+	for (nr = 0; (n < 0 || k < n) && nr < 1000; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+
+		if (!name)
+			continue;
+		pos += (size_t)snprintf(buf + pos, len - pos, "%s%s", name,
+					++k % 8 == 0 ? sep_every_8 : " ");
+		free(name);
+		assert_true(pos < len);
+	}
+	if (n >= 0)
+		assert_int_equal(k, n);
+	return k;
+}
+
+static void test_seccomp_forms(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_privs *p;
+
+	load_ok(cfg, "[service:a]\ncommand = x\nseccomp = none\n"
+		     "[service:b]\ncommand = x\nseccomp = default\n"
+		     "[service:c]\ncommand = x\nseccomp = deny:mount,umount2\n"
+		     "    reboot, kexec_load mount\n");
+	assert_int_equal(svc(cfg, "a")->privs.seccomp, SECCOMP_NONE);
+	assert_int_equal(svc(cfg, "b")->privs.seccomp, SECCOMP_DEFAULT);
+	assert_int_equal(svc(cfg, "b")->privs.nseccomp, 0);
+	p = &svc(cfg, "c")->privs;
+	assert_int_equal(p->seccomp, SECCOMP_DENY);
+	assert_int_equal(p->nseccomp, 4); /* mount twice counts once */
+	assert_int_equal(p->seccomp_syscalls[0], seccomp_syscall_resolve_name("mount"));
+	assert_true(has_syscall(p, "umount2"));
+	assert_true(has_syscall(p, "reboot"));
+	assert_true(has_syscall(p, "kexec_load"));
+	assert_null(p->seccomp_file);
+	cfg_release(cfg);
+
+	expect_only_error(cfg, "[service:a]\ncommand = x\nseccomp = deny:mount,mountt\n", 3,
+			  "unknown syscall 'mountt' in seccomp = deny: of [service:a]: see "
+			  "syscalls(2) for the names");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\nseccomp = deny:mount\n  MOUNT\n", 4,
+			  "unknown syscall 'MOUNT'");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\nseccomp = deny:\n", 3,
+			  "seccomp = deny: in [service:a] names no syscall: list some, as in "
+			  "deny:mount,umount2, or use seccomp = none");
+	cfg_release(cfg);
+	/* The names may all be on the indented lines. */
+	load_ok(cfg, "[service:a]\ncommand = x\nseccomp = deny:\n    mount\n");
+	assert_int_equal(svc(cfg, "a")->privs.nseccomp, 1);
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\nseccomp = strict\n  mount\n", 3,
+			  "bad value 'strict' for seccomp: expected none, default, "
+			  "deny:SYSCALL,... or the absolute path of an allow-list file");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\nseccomp = etc/allow\n", 3,
+			  "bad value 'etc/allow' for seccomp");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\nseccomp = default\n  mount\n", 4,
+			  "seccomp already set at line 3: only seccomp = deny:... continues on "
+			  "indented lines");
+	cfg_release(cfg);
+#ifdef __x86_64__
+	/* A syscall other architectures have (socketcall) denies nothing here and is no
+	 * error, so one list serves every architecture; but a list of only those is. */
+	load_ok(cfg, "[service:a]\ncommand = x\nseccomp = deny:socketcall mount\n");
+	assert_int_equal(svc(cfg, "a")->privs.nseccomp, 1);
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\nseccomp = deny:socketcall\n", 3,
+			  "seccomp = deny: in [service:a] denies no syscall of this "
+			  "architecture");
+	cfg_release(cfg);
+#endif
+}
+
+static void test_seccomp_deny_limit(void **state)
+{
+	struct config *cfg = *state;
+	static char names[16384], text[17000];
+	int all;
+
+	/* The limit sits above every architecture's syscall count (duplicates are dropped), so
+	 * a deny list of every syscall of this one fits. */
+	all = syscall_names(names, sizeof(names), -1, "\n    ");
+	assert_true(all <= MAX_SECCOMP_SYSCALLS);
+	snprintf(text, sizeof(text), "[service:a]\ncommand = x\nseccomp = deny:\n    %s\n", names);
+	load_ok(cfg, text);
+	assert_int_equal(svc(cfg, "a")->privs.nseccomp, all);
+}
+
+static void test_seccomp_allow_list(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_privs *p;
+
+	load_ok(cfg, "[service:a]\ncommand = x\nseccomp = " DATA_DIR "/seccomp-good.allow\n");
+	p = &svc(cfg, "a")->privs;
+	assert_int_equal(p->seccomp, SECCOMP_ALLOW);
+	assert_string_equal(p->seccomp_file, DATA_DIR "/seccomp-good.allow");
+	assert_int_equal(p->nseccomp, 4);
+	assert_true(has_syscall(p, "execve"));
+	assert_true(has_syscall(p, "read"));
+	assert_true(has_syscall(p, "write"));
+	assert_true(has_syscall(p, "exit_group"));
+	cfg_release(cfg);
+
+	/* Errors in the list are at its own lines, sorted where the seccomp key is. */
+	load_bad(cfg, "[service:a]\ncommand = x\nseccomp = " DATA_DIR "/seccomp-bad.allow\n"
+		      "restart = sometimes\n");
+	assert_int_equal(cfg->nerrors, 4);
+	assert_string_equal(cfg->errors[0],
+			    DATA_DIR "/seccomp-bad.allow:3: unknown syscall 'not_a_syscall' in "
+				     "the seccomp allow-list of [service:a]: see syscalls(2) for "
+				     "the names");
+	assert_string_equal(cfg->errors[1],
+			    DATA_DIR "/seccomp-bad.allow:4: 'write read' in the seccomp "
+				     "allow-list: write one syscall name per line");
+	expect_error_prefix(cfg, DATA_DIR "/seccomp-bad.allow:5: ", "unknown syscall 'Write'");
+	expect_error(cfg, 4, "bad value 'sometimes' for restart");
+	cfg_release(cfg);
+
+	expect_only_error(cfg, "[service:a]\ncommand = x\nseccomp = /nonexistent/allow\n", 3,
+			  "cannot read seccomp allow-list /nonexistent/allow for seccomp: No such "
+			  "file or directory: check the path");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\nseccomp = /\n", 3,
+			  "cannot read seccomp allow-list / for seccomp: not a regular file: "
+			  "name a file with one syscall name per line");
+	cfg_release(cfg);
+	expect_only_error(cfg,
+			  "[service:a]\ncommand = x\nseccomp = " DATA_DIR "/seccomp-empty.allow\n",
+			  3, "names no syscalls: every syscall would fail");
+	cfg_release(cfg);
+	expect_only_error(
+		cfg, "[service:a]\ncommand = x\nseccomp = " DATA_DIR "/seccomp-noexec.allow\n", 3,
+		"does not allow execve: the filter applies before the program is "
+		"executed; add execve");
+}
+
+/* A FIFO would block the read: it is refused without blocking. */
+static void test_seccomp_allow_list_fifo(void **state)
+{
+	struct config *cfg = *state;
+	char fifo[] = "/tmp/test_config_fifo_XXXXXX", text[128];
+	int fd = mkstemp(fifo);
+
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(fifo);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	snprintf(text, sizeof(text), "[service:a]\ncommand = x\nseccomp = %s\n", fifo);
+	expect_only_error(cfg, text, 3, "not a regular file");
+	unlink(fifo);
+}
+
+static void test_seccomp_allow_list_limits(void **state)
+{
+	struct config *cfg = *state;
+	static char names[16384], text[512], prefix[64];
+	char path[] = "/tmp/test_config_allow_XXXXXX";
+	int fd;
+	FILE *f;
+
+	/* An allow-list naming every syscall of this architecture fits under the limit. */
+	int all = syscall_names(names, sizeof(names), -1, " ");
+
+	assert_true(all <= MAX_SECCOMP_SYSCALLS);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	for (char *w = strtok(names, " "); w; w = strtok(NULL, " "))
+		fprintf(f, "%s\n", w);
+	fclose(f);
+	snprintf(text, sizeof(text), "[service:a]\ncommand = x\nseccomp = %s\n", path);
+	load_ok(cfg, text);
+	assert_int_equal(svc(cfg, "a")->privs.nseccomp, all);
+	cfg_release(cfg);
+
+	/* A line too long to be a name. */
+	f = fopen(path, "we");
+	assert_non_null(f);
+	fprintf(f, "execve\n%0300d\n", 0);
+	fclose(f);
+	load_bad(cfg, text);
+	snprintf(prefix, sizeof(prefix), "%s:2: ", path);
+	expect_error_prefix(cfg, prefix,
+			    "line too long in the seccomp allow-list (limit 256 characters)");
+	assert_int_equal(cfg->nerrors, 1);
+	unlink(path);
+}
+
+static void test_rlimits(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_privs *p;
+
+	load_ok(cfg, "[init]\nrlimit_nofile = keep\n"
+		     "[service:a]\ncommand = x\nrlimit_nofile = 1048576\nrlimit_nproc = unlimited\n"
+		     "rlimit_core = 0\nrlimit_memlock = 9223372036854775807\n");
+	assert_int_equal(cfg->setup.rlimit_nofile, RLIMIT_NOFILE_KEEP);
+	p = &svc(cfg, "a")->privs;
+	assert_int_equal(p->rlimit_nofile, 1048576);
+	assert_int_equal(p->rlimit_nproc, (long)RLIM_INFINITY);
+	assert_int_equal((rlim_t)p->rlimit_nproc, RLIM_INFINITY);
+	assert_int_equal(p->rlimit_core, 0);
+	assert_int_equal(p->rlimit_memlock, 9223372036854775807L);
+	cfg_release(cfg);
+
+	/* [init] rlimit_nofile keeps its own meaning and values. */
+	expect_only_error(cfg, "[service:a]\ncommand = x\nrlimit_nofile = hard\n", 3,
+			  "bad value 'hard' for rlimit_nofile: use a whole number from 0 to "
+			  "9223372036854775807, or unlimited");
+	cfg_release(cfg);
+	load_bad(cfg, "[service:a]\ncommand = x\nrlimit_nproc = -1\nrlimit_core = 1.5\n"
+		      "rlimit_memlock = 9223372036854775808\nrlimit_nofile =\n");
+	assert_int_equal(cfg->nerrors, 4);
+	expect_error(cfg, 3, "bad value '-1' for rlimit_nproc");
+	expect_error(cfg, 4, "bad value '1.5' for rlimit_core");
+	expect_error(cfg, 5, "bad value '9223372036854775808' for rlimit_memlock");
+	expect_error(cfg, 6, "bad value '' for rlimit_nofile");
+	assert_int_equal(svc(cfg, "a")->privs.rlimit_nproc, RLIMIT_UNSET);
+}
+
+static void test_umask(void **state)
+{
+	struct config *cfg = *state;
+	static const char *const bad[] = { "0778", "1000", "", "u=rwx", "-1", "0x1f", "9" };
+	char text[128];
+
+	load_ok(cfg, "[service:a]\ncommand = x\numask = 022\n"
+		     "[service:b]\ncommand = x\numask = 0\n"
+		     "[service:c]\ncommand = x\numask = 777\n"
+		     "[service:d]\ncommand = x\numask = 00027\n");
+	assert_int_equal(svc(cfg, "a")->privs.umask, 022);
+	assert_int_equal(svc(cfg, "b")->privs.umask, 0);
+	assert_int_equal(svc(cfg, "c")->privs.umask, 0777);
+	assert_int_equal(svc(cfg, "d")->privs.umask, 027);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		cfg_release(cfg);
+		snprintf(text, sizeof(text), "[service:a]\ncommand = x\numask = %s\n", bad[i]);
+		load_bad(cfg, text);
+		snprintf(text, sizeof(text),
+			 "bad value '%s' for umask: use an octal number from 0 to 0777, e.g. 022",
+			 bad[i]);
+		expect_error(cfg, 3, text);
+		assert_int_equal(svc(cfg, "a")->privs.umask, -1);
+	}
+}
+
+static void test_main_privs(void **state)
+{
+	struct config *cfg = *state;
+	const struct cfg_privs *p = &cfg->main.privs;
+
+	load_ok(cfg, "[main]\n"
+		     "stop_signal = INT\n"
+		     "user = builder\n"
+		     "supplementary_groups = docker\n"
+		     "capabilities = CAP_KILL\n"
+		     "no_new_privileges = yes\n"
+		     "seccomp = default\n"
+		     "rlimit_nofile = 4096\n"
+		     "rlimit_nproc = 100\n"
+		     "rlimit_core = unlimited\n"
+		     "rlimit_memlock = 65536\n"
+		     "umask = 027\n"
+		     "[service:a]\ncommand = x\n");
+	assert_int_equal(cfg->main.stop_signal, SIGINT);
+	assert_int_equal(p->uid, 1000);
+	assert_int_equal(p->gid, 1000);
+	assert_false(p->set_group);
+	assert_string_equal(p->user_name, "builder");
+	assert_int_equal(p->ngroups, 1);
+	assert_int_equal(p->groups[0], 999);
+	assert_int_equal(p->caps, UINT64_C(1) << CAP_KILL);
+	assert_true(p->no_new_privileges);
+	assert_int_equal(p->seccomp, SECCOMP_DEFAULT);
+	assert_int_equal(p->rlimit_nofile, 4096);
+	assert_int_equal(p->rlimit_nproc, 100);
+	assert_int_equal(p->rlimit_core, (long)RLIM_INFINITY);
+	assert_int_equal(p->rlimit_memlock, 65536);
+	assert_int_equal(p->umask, 027);
+	assert_int_equal(cfg->setup.rlimit_nofile, RLIMIT_NOFILE_HARD); /* [init]'s is apart */
+	assert_privs_defaults(&svc(cfg, "a")->privs);
+	cfg_release(cfg);
+
+	load_bad(cfg, "[main]\nuser = ghost\ngroup = 77\nseccomp = deny:nope\ncapabilities = x\n");
+	assert_int_equal(cfg->nerrors, 3);
+	expect_error(cfg, 2, "unknown user 'ghost' for user");
+	expect_error(cfg, 4, "unknown syscall 'nope' in seccomp = deny: of [main]");
+	expect_error(cfg, 5, "unknown capability 'x' for capabilities");
+	assert_int_equal(cfg->main.privs.gid, 77);
+	cfg_release(cfg);
+	expect_only_error(cfg, "[main]\nseccomp = deny:\n", 2,
+			  "seccomp = deny: in [main] names no syscall");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[main]\nuser = 1\nuser = 2\n", 3,
+			  "user already set at line 2: remove one of the two lines");
+	cfg_release(cfg);
+	expect_only_error(cfg, "[main]\nusr = 1\n", 2,
+			  "unknown key 'usr' in [main]: did you mean 'user'?");
+}
+
+static void test_print_privs(void **state)
+{
+	struct config *cfg = *state;
+	char *out;
+
+	load_ok(cfg, "[main]\nuser = 4242\nseccomp = default\n"
+		     "[service:db]\ncommand = /usr/bin/db\nuser = builder\n"
+		     "seccomp = deny:mount,umount2\n"
+		     "[service:web]\ncommand = /usr/bin/web --port '80 80'\ndepends_on = db\n"
+		     "seccomp = " DATA_DIR "/seccomp-good.allow\n");
+	out = print_to_string(cfg);
+	assert_string_equal(out,
+			    "t.ini: 2 services, in start order:\n"
+			    "  1. db   simple   restart=always      user=builder  "
+			    "seccomp=deny:mount,umount2  /usr/bin/db\n"
+			    "  2. web  simple   restart=always      after db  seccomp=" DATA_DIR
+			    "/seccomp-good.allow  /usr/bin/web --port '80 80'\n"
+			    "main command starts after: db, web\n"
+			    "main command runs with: user=4242  seccomp=default\n");
+	free(out);
+}
+
+/* A temporary config file with this text, mode and owner (-1: keep). */
+static void write_config(char *path, const char *text, mode_t mode, uid_t owner)
+{
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(fchmod(fd, mode), 0);
+	if (owner != (uid_t)-1)
+		assert_int_equal(fchown(fd, owner, (gid_t)-1), 0);
+	close(fd);
+}
+
+static void test_strict_config(void **state)
+{
+	struct config *cfg = *state;
+	char path[] = "/tmp/test_config_XXXXXX", msg[256];
+
+	write_config(path, "[service:a]\ncommand = x\n", 0644, (uid_t)-1);
+	assert_int_equal(cfg_load_file(cfg, path), 0);
+	assert_null(cfg->insecure_reason);
+	unlink(path);
+	cfg_release(cfg);
+
+	/* Group-writable: refused, before any error of the file's own lines. */
+	strcpy(path, "/tmp/test_config_XXXXXX");
+	write_config(path, "[service:a]\ncommand = x\nrestart = sometimes\n", 0664, (uid_t)-1);
+	assert_int_equal(cfg_load_file(cfg, path), -EINVAL);
+	assert_int_equal(cfg->nerrors, 2);
+	snprintf(msg, sizeof(msg),
+		 "%s: refusing a config file that is writable by group or others (mode 0664): "
+		 "chmod go-w %s, or set [init] strict_config = no",
+		 path, path);
+	assert_string_equal(cfg->errors[0], msg);
+	assert_non_null(strstr(cfg->errors[1], ":3: bad value 'sometimes'"));
+	assert_null(cfg->insecure_reason);
+	unlink(path);
+	cfg_release(cfg);
+
+	/* strict_config = no in that same file lets it pass, with the reason kept. */
+	strcpy(path, "/tmp/test_config_XXXXXX");
+	write_config(path, "[service:a]\ncommand = x\n[init]\nstrict_config = no\n", 0602,
+		     (uid_t)-1);
+	assert_int_equal(cfg_load_file(cfg, path), 0);
+	assert_false(cfg->strict_config);
+	snprintf(msg, sizeof(msg), "%s is writable by group or others (mode 0602)", path);
+	assert_string_equal(cfg->insecure_reason, msg);
+	unlink(path);
+	cfg_release(cfg);
+
+	/* strict_config = yes is the default, and from a string nothing is checked. */
+	load_ok(cfg, "[init]\nstrict_config = yes\n");
+	assert_true(cfg->strict_config);
+	assert_null(cfg->insecure_reason);
+	cfg_release(cfg);
+	expect_only_error(cfg, "[init]\nstrict_config = sometimes\n", 2,
+			  "bad value 'sometimes' for strict_config: use yes or no");
+}
+
+static void test_strict_config_owner(void **state)
+{
+	struct config *cfg = *state;
+	char path[] = "/tmp/test_config_XXXXXX", msg[256];
+
+	if (geteuid() != 0)
+		skip(); /* chown needs root; CI runs the unit tests as root */
+	write_config(path, "[service:a]\ncommand = x\n", 0644, 65534);
+	assert_int_equal(cfg_load_file(cfg, path), -EINVAL);
+	assert_int_equal(cfg->nerrors, 1);
+	snprintf(msg, sizeof(msg),
+		 "%s: refusing a config file owned by uid 65534, not root: chown root %s, or set "
+		 "[init] strict_config = no",
+		 path, path);
+	assert_string_equal(cfg->errors[0], msg);
+	unlink(path);
+	cfg_release(cfg);
+
+	strcpy(path, "/tmp/test_config_XXXXXX");
+	write_config(path, "[init]\nstrict_config = no\n", 0666, 65534);
+	assert_int_equal(cfg_load_file(cfg, path), 0);
+	snprintf(msg, sizeof(msg),
+		 "%s is owned by uid 65534, not root, and writable by group or others (mode 0666)",
+		 path);
+	assert_string_equal(cfg->insecure_reason, msg);
+	unlink(path);
+	cfg_release(cfg);
+
+	strcpy(path, "/tmp/test_config_XXXXXX");
+	write_config(path, "[init]\n", 0666, 65534);
+	assert_int_equal(cfg_load_file(cfg, path), -EINVAL);
+	assert_int_equal(cfg->nerrors, 2);
+	expect_error_prefix(cfg, path, "owned by uid 65534");
+	expect_error_prefix(cfg, path, "(mode 0666)");
+	unlink(path);
+}
+
+static void test_strict_config_special_files(void **state)
+{
+	struct config *cfg = *state;
+	static const char text[] = "[service:a]\ncommand = x\n";
+	char path[64];
+	int fds[2];
+
+	/* /dev/null (mode 0666) is an empty config. */
+	assert_int_equal(cfg_load_file(cfg, "/dev/null"), 0);
+	assert_int_equal(cfg->nservices, 0);
+	assert_null(cfg->insecure_reason);
+	cfg_release(cfg);
+
+	/* A pipe, as from -c <(...): made by whoever runs the shell, mode bits not checked. */
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fds[1]);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
+	assert_int_equal(cfg_load_file(cfg, path), 0);
+	close(fds[0]);
+	assert_int_equal(cfg->nservices, 1);
+	assert_null(cfg->insecure_reason);
+}
+
+static void test_key_line_limit(void **state)
+{
+	struct config *cfg = *state;
+	size_t len = (CFG_KEYS_MAX + 2) * 8 + 64;
+	char *text = malloc(len), *p;
+	int i;
+
+	assert_non_null(text);
+	/* Comments and blank lines do not count; headers and keys do. */
+	p = text + sprintf(text, "; comment\n\n");
+	for (i = 0; i < CFG_KEYS_MAX; i++)
+		p += sprintf(p, "[init]\n");
+	load_ok(cfg, text);
+	cfg_release(cfg);
+	/* One more: an error there, and nothing after it is read. */
+	p += sprintf(p, "[init]\nbad line\n");
+	expect_only_error(cfg, text, 2 + CFG_KEYS_MAX + 1,
+			  "too many lines of keys and sections (limit 4096): the rest of the "
+			  "file is not read");
+	free(text);
+}
+
+static void test_append_args_bytes(void **state)
+{
+	struct config *cfg = *state;
+	static char word[1000];
+	char *words[ARGV_MAX_WORDS];
+	int n = ARGV_BYTES_MAX / (int)sizeof(word); /* 65 words of 1000 bytes with their NUL */
+
+	memset(word, 'w', sizeof(word) - 1);
+	for (int i = 0; i < ARGV_MAX_WORDS; i++)
+		words[i] = word;
+	load_ok(cfg, "[service:a]\ncommand = /bin/a\n"); /* 7 bytes */
+	assert_int_equal(cfg_append_args(cfg, 0, words, n + 1), -E2BIG);
+	assert_int_equal(svc(cfg, "a")->argc, 1);
+	assert_int_equal(cfg_append_args(cfg, 0, words, n), 0);
+	assert_int_equal(svc(cfg, "a")->argc, 1 + n);
+	/* 65007 bytes now: a word of up to 529 bytes with its NUL still fits. */
+	word[529] = '\0';
+	assert_int_equal(cfg_append_args(cfg, 0, words, 1), -E2BIG);
+	word[528] = '\0';
+	assert_int_equal(cfg_append_args(cfg, 0, words, 1), 0);
+}
+
+/* ARGV_BYTES_MAX and ENV_BYTES_MAX cannot be reached from a file today (ARGV_MAX_WORDS words or
+ * MAX_ENV entries of at most one line each come first); the limits that do apply are clear. */
+static void test_command_and_environment_at_their_limits(void **state)
+{
+	struct config *cfg = *state;
+	static char text[80000];
+	size_t pos;
+	int i;
+
+	assert_true(ARGV_MAX_WORDS * (CFG_LINE_MAX + 1) < ARGV_BYTES_MAX);
+	assert_true(MAX_ENV * (CFG_LINE_MAX + 1) < ENV_BYTES_MAX);
+	/* The longest command: 256 words, one per indented line of CFG_LINE_MAX characters. */
+	pos = (size_t)sprintf(text, "[service:a]\ncommand =\n");
+	for (i = 0; i < ARGV_MAX_WORDS; i++)
+		pos += (size_t)sprintf(text + pos, " %0*d\n", CFG_LINE_MAX - 1, i);
+	for (i = 0; i < MAX_ENV; i++)
+		pos += (size_t)sprintf(text + pos, "environment = K%03d=%0*d\n", i,
+				       CFG_LINE_MAX - 19, i);
+	load_ok(cfg, text);
+	assert_int_equal(svc(cfg, "a")->argc, ARGV_MAX_WORDS);
+	assert_int_equal(strlen(svc(cfg, "a")->argv[0]), CFG_LINE_MAX - 1);
+	assert_int_equal(svc(cfg, "a")->nenv, MAX_ENV);
+	assert_int_equal(strlen(svc(cfg, "a")->env[0]), CFG_LINE_MAX - 14);
+	cfg_release(cfg);
+	sprintf(text + pos, "environment = MORE=1\n");
+	expect_only_error(cfg, text, 3 + ARGV_MAX_WORDS + MAX_ENV,
+			  "too many environment entries in [service:a] (limit 128)");
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -2015,6 +2894,29 @@ int main(void)
 		T(test_print_setup),
 		T(test_default_ini),
 		T(test_require_socket),
+		T(test_privs_defaults),
+		T(test_user_by_name),
+		T(test_user_by_number),
+		T(test_unknown_user),
+		T(test_group),
+		T(test_supplementary_groups),
+		T(test_capabilities),
+		T(test_no_new_privileges),
+		T(test_seccomp_forms),
+		T(test_seccomp_deny_limit),
+		T(test_seccomp_allow_list),
+		T(test_seccomp_allow_list_fifo),
+		T(test_seccomp_allow_list_limits),
+		T(test_rlimits),
+		T(test_umask),
+		T(test_main_privs),
+		T(test_print_privs),
+		T(test_strict_config),
+		T(test_strict_config_owner),
+		T(test_strict_config_special_files),
+		T(test_key_line_limit),
+		T(test_append_args_bytes),
+		T(test_command_and_environment_at_their_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
