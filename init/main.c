@@ -336,6 +336,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_set_level(level_override >= 0 ? (enum log_level)level_override : cfg.log_level);
+	if (cfg.insecure_reason)
+		log_warn("%s; used anyway because of [init] strict_config = no",
+			 cfg.insecure_reason);
 	command = cmd_start < argc ? argv + cmd_start : NULL;
 	if (add_service_args(&cfg, &command) < 0) {
 		cfg_release(&cfg);
@@ -400,7 +403,16 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	shutdown_init(&cfg);
-	cmd_init(command, &cfg);
+	{
+		char err[128];
+
+		r = cmd_init(command, &cfg, err, sizeof(err));
+		if (r < 0) {
+			log_error_errno(-r, "cannot prepare the main command's privileges (%s)",
+					err);
+			return EXIT_SETUP;
+		}
+	}
 	log_debug("dind-init %s running as pid %d with %d service%s", DIND_INIT_VERSION,
 		  (int)getpid(), cfg.nservices, cfg.nservices == 1 ? "" : "s");
 
@@ -426,6 +438,7 @@ int main(int argc, char **argv)
 	svc_flush_output();
 	code = shutdown_exit_code();
 	control_release();
+	cmd_release();
 	svc_release_all();
 	cfg_release(&cfg);
 	return code;

@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "config/parse.h"
@@ -17,6 +19,11 @@ static enum cmd_state state = CMD_NONE;
 static pid_t pid;
 static int exit_code;
 static struct loop_timer stop_timer;
+static struct privs privs;
+static char **envp;	 /* NULL: dind-init's own environment */
+static char *own_env[3]; /* USER, LOGNAME, HOME for another user */
+
+extern char **environ;
 
 static void on_stop_timeout(void *data)
 {
@@ -30,12 +37,39 @@ static void on_stop_timeout(void *data)
 	cmd_kill();
 }
 
-void cmd_init(char **args, const struct config *cfg)
+int cmd_init(char **args, const struct config *cfg, char *err, size_t len)
 {
+	const struct cfg_privs *c = &cfg->main.privs;
+	int r;
+
 	argv = args;
 	config = cfg;
 	state = args && args[0] ? CMD_WAITING : CMD_NONE;
 	loop_timer_init(&stop_timer, on_stop_timeout, NULL);
+	r = privs_prepare(c, &privs, err, len);
+	if (r < 0)
+		return r;
+	if (c->set_user && c->user_name) {
+		if (asprintf(&own_env[0], "USER=%s", c->user_name) < 0 ||
+		    asprintf(&own_env[1], "LOGNAME=%s", c->user_name) < 0 ||
+		    asprintf(&own_env[2], "HOME=%s", c->home ? c->home : "/") < 0)
+			return -ENOMEM;
+		envp = spawn_env(environ, own_env, 3);
+		if (!envp)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void cmd_release(void)
+{
+	privs_release(&privs);
+	free(envp);
+	envp = NULL;
+	for (int i = 0; i < 3; i++) {
+		free(own_env[i]);
+		own_env[i] = NULL;
+	}
 }
 
 enum cmd_state cmd_state(void)
@@ -57,6 +91,8 @@ static void start(void)
 {
 	struct spawn_opts opts = {
 		.argv = argv,
+		.envp = envp,
+		.privs = &privs,
 		.stdout_fd = -1,
 		.stderr_fd = -1,
 		/* With a terminal (docker run -it) the command gets job control: Ctrl-C reaches
@@ -78,7 +114,7 @@ static void start(void)
 	if (res.stage != SPAWN_STAGE_NONE) {
 		/* It exits 127 or 126 by itself; say why once, here. */
 		log_error_errno(res.err, "cannot run the main command %s (%s)", argv[0],
-				spawn_stage_name(res.stage));
+				spawn_failure_name(&res));
 		return;
 	}
 	log_info("main command started (pid %d): %s", (int)pid, argv[0]);

@@ -4,14 +4,17 @@
 #define DIND_COMMAND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "config/config.h"
 
 enum cmd_state { CMD_NONE, CMD_WAITING, CMD_RUNNING, CMD_EXITED };
 
-/* argv is not copied and must outlive the command; NULL or empty: no main command. */
-void cmd_init(char **argv, const struct config *cfg);
+/* argv is not copied and must outlive the command; NULL or empty: no main command. Prepares
+ * the [main] privileges: 0, or -errno with a reason in err. */
+int cmd_init(char **argv, const struct config *cfg, char *err, size_t len);
+void cmd_release(void);
 /* Start it if it waits and everything in main_after is ready; if one of those can never be
  * ready, start the shutdown instead. */
 void cmd_maybe_start(void);

@@ -296,7 +296,7 @@ static int start_exec(struct probe *p)
 		}
 	}
 	if (res.stage != SPAWN_STAGE_NONE)
-		snprintf(p->why, sizeof(p->why), "%s %s: %s", spawn_stage_name(res.stage),
+		snprintf(p->why, sizeof(p->why), "%s %s: %s", spawn_failure_name(&res),
 			 p->spec->argv[0], strerror(res.err));
 	return 0;
 }

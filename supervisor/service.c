@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,70 +63,57 @@ static void on_ready_probe(void *data, bool ok);
 static void on_health_probe(void *data, bool ok);
 static void on_notify(void *data, pid_t sender, const struct notify_msg *msg);
 
-static bool env_key_is(const char *entry, const char *key)
-{
-	size_t klen = strlen(key);
+/* Entries dind-init makes for one service: NOTIFY_SOCKET, WATCHDOG_USEC, and for another user
+ * its USER, LOGNAME and HOME. Owned by the service (own_env), freed with it. */
+static int add_own(struct service *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-	return strncmp(entry, key, klen) == 0 && entry[klen] == '=';
+static int add_own(struct service *s, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (s->nown_env >= SVC_OWN_ENV_MAX)
+		return -ENOSPC;
+	va_start(ap, fmt);
+	r = vasprintf(&s->own_env[s->nown_env], fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	s->nown_env++;
+	return 0;
 }
 
-/* environ plus the service's own entries (which replace inherited ones with the same key),
- * plus NOTIFY_SOCKET / WATCHDOG_USEC for the services that get them. Allocated once, at load
- * time; extra entries are owned by the array's tail and freed with it. */
-static char **build_env(const struct service *s)
+static char **build_env(struct service *s)
 {
 	const struct cfg_service *c = s->cfg;
-	size_t n = 0, k = 0;
-	char **envp;
+	char *extra[SVC_OWN_ENV_MAX + MAX_ENV];
+	int n = 0;
 
-	while (environ && environ[n])
-		n++;
-	envp = calloc(n + (size_t)c->nenv + 3, sizeof(*envp));
-	if (!envp)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		const char *eq = strchr(environ[i], '=');
-		size_t klen = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
-		bool overridden = false;
-
-		for (int j = 0; j < c->nenv && !overridden; j++)
-			overridden =
-				strncmp(c->env[j], environ[i], klen) == 0 && c->env[j][klen] == '=';
-		if (!overridden)
-			envp[k++] = environ[i];
-	}
-	for (int j = 0; j < c->nenv; j++)
-		envp[k++] = c->env[j];
 	if (s->has_notify) {
-		char *v;
-
-		if (asprintf(&v, "NOTIFY_SOCKET=%s", s->notify.path) < 0) {
-			free(envp);
+		if (add_own(s, "NOTIFY_SOCKET=%s", s->notify.path) < 0)
 			return NULL;
-		}
-		envp[k++] = v;
-		if (c->watchdog_ms > 0) {
-			if (asprintf(&v, "WATCHDOG_USEC=%" PRId64, c->watchdog_ms * 1000) < 0) {
-				free(envp[k - 1]);
-				free(envp);
-				return NULL;
-			}
-			envp[k++] = v;
-		}
+		if (c->watchdog_ms > 0 &&
+		    add_own(s, "WATCHDOG_USEC=%" PRId64, c->watchdog_ms * 1000) < 0)
+			return NULL;
 	}
-	envp[k] = NULL;
-	return envp;
+	if (c->privs.set_user && c->privs.user_name &&
+	    (add_own(s, "USER=%s", c->privs.user_name) < 0 ||
+	     add_own(s, "LOGNAME=%s", c->privs.user_name) < 0 ||
+	     add_own(s, "HOME=%s", c->privs.home ? c->privs.home : "/") < 0))
+		return NULL;
+	/* The service's own environment = entries come last: they win over ours. */
+	for (int i = 0; i < s->nown_env; i++)
+		extra[n++] = s->own_env[i];
+	for (int i = 0; i < c->nenv; i++)
+		extra[n++] = c->env[i];
+	return spawn_env(environ, extra, n);
 }
 
 static void free_env(struct service *s)
 {
-	if (!s->envp)
-		return;
-	for (char **e = s->envp; *e; e++)
-		if (env_key_is(*e, "NOTIFY_SOCKET") || env_key_is(*e, "WATCHDOG_USEC")) {
-			/* only ours: environ never holds them (main() removes inherited ones) */
-			free(*e);
-		}
+	for (int i = 0; i < s->nown_env; i++)
+		free(s->own_env[i]);
+	s->nown_env = 0;
 	free(s->envp);
 	s->envp = NULL;
 }
@@ -179,6 +167,11 @@ int svc_init_all(const struct config *cfg, const char **what)
 		}
 		s->start_times = calloc((size_t)s->cfg->start_limit_burst, sizeof(int64_t));
 		s->envp = build_env(s);
+		r = privs_prepare(&s->cfg->privs, &s->privs, s->privs_err, sizeof(s->privs_err));
+		if (r < 0) {
+			*what = s->privs_err;
+			return r;
+		}
 		*what = "allocating the services";
 		if (!s->start_times || !s->envp)
 			return -ENOMEM;
@@ -208,6 +201,7 @@ void svc_release_all(void)
 		probe_cancel(&s->health_probe);
 		free(s->start_times);
 		free_env(s);
+		privs_release(&s->privs);
 	}
 	free(services);
 	services = NULL;
@@ -350,6 +344,7 @@ static void start(struct service *s)
 		.envp = s->envp,
 		.workdir = c->workdir,
 		.null_stdin = true,
+		.privs = &s->privs,
 	};
 	struct spawn_result res;
 	char dbuf[32];
@@ -394,9 +389,15 @@ static void start(struct service *s)
 	s->started_at = now;
 	if (res.stage != SPAWN_STAGE_NONE) {
 		/* The child exits 127/126; its exit is handled like any other failed run. */
-		log_error_errno(res.err, "service %s: %s %s failed", c->name,
-				spawn_stage_name(res.stage),
-				res.stage == SPAWN_STAGE_CHDIR ? c->workdir : c->argv[0]);
+		if (res.stage == SPAWN_STAGE_PRIVS)
+			log_error_errno(res.err,
+					"service %s: %s failed; it is not run with other "
+					"privileges than configured",
+					c->name, spawn_failure_name(&res));
+		else
+			log_error_errno(res.err, "service %s: %s %s failed", c->name,
+					spawn_failure_name(&res),
+					res.stage == SPAWN_STAGE_CHDIR ? c->workdir : c->argv[0]);
 		set_state(s, SVC_STARTING);
 		return;
 	}

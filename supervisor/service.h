@@ -11,6 +11,7 @@
 #include "init/loop.h"
 #include "supervisor/notify.h"
 #include "supervisor/output.h"
+#include "supervisor/privs.h"
 #include "supervisor/probe.h"
 
 enum svc_state {
@@ -36,6 +37,8 @@ enum stop_reason {
 	STOP_READY_TIMEOUT, /* not ready within ready_timeout: restart path */
 };
 
+#define SVC_OWN_ENV_MAX 5 /* NOTIFY_SOCKET, WATCHDOG_USEC, USER, LOGNAME, HOME */
+
 struct service {
 	const struct cfg_service *cfg;
 	int idx;
@@ -50,7 +53,11 @@ struct service {
 	int health_failures;  /* consecutive failed health probes */
 	int64_t *start_times; /* start-limit ring, cfg->start_limit_burst entries */
 	int start_cursor;
-	char **envp;		       /* inherited environment plus cfg->env, NULL-terminated */
+	char **envp;			/* inherited environment plus cfg->env, NULL-terminated */
+	char *own_env[SVC_OWN_ENV_MAX]; /* entries of envp made by dind-init (owned) */
+	int nown_env;
+	struct privs privs; /* user, capabilities, seccomp... prepared for the child */
+	char privs_err[128];
 	struct loop_timer timer;       /* backoff or stop timeout */
 	struct loop_timer ready_timer; /* ready_timeout */
 	struct loop_timer probe_timer; /* next readiness attempt or health check */
@@ -64,6 +71,8 @@ struct service {
 	bool has_status;
 	char status[NOTIFY_STATUS_MAX + 1]; /* last STATUS= */
 };
+
+#define SVC_OWN_ENV_MAX 5 /* NOTIFY_SOCKET, WATCHDOG_USEC, USER, LOGNAME, HOME */
 
 /* Exit code dind-init uses when a critical service FAILED. */
 #define EXIT_CRITICAL_FAILED 4

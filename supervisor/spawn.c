@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +28,11 @@ int spawn_exec_exit_code(int err)
 	return err == ENOENT || err == ENOTDIR ? 127 : 126;
 }
 
-const char *spawn_stage_name(enum spawn_stage stage)
+const char *spawn_failure_name(const struct spawn_result *res)
 {
-	switch (stage) {
+	switch (res->stage) {
+	case SPAWN_STAGE_PRIVS:
+		return privs_stage_name((enum privs_stage)res->detail);
 	case SPAWN_STAGE_STDIO:
 		return "setting up stdin/stdout/stderr";
 	case SPAWN_STAGE_CHDIR:
@@ -39,6 +42,43 @@ const char *spawn_stage_name(enum spawn_stage stage)
 	default:
 		return "starting";
 	}
+}
+
+static bool same_key(const char *a, const char *b)
+{
+	const char *ea = strchrnul(a, '='), *eb = strchrnul(b, '=');
+
+	return ea - a == eb - b && strncmp(a, b, (size_t)(ea - a)) == 0;
+}
+
+char **spawn_env(char *const *base, char *const *extra, int nextra)
+{
+	size_t n = 0, k = 0;
+	char **envp;
+
+	while (base && base[n])
+		n++;
+	envp = calloc(n + (size_t)nextra + 1, sizeof(*envp));
+	if (!envp)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		bool overridden = false;
+
+		for (int j = 0; j < nextra && !overridden; j++)
+			overridden = same_key(base[i], extra[j]);
+		if (!overridden)
+			envp[k++] = base[i];
+	}
+	for (int j = 0; j < nextra; j++) {
+		bool later = false;
+
+		for (int l = j + 1; l < nextra && !later; l++)
+			later = same_key(extra[j], extra[l]);
+		if (!later)
+			envp[k++] = extra[j];
+	}
+	envp[k] = NULL;
+	return envp;
 }
 
 static const char *env_get(char *const *envp, const char *key)
@@ -111,11 +151,20 @@ static void close_fds_from(int first, int keep)
 struct child_report {
 	int stage;
 	int err;
+	int detail;
 };
+
+static void child_fail_detail(int report_fd, enum spawn_stage stage, int err, int detail)
+{
+	struct child_report rep = { stage, err, detail };
+
+	(void)!write(report_fd, &rep, sizeof(rep));
+	_exit(spawn_exec_exit_code(err));
+}
 
 static void child_fail(int report_fd, enum spawn_stage stage, int err)
 {
-	struct child_report rep = { stage, err };
+	struct child_report rep = { stage, err, 0 };
 
 	(void)!write(report_fd, &rep, sizeof(rep));
 	_exit(spawn_exec_exit_code(err));
@@ -149,6 +198,16 @@ static void child_run(const struct spawn_opts *o, const char *file, int file_err
 	close_fds_from(3, report_fd);
 	if (o->workdir && chdir(o->workdir) < 0)
 		child_fail(report_fd, SPAWN_STAGE_CHDIR, errno);
+	if (o->privs) {
+		enum privs_stage ps = PRIVS_STAGE_NONE;
+		int r = privs_apply(o->privs, &ps);
+
+		/* A start that cannot get the privileges it was given fails: never run it with
+		 * more than asked for. */
+		if (r < 0)
+			child_fail_detail(report_fd, SPAWN_STAGE_PRIVS, -r == ENOENT ? EPERM : -r,
+					  (int)ps);
+	}
 	if (!file)
 		child_fail(report_fd, SPAWN_STAGE_EXEC, file_err);
 	(void)sigprocmask(SIG_SETMASK, &child_mask, NULL);
@@ -197,6 +256,7 @@ int spawn_process(const struct spawn_opts *o, struct spawn_result *res)
 	if (n == (ssize_t)sizeof(rep)) {
 		res->stage = (enum spawn_stage)rep.stage;
 		res->err = rep.err;
+		res->detail = rep.detail;
 	}
 	return 0;
 }

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "supervisor/privs.h"
+
 struct spawn_opts {
 	char *const *argv;   /* argv[0] without '/' is looked up in PATH by the parent */
 	char *const *envp;   /* NULL: the init's own environment */
@@ -14,15 +16,23 @@ struct spawn_opts {
 	int stderr_fd;	     /* -1: inherit */
 	bool null_stdin;     /* stdin from /dev/null instead of inherited */
 	bool foreground_tty; /* make the child the foreground process group of the tty on fd 0 */
+	const struct privs *privs; /* NULL: keep dind-init\'s own */
 };
 
 /* Where a failed start failed, for the caller's log line. */
-enum spawn_stage { SPAWN_STAGE_NONE, SPAWN_STAGE_STDIO, SPAWN_STAGE_CHDIR, SPAWN_STAGE_EXEC };
+enum spawn_stage {
+	SPAWN_STAGE_NONE,
+	SPAWN_STAGE_STDIO,
+	SPAWN_STAGE_CHDIR,
+	SPAWN_STAGE_PRIVS, /* detail: the enum privs_stage */
+	SPAWN_STAGE_EXEC,
+};
 
 struct spawn_result {
 	pid_t pid;		/* > 0 when fork succeeded: the child must be reaped either way */
 	enum spawn_stage stage; /* stage that failed in the child, or NONE */
 	int err;		/* errno of that failure */
+	int detail;		/* SPAWN_STAGE_PRIVS: which step (enum privs_stage) */
 };
 
 /* Remember the signal mask to restore in every child (the one dind-init was started with). */
@@ -33,9 +43,15 @@ void spawn_set_child_sigmask(const sigset_t *mask);
  * -errno if fork itself failed. Blocks only until the child has exec'd or failed. */
 int spawn_process(const struct spawn_opts *opts, struct spawn_result *res);
 
+/* An environment for a child: base minus the keys that extra sets, then extra (in order; of
+ * two entries of extra with one key, the later wins). Entries are not copied; the array is
+ * malloc'd (free it). NULL when out of memory. */
+char **spawn_env(char *const *base, char *const *extra, int nextra);
+
 /* Exit code for a child that could not exec: 127 for "not found", 126 otherwise. */
 int spawn_exec_exit_code(int err);
 
-const char *spawn_stage_name(enum spawn_stage stage);
+/* "executing", "setting capabilities"...: what failed, for a log line. */
+const char *spawn_failure_name(const struct spawn_result *res);
 
 #endif

@@ -203,3 +203,27 @@ got-TERM" ]
 	[[ "$output" == *--privileged* ]]
 	refute grep -q 'service .* started' <<<"$output"
 }
+
+@test "[main] user = nobody with seccomp = default: nested docker run works, mount does not" {
+	local c cfg=$BATS_TEST_TMPDIR/dind-init.ini img=$BATS_TEST_TMPDIR/image.ini
+	c=$(cname)
+	# the image's own config, plus privileges for the main command
+	d create --name "$c-cfg" "$E2E_IMAGE" >/dev/null
+	d cp "$c-cfg:/etc/dind-init.ini" "$img"
+	d rm -v "$c-cfg" >/dev/null
+	{
+		cat "$img"
+		printf '\n[main]\nuser = nobody\nsupplementary_groups = docker\nseccomp = default\n'
+	} >"$cfg"
+	chmod 644 "$cfg"
+	cp "$E2E_TINY_TAR" "$BATS_TEST_TMPDIR/tiny.tar"
+	chmod 644 "$BATS_TEST_TMPDIR/tiny.tar"
+	run dind_run "$c" -v "$cfg:/etc/dind-init.ini:ro" -v "$BATS_TEST_TMPDIR/tiny.tar:/tiny.tar:ro" \
+		"$E2E_IMAGE" sh -c "id -u; docker load -i /tiny.tar >/dev/null && docker run --rm $E2E_TINY_IMAGE echo nested-as-nobody; mkdir -p /tmp/m; mount -t tmpfs none /tmp/m && echo mount=ok || echo mount=refused; grep Seccomp: /proc/self/status"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 65534 <<<"$output"
+	grep -qx nested-as-nobody <<<"$output"
+	grep -qx mount=refused <<<"$output"
+	grep -Eq '^Seccomp:[[:space:]]+2$' <<<"$output"
+}

@@ -53,17 +53,32 @@ start_ns() {
 	env --default-signal unshare --pid --fork --kill-child --mount-proc "$DIND_INIT" --no-setup "$@" >"$T/out" 2>&1 &
 	NS_PID=$!
 	INIT_PID=""
-	for _ in $(seq 200); do
-		INIT_PID=$(pgrep -P "$NS_PID" || true)
-		[ -n "$INIT_PID" ] && return 0
+	for _ in $(seq 400); do
+		INIT_PID=${INIT_PID:-$(pgrep -P "$NS_PID" || true)}
+		# Ready for signals once dind-init runs and has blocked them: before that, the
+		# kernel drops a signal to a namespace's PID 1 that has no handler for it.
+		if [ -n "$INIT_PID" ] && [ "$(readlink "/proc/$INIT_PID/exe" 2>/dev/null)" = "$(readlink -f "$DIND_INIT")" ] &&
+			grep -Eq '^SigBlk:[[:space:]]*0*[1-9a-f]' "/proc/$INIT_PID/status" 2>/dev/null; then
+			return 0
+		fi
 		sleep 0.05
 	done
 	echo "dind-init did not start" >&2
 	return 1
 }
 
-# wait_ns: wait for the backgrounded namespace and set STATUS
+# wait_ns: wait (at most 60 s) for the backgrounded namespace and set STATUS; a dind-init
+# that does not exit by then fails the test instead of hanging the suite
 wait_ns() {
+	local tries=1200
+	while kill -0 "$NS_PID" 2>/dev/null && [ "$tries" -gt 0 ]; do
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	if kill -0 "$NS_PID" 2>/dev/null; then
+		echo "dind-init did not exit within 60 s" >&2
+		kill -KILL "$INIT_PID" 2>/dev/null || true
+	fi
 	STATUS=0
 	wait "$NS_PID" || STATUS=$?
 }

@@ -1,0 +1,215 @@
+#!/usr/bin/env bats
+# Per-service and main-command privileges: user, group, capabilities, no_new_privileges,
+# seccomp, rlimits, umask; and the config hardening around them.
+
+load common
+
+# a oneshot service that records its /proc/self/status lines and what it may do; the main
+# command waits for it, so the service finishes before the shutdown
+probe_script() {
+	mkdir -p "$T/w"
+	chmod 777 "$T/w"
+	chmod 755 "$T"
+	service_script probe "grep -E '^(Uid|Gid|Groups|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):' /proc/self/status >$T/w/status
+echo \"umask=\$(umask) home=\$HOME user=\$USER\" >>$T/w/status
+if mount -t tmpfs none $T/mnt 2>$T/w/mount.err; then echo mount=ok; else echo mount=refused; fi >>$T/w/status
+if unshare -m true 2>$T/w/unshare.err; then echo unshare=ok; else echo unshare=refused; fi >>$T/w/status
+\"\$@\""
+}
+
+caps_hex() {
+	printf '%016x' "$1"
+}
+
+@test "user, capabilities and seccomp = default: status lines, no mount, no unshare, the job still works" {
+	mkdir "$T/mnt"
+	chmod 755 "$T"
+	probe_script
+	# the job: bind a privileged port, which CAP_NET_BIND_SERVICE allows
+	write_config <<EOF
+[init]
+main_after = probe
+[service:probe]
+command = $T/probe python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 81)); print('bound')"
+type = oneshot
+user = nobody
+group = nogroup
+capabilities = CAP_NET_BIND_SERVICE
+seccomp = default
+umask = 027
+log = file:$T/probe.log
+EOF
+	run in_ns -c "$T/dind-init.ini" -- true
+	echo "$output"; cat "$T/w/status" "$T/probe.log"
+	[ "$status" -eq 0 ]
+	grep -q '^Uid:	65534	65534	65534	65534' "$T/w/status"
+	grep -q '^Gid:	65534	65534	65534	65534' "$T/w/status"
+	grep -Eq '^Groups:[[:space:]]*$' "$T/w/status"
+	want=$(caps_hex $((1 << 10)))
+	for set in CapPrm CapEff CapBnd CapAmb; do
+		grep -qx "$set:	$want" "$T/w/status"
+	done
+	grep -qx 'NoNewPrivs:	1' "$T/w/status"
+	grep -qx 'Seccomp:	2' "$T/w/status"
+	grep -qx 'umask=0027 home=/nonexistent user=nobody' "$T/w/status"
+	grep -qx 'mount=refused' "$T/w/status"
+	grep -qx 'unshare=refused' "$T/w/status"
+	grep -q 'Operation not permitted' "$T/w/unshare.err"
+	grep -qx bound "$T/probe.log"
+}
+
+@test "seccomp = default refuses mount with EPERM even to root with CAP_SYS_ADMIN" {
+	mkdir "$T/mnt"
+	probe_script
+	write_config <<EOF
+[init]
+main_after = probe
+[service:probe]
+command = $T/probe
+type = oneshot
+seccomp = default
+EOF
+	run in_ns -c "$T/dind-init.ini" -- true
+	cat "$T/w/status"
+	[ "$status" -eq 0 ]
+	grep -q '^Uid:	0	' "$T/w/status"
+	grep -qx 'Seccomp:	2' "$T/w/status"
+	grep -qx 'mount=refused' "$T/w/status"
+	# util-linux mount says "permission denied" for EPERM
+	grep -Eqi 'permission denied|not permitted' "$T/w/mount.err"
+}
+
+@test "root with a reduced capability set: the bounding set is cut, mount is refused" {
+	mkdir "$T/mnt"
+	probe_script
+	write_config <<EOF
+[init]
+main_after = probe
+[service:probe]
+command = $T/probe
+type = oneshot
+capabilities = CAP_CHOWN, dac_override
+EOF
+	run in_ns -c "$T/dind-init.ini" -- true
+	cat "$T/w/status"
+	[ "$status" -eq 0 ]
+	want=$(caps_hex $(((1 << 0) | (1 << 1))))
+	grep -qx "CapBnd:	$want" "$T/w/status"
+	grep -qx "CapEff:	$want" "$T/w/status"
+	grep -qx 'Seccomp:	0' "$T/w/status"
+	grep -qx 'mount=refused' "$T/w/status"
+}
+
+@test "seccomp = deny:mkdir,rmdir refuses those syscalls only" {
+	service_script job "mkdir $T/newdir 2>$T/mkdir.err && echo mkdir=ok || echo mkdir=refused; touch $T/file && echo touch=ok"
+	write_config <<EOF
+[init]
+main_after = job
+[service:job]
+command = $T/job
+type = oneshot
+seccomp = deny:mkdir,mkdirat,rmdir
+log = file:$T/job.log
+EOF
+	run in_ns -c "$T/dind-init.ini" -- true
+	cat "$T/job.log"
+	[ "$status" -eq 0 ]
+	grep -qx mkdir=refused "$T/job.log"
+	grep -q 'Operation not permitted' "$T/mkdir.err"
+	grep -qx touch=ok "$T/job.log"
+	[ ! -d "$T/newdir" ]
+}
+
+@test "[main] user and seccomp: the main command runs as that user and cannot mount" {
+	mkdir "$T/mnt"
+	chmod 755 "$T"
+	write_config <<EOF
+[main]
+user = nobody
+seccomp = default
+EOF
+	run in_ns -c "$T/dind-init.ini" -- sh -c "id -u; id -g; mount -t tmpfs none $T/mnt && echo mount=ok || echo mount=refused; echo HOME=\$HOME"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 65534 <<<"$output"
+	grep -qx mount=refused <<<"$output"
+	grep -qx HOME=/nonexistent <<<"$output"
+}
+
+@test "a privilege that cannot be applied fails the start, loudly, and counts for the start limit" {
+	# raising the hard open-files limit needs CAP_SYS_RESOURCE, which a non-root user lacks
+	service_script job 'echo ran >>$EVENTS'
+	write_config <<EOF
+[service:job]
+command = $T/job
+user = nobody
+rlimit_nofile = 100000000
+restart_delay = 10ms
+start_limit_burst = 2
+critical = yes
+EOF
+	run in_ns -c "$T/dind-init.ini" -- sleep 1000
+	echo "$output"
+	[ "$status" -eq 4 ]
+	[ ! -s "$EVENTS" ]
+	grep -q 'service job: setting resource limits failed; it is not run with other privileges than configured: Operation not permitted' <<<"$output"
+	grep -q 'service job FAILED' <<<"$output"
+}
+
+@test "unknown user, group, capability or syscall names are config errors with file:line" {
+	write_config <<EOF
+[service:a]
+command = /bin/true
+user = no-such-user-here
+group = no-such-group-here
+capabilities = CAP_NOT_A_CAP
+seccomp = deny:not_a_syscall
+EOF
+	run "$DIND_INIT" --check-config -c "$T/dind-init.ini"
+	echo "$output"
+	[ "$status" -eq 2 ]
+	grep -q "dind-init.ini:3: unknown user 'no-such-user-here'" <<<"$output"
+	grep -q "dind-init.ini:4: unknown group 'no-such-group-here'" <<<"$output"
+	grep -q "dind-init.ini:5: unknown capability 'CAP_NOT_A_CAP'" <<<"$output"
+	grep -q "dind-init.ini:6: .*not_a_syscall" <<<"$output"
+}
+
+@test "a config file writable by group or others is refused; strict_config = no lets it pass, with a warning" {
+	write_config <<EOF
+[service:a]
+command = /bin/true
+type = oneshot
+EOF
+	chmod 664 "$T/dind-init.ini"
+	run in_ns -c "$T/dind-init.ini" -- true
+	echo "$output"
+	[ "$status" -eq 2 ]
+	grep -q "writable by group or others" <<<"$output"
+	grep -q "chmod go-w" <<<"$output"
+
+	printf '[init]\nstrict_config = no\n' >>"$T/dind-init.ini"
+	run in_ns -c "$T/dind-init.ini" -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q "warning: .*writable by group or others" <<<"$output"
+}
+
+@test "hundreds of environment entries or an absurdly long command are clear config errors" {
+	{
+		printf '[service:a]\ncommand = /bin/true\n'
+		for i in $(seq 200); do printf 'environment = VAR%d=x\n' "$i"; done
+	} >"$T/env.ini"
+	run "$DIND_INIT" --check-config -c "$T/env.ini"
+	echo "${output:0:2000}"
+	[ "$status" -eq 2 ]
+	grep -q "too many environment entries in \[service:a\] (limit 128)" <<<"$output"
+
+	{
+		printf '[service:b]\ncommand = /bin/echo\n'
+		for i in $(seq 400); do printf '\t%s\n' "$(head -c 180 /dev/zero | tr '\0' x)"; done
+	} >"$T/long.ini"
+	run "$DIND_INIT" --check-config -c "$T/long.ini"
+	echo "${output:0:2000}"
+	[ "$status" -eq 2 ]
+	grep -Eq "too (long|many words)" <<<"$output"
+}
