@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian 12 machine, as root: installs the build and test
 # dependencies, builds dind-init (warnings are errors), and runs every test through CTest:
-# unit, integration, the static and sanitizer builds, and end to end on a real Docker engine
+# unit, integration, the static and sanitizer builds, libFuzzer runs of every parser (a bounded
+# time each, label fuzz), and end to end on a real Docker engine
 # (the e2e fixture installs docker.io, starts containerd and dockerd, makes the base image and
 # builds the images; see tests/e2e/docker-env.sh).
 #   SKIP_DEPS=1 tests/run.sh    skip the apt-get step (dependencies already installed)
@@ -21,7 +22,8 @@ if [ "${SKIP_DEPS:-0}" != 1 ]; then
 	apt-get install -y -qq --no-install-recommends \
 		build-essential cmake pkg-config file \
 		libcap-dev libseccomp-dev libinih-dev libcmocka-dev \
-		bats util-linux procps python3 iptables >/dev/null
+		bats util-linux procps python3 iptables \
+		clang libclang-rt-14-dev llvm >/dev/null
 fi
 
 build=${BUILD_DIR:-build}

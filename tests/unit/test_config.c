@@ -2447,6 +2447,19 @@ static void test_seccomp_allow_list_fifo(void **state)
 	unlink(fifo);
 }
 
+/* Found by fuzzing: reading /dev/zero as an allow-list never ended. */
+static void test_seccomp_allow_list_not_a_file(void **state)
+{
+	struct config *cfg = *state;
+
+	load_bad(cfg, "[service:a]\ncommand = x\nseccomp = /dev/zero\n");
+	expect_error(cfg, 3,
+		     "cannot read seccomp allow-list /dev/zero for seccomp: not a regular file");
+	cfg_release(cfg);
+	load_bad(cfg, "[service:a]\ncommand = x\nseccomp = /tmp\n");
+	expect_error(cfg, 3, "not a regular file");
+}
+
 static void test_seccomp_allow_list_limits(void **state)
 {
 	struct config *cfg = *state;
@@ -2894,6 +2907,7 @@ int main(void)
 		T(test_print_setup),
 		T(test_default_ini),
 		T(test_require_socket),
+		T(test_seccomp_allow_list_not_a_file),
 		T(test_privs_defaults),
 		T(test_user_by_name),
 		T(test_user_by_number),
