@@ -164,6 +164,10 @@ int svc_init_all(const struct config *cfg, const char **what)
 			if (r < 0)
 				return r;
 			s->has_notify = true;
+			/* A service that runs as another user must be able to send to it (sending
+			 * needs write permission on the socket file); only its main PID counts. */
+			if (s->cfg->privs.set_user && chown(path, s->cfg->privs.uid, (gid_t)-1) < 0)
+				return -errno;
 		}
 		s->start_times = calloc((size_t)s->cfg->start_limit_burst, sizeof(int64_t));
 		s->envp = build_env(s);

@@ -213,3 +213,26 @@ EOF
 	[ "$status" -eq 2 ]
 	grep -Eq "too (long|many words)" <<<"$output"
 }
+
+@test "a notify service running as another user can still send READY=1" {
+	chmod 755 "$T"
+	mkdir -p "$T/run"
+	# a copy nobody can reach, wherever the build folder is
+	cp "$HELPERS/notifier" "$T/notifier"
+	write_config <<EOF
+[init]
+runtime_dir = $T/run
+control_socket = none
+main_after = n
+[service:n]
+command = $T/notifier --delay 100
+type = notify
+user = nobody
+ready_timeout = 20s
+EOF
+	run in_ns -c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q 'service n is ready' <<<"$output"
+	grep -qx main-ran <<<"$output"
+}
