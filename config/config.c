@@ -1191,7 +1191,7 @@ static int account_find(const char *file, bool passwd, const char *name, size_t 
 /* A group name or number for key; false (error recorded) when unknown. */
 static bool get_gid(struct loader *ld, const char *key, const char *name, size_t len, gid_t *out)
 {
-	struct account a;
+	struct account a = { 0 };
 	uint32_t id;
 	int r;
 
@@ -1445,6 +1445,20 @@ static bool add_syscall(struct loader *ld, const struct syscall_src *src, const 
 			    what, label, MAX_SECCOMP_SYSCALLS);
 		return false;
 	}
+	/* Grown as read: most services have no list, and a fixed array in each of the 64 slots
+	 * made every config (and so PID 1's memory) several times larger. */
+	if (p->nseccomp == p->seccomp_cap) {
+		int cap = p->seccomp_cap ? 2 * p->seccomp_cap : 16;
+		int *grown = realloc(p->seccomp_syscalls, sizeof(int) * (size_t)cap);
+
+		if (!grown) {
+			ld_error_at(ld, src->file, src->line, "out of memory reading %s of %s", what,
+				    label);
+			return false;
+		}
+		p->seccomp_syscalls = grown;
+		p->seccomp_cap = cap;
+	}
 	p->seccomp_syscalls[p->nseccomp++] = nr;
 	return true;
 }
@@ -1670,6 +1684,7 @@ static void privs_release(struct cfg_privs *p)
 	free(p->user_name);
 	free(p->home);
 	free(p->seccomp_file);
+	free(p->seccomp_syscalls);
 	privs_defaults(p);
 }
 

@@ -108,7 +108,8 @@ struct cfg_privs {
 	uint64_t caps;        /* bit N = capability N to keep */
 	bool no_new_privileges; /* default no */
 	enum seccomp_mode seccomp;
-	int seccomp_syscalls[MAX_SECCOMP_SYSCALLS]; /* DENY or ALLOW: native syscall numbers */
+	int *seccomp_syscalls; /* DENY or ALLOW: native syscall numbers; owned, grown as read */
+	int seccomp_cap;
 	int nseccomp;
 	char *seccomp_file;   /* owned, ALLOW: the file it was read from (for messages) */
 	long rlimit_nofile, rlimit_nproc, rlimit_core, rlimit_memlock; /* RLIMIT_UNSET or value;

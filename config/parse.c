@@ -715,3 +715,23 @@ const char *probe_spec_format(const struct probe_spec *p, char *buf, unsigned le
 	}
 	return buf;
 }
+
+bool next_field(const char **s, char *out, size_t len)
+{
+	const char *p = *s;
+	size_t n = 0;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	if (!*p)
+		return false;
+	while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
+		if (n + 1 < len)
+			out[n++] = *p;
+		p++;
+	}
+	if (len)
+		out[n] = '\0';
+	*s = p;
+	return true;
+}

@@ -4,6 +4,7 @@
 #define DIND_PARSE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define ARGV_MAX_WORDS 256 /* words in one command line */
@@ -36,6 +37,11 @@ int parse_bool(const char *s, bool *out);
 
 /* Non-negative decimal integer that fits in int; -EINVAL / -ERANGE. */
 int parse_uint(const char *s, int *out);
+
+/* Copy the next blank-separated field of *s into out (at most len-1 bytes, always
+ * NUL-terminated) and advance *s past it. Returns false when there is no field. A small
+ * stand-in for sscanf, which would pull tens of KiB of libc into the static binary. */
+bool next_field(const char **s, char *out, size_t len);
 
 struct probe_spec;
 

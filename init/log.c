@@ -76,12 +76,15 @@ void log_msg(enum log_level level, int err, const char *fmt, ...)
 	 * (READY=1 to "ready"), while normal logs are read through `docker logs -t` anyway. */
 	if (current_level >= LOG_LEVEL_DEBUG) {
 		struct timespec ts;
-		struct tm tm;
+		long day_sec;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
-		gmtime_r(&ts.tv_sec, &tm);
-		r = snprintf(line, sizeof(line), "[dind-init %02d:%02d:%02d.%03ld] %s", tm.tm_hour,
-			     tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000, level_prefix[level]);
+		/* UTC time of day by hand: gmtime_r would drag the time zone code (and sscanf)
+		 * into the static binary. Microseconds, to measure READY=1 -> ready. */
+		day_sec = (long)(ts.tv_sec % 86400);
+		r = snprintf(line, sizeof(line), "[dind-init %02ld:%02ld:%02ld.%06ld] %s",
+			     day_sec / 3600, day_sec / 60 % 60, day_sec % 60, ts.tv_nsec / 1000,
+			     level_prefix[level]);
 	} else {
 		r = snprintf(line, sizeof(line), "[dind-init] %s", level_prefix[level]);
 	}

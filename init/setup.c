@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config/parse.h"
 #include "init/log.h"
 #include "supervisor/spawn.h"
 
@@ -166,8 +167,16 @@ static int each_mount(int (*fn)(const struct mount_entry *m, void *data), void *
 		char opts[256];
 		const char *sep = strstr(line, " - ");
 
-		if (!sep || sscanf(line, "%*s %*s %*s %*s %255s %255s", m.point, opts) != 2 ||
-		    sscanf(sep + 3, "%31s", m.fstype) != 1)
+		const char *p = line, *q = sep ? sep + 3 : NULL;
+		char skip[256];
+		bool ok = sep != NULL;
+
+		/* mount id, parent id, major:minor, root, then the mount point and options */
+		for (int k = 0; k < 4 && ok; k++)
+			ok = next_field(&p, skip, sizeof(skip));
+		if (!ok || !next_field(&p, m.point, sizeof(m.point)) ||
+		    !next_field(&p, opts, sizeof(opts)) ||
+		    !next_field(&q, m.fstype, sizeof(m.fstype)))
 			continue;
 		m.readonly = strncmp(opts, "ro", 2) == 0 && (opts[2] == ',' || opts[2] == '\0');
 		r = fn(&m, data);
@@ -457,12 +466,18 @@ static int mount_v1_hierarchies(void)
 		return STEP_FATAL;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		char name[32];
-		int id, count, enabled, k;
+		char name[32], num[3][16];
+		const char *p = line;
+		int id, enabled, k;
 
-		if (line[0] == '#' ||
-		    sscanf(line, "%31s %d %d %d", name, &id, &count, &enabled) != 4)
+		/* subsys_name hierarchy num_cgroups enabled */
+		if (line[0] == '#' || !next_field(&p, name, sizeof(name)) ||
+		    !next_field(&p, num[0], sizeof(num[0])) ||
+		    !next_field(&p, num[1], sizeof(num[1])) ||
+		    !next_field(&p, num[2], sizeof(num[2])))
 			continue;
+		id = atoi(num[0]);
+		enabled = atoi(num[2]);
 		/* Hierarchy 0: the controller lives on cgroup v2; mounting it here would take it
 		 * away from v2 for the whole machine. */
 		if (id == 0 || !enabled)

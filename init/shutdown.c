@@ -126,10 +126,11 @@ static void kill_children(int sig)
 			stat[len] = '\0';
 			/* "pid (comm) S ppid ...": comm may hold spaces or ')', so look for the
 			 * last ')'. */
-			char *p = strrchr(stat, ')');
-			int ppid;
+			const char *p = strrchr(stat, ')');
+			char state[8], ppid[16];
 
-			if (p && sscanf(p + 1, " %*c %d", &ppid) == 1 && ppid == self)
+			if (p && (p++, next_field(&p, state, sizeof(state))) &&
+			    next_field(&p, ppid, sizeof(ppid)) && atoi(ppid) == self)
 				(void)kill((pid_t)atoi(d->d_name), sig);
 		}
 	}

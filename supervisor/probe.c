@@ -101,8 +101,17 @@ static int http_verdict(const struct probe *p)
 			return -1;
 		return 0;
 	}
-	if (sscanf(p->buf, "HTTP/%*d.%*d %3d", &code) != 1)
+	/* "HTTP/1.1 204 No Content" */
+	if (p->len < 12 || memcmp(p->buf, "HTTP/", 5) != 0)
 		return -1;
+	{
+		const char *sp = memchr(p->buf, ' ', (size_t)(nl - p->buf));
+
+		if (!sp || sp + 4 > nl || sp[1] < '1' || sp[1] > '5' || sp[2] < '0' ||
+		    sp[2] > '9' || sp[3] < '0' || sp[3] > '9')
+			return -1;
+		code = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
+	}
 	return code >= 200 && code <= 299 ? 1 : -1;
 }
 
