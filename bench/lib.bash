@@ -81,7 +81,7 @@ helper() {
 	echo "$out"
 }
 
-# build_dind_init: sets DIND_INIT (a static Release build of the work tree, or of $BENCH_REF)
+# build_dind_init: sets DIND_INIT (a static MinSizeRel build, as the images make it, of the work tree, or of $BENCH_REF)
 # and DIND_INIT_INI (that tree's config/dind-init.ini). Incremental: the build folder is kept.
 build_dind_init() {
 	local src build log
@@ -103,7 +103,7 @@ build_dind_init() {
 	fi
 	log=$BENCH_CACHE/build.log
 	mkdir -p "$BENCH_CACHE"
-	if ! { cmake -S "$src" -B "$build" -DDIND_INIT_STATIC=ON -DCMAKE_BUILD_TYPE=Release \
+	if ! { cmake -S "$src" -B "$build" -DDIND_INIT_STATIC=ON -DCMAKE_BUILD_TYPE=MinSizeRel \
 		-DDIND_INIT_TESTS=OFF && cmake --build "$build" -j "$(nproc)"; } >"$log" 2>&1; then
 		tail -n 30 "$log" >&2
 		die "building dind-init from $src failed (log: $log)"
