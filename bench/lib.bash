@@ -81,7 +81,8 @@ helper() {
 	echo "$out"
 }
 
-# build_dind_init: sets DIND_INIT (a static MinSizeRel build, as the images make it, of the work tree, or of $BENCH_REF)
+# build_dind_init: sets DIND_INIT (a static MinSizeRel build, as the images make it, of the
+# work tree, or of $BENCH_REF)
 # and DIND_INIT_INI (that tree's config/dind-init.ini). Incremental: the build folder is kept.
 build_dind_init() {
 	local src build log
