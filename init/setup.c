@@ -195,7 +195,8 @@ static int find_below(const struct mount_entry *m, void *data)
 	struct below *b = data;
 	size_t n = strlen(b->path);
 
-	if (strncmp(m->point, b->path, n) == 0 && m->point[n] == '/') {
+	/* A mount below the path, or at it (a volume on /tmp): a tmpfs would hide it. */
+	if (strncmp(m->point, b->path, n) == 0 && (m->point[n] == '/' || m->point[n] == '\0')) {
 		snprintf(b->found, sizeof(b->found), "%s", m->point);
 		return 1;
 	}
@@ -312,8 +313,9 @@ static int step_tmpfs(const struct config *cfg)
 		}
 		/* Never hide what the user mounted (a volume under /tmp, say). */
 		if (each_mount(find_below, &b) > 0) {
-			log_warn("setup: not mounting a tmpfs on %s: %s is mounted below it", path,
-				 b.found);
+			log_warn("setup: not mounting a tmpfs on %s: %s is mounted %s", path,
+				 b.found,
+				 strcmp(b.found, path) == 0 ? "there already" : "below it");
 			continue;
 		}
 		if (mkdir(path, 0755) < 0 && errno != EEXIST) {

@@ -39,6 +39,14 @@ static int listen_fd = -1;
 static struct loop_fd listen_lfd;
 static char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static struct client clients[CONTROL_CLIENTS_MAX];
+static struct loop_timer accept_timer;
+
+static void on_accept_timer(void *data)
+{
+	(void)data;
+	if (listen_fd >= 0)
+		(void)loop_mod_fd(&listen_lfd, EPOLLIN);
+}
 
 static void drop(struct client *c)
 {
@@ -319,9 +327,13 @@ static void on_client(void *data, uint32_t events)
 		return;
 	}
 	if (c->phase == CLIENT_WAITING) {
-		/* The client has nothing more to say: readable means it went away. */
-		if (events & (EPOLLIN | EPOLLHUP | EPOLLRDHUP | EPOLLERR))
+		/* Gone: drop it. Only its sending side closed (printf 'wait\n' | socat ...): it
+		 * still reads, so stop watching for input (HUP and ERR come anyway) and answer
+		 * later as usual. */
+		if (events & (EPOLLHUP | EPOLLERR))
 			drop(c);
+		else if (events & (EPOLLIN | EPOLLRDHUP))
+			(void)loop_mod_fd(&c->lfd, 0);
 		return;
 	}
 	for (;;) {
@@ -374,8 +386,15 @@ static void on_accept(void *data, uint32_t events)
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			if (errno != EAGAIN)
-				log_warn_errno(errno, "control socket %s: accept", socket_path);
+			if (errno != EAGAIN) {
+				/* Out of fds or memory: the socket stays readable, so stop watching
+				 * it for a moment instead of looping on the same error. */
+				log_warn_errno(errno,
+					       "control socket %s: accept; pausing it for %d ms",
+					       socket_path, CONTROL_ACCEPT_PAUSE_MS);
+				(void)loop_mod_fd(&listen_lfd, 0);
+				loop_timer_arm_in(&accept_timer, CONTROL_ACCEPT_PAUSE_MS);
+			}
 			return;
 		}
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
@@ -435,6 +454,7 @@ int control_init(const char *path)
 		clients[i].phase = CLIENT_FREE;
 		loop_timer_init(&clients[i].idle, on_idle, &clients[i]);
 	}
+	loop_timer_init(&accept_timer, on_accept_timer, NULL);
 	if (!path)
 		return 0;
 	if (strlen(path) >= sizeof(sun.sun_path))

@@ -17,6 +17,7 @@ static struct output *outputs[MAX_SERVICES];
 static int noutputs;
 
 static void pause_all(bool pause);
+static bool queue_full(void);
 
 void output_setup(int fd)
 {
@@ -59,7 +60,7 @@ static void queue_flush(void)
 		(void)loop_add_fd(&sink_lfd, sink, EPOLLOUT, on_sink_writable, NULL);
 	if (qlen == 0 && sink_lfd.fd >= 0)
 		loop_del_fd(&sink_lfd);
-	pause_all(qlen > OUTPUT_QUEUE_MAX - PIPE_BUF);
+	pause_all(queue_full());
 }
 
 static void on_sink_writable(void *data, uint32_t events)
@@ -167,7 +168,18 @@ static void on_readable(void *data, uint32_t events)
 	if (drain(o, OUTPUT_READS_PER_WAKEUP) < 0) {
 		/* Cannot happen while we hold write_fd; still, never spin on a dead fd. */
 		loop_del_fd(&o->lfd);
+		return;
 	}
+	/* Lines held back for a full queue: stop watching this pipe until the queue drains. */
+	if (!o->paused && queue_full()) {
+		o->paused = true;
+		(void)loop_mod_fd(&o->lfd, 0);
+	}
+}
+
+static bool queue_full(void)
+{
+	return qlen > OUTPUT_QUEUE_MAX - PIPE_BUF;
 }
 
 static void pause_all(bool pause)
@@ -175,6 +187,10 @@ static void pause_all(bool pause)
 	for (int i = 0; i < noutputs; i++) {
 		struct output *o = outputs[i];
 
+		/* Emitting held-back lines can fill the queue again (and pause everything from
+		 * inside): then the rest stays paused, or their pipes would wake us in a loop. */
+		if (!pause && queue_full())
+			return;
 		if (o->paused == pause || o->lfd.fd < 0)
 			continue;
 		o->paused = pause;

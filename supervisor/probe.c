@@ -20,11 +20,13 @@ static struct probe *running_exec[2 * MAX_SERVICES];
 static void on_timeout(void *data);
 
 void probe_init(struct probe *p, const struct probe_spec *spec, char *const *envp,
-		probe_done_cb done, void *data)
+		const char *workdir, const struct privs *privs, probe_done_cb done, void *data)
 {
 	memset(p, 0, sizeof(*p));
 	p->spec = spec;
 	p->envp = envp;
+	p->workdir = workdir;
+	p->privs = privs;
 	p->done = done;
 	p->data = data;
 	p->fd = -1;
@@ -259,7 +261,8 @@ static int start_connect(struct probe *p)
 		p->phase = PROBE_CONNECTING;
 		return connected(p);
 	}
-	if (errno != EINPROGRESS && errno != EAGAIN) {
+	/* EAGAIN from a unix socket means its backlog is full: not "in progress", a failed try. */
+	if (errno != EINPROGRESS) {
 		fail(p, errno, s->addrlen ? "connect" : s->path);
 		(void)close(fd);
 		p->fd = -1;
@@ -279,6 +282,9 @@ static int start_exec(struct probe *p)
 	struct spawn_opts opts = {
 		.argv = p->spec->argv,
 		.envp = p->envp,
+		.workdir = p->workdir,
+		/* A check runs with the service's user, capabilities and seccomp, never more. */
+		.privs = p->privs,
 		.stdout_fd = -1,
 		.stderr_fd = -1,
 		.null_stdin = true,

@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "init/loop.h"
+#include "supervisor/privs.h"
 
 #define PROBE_WHY_MAX  160
 #define PROBE_HTTP_MAX 512 /* bytes of the answer kept: the status line is all we need */
@@ -23,6 +24,8 @@ enum probe_phase { PROBE_IDLE, PROBE_CONNECTING, PROBE_SENDING, PROBE_READING, P
 struct probe {
 	const struct probe_spec *spec;
 	char *const *envp; /* for exec probes */
+	const char *workdir;
+	const struct privs *privs;
 	probe_done_cb done;
 	void *data;
 	enum probe_phase phase;
@@ -36,8 +39,10 @@ struct probe {
 	char why[PROBE_WHY_MAX]; /* why the last attempt failed */
 };
 
+/* envp, workdir and privs are the service's (exec probes run as the service would); not
+ * copied, they must outlive the probe. */
 void probe_init(struct probe *p, const struct probe_spec *spec, char *const *envp,
-		probe_done_cb done, void *data);
+		const char *workdir, const struct privs *privs, probe_done_cb done, void *data);
 /* Start one attempt bounded by timeout_ms. Returns 1 if it already succeeded, 0 if it is
  * pending (done is called later), or -1 if it already failed (p->why says why). */
 int probe_start(struct probe *p, int64_t timeout_ms);

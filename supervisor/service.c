@@ -179,8 +179,10 @@ int svc_init_all(const struct config *cfg, const char **what)
 		*what = "allocating the services";
 		if (!s->start_times || !s->envp)
 			return -ENOMEM;
-		probe_init(&s->ready_probe, &s->cfg->ready, s->envp, on_ready_probe, s);
-		probe_init(&s->health_probe, &s->cfg->health, s->envp, on_health_probe, s);
+		probe_init(&s->ready_probe, &s->cfg->ready, s->envp, s->cfg->workdir, &s->privs,
+			   on_ready_probe, s);
+		probe_init(&s->health_probe, &s->cfg->health, s->envp, s->cfg->workdir, &s->privs,
+			   on_health_probe, s);
 		if (s->cfg->log == LOGMODE_PREFIX) {
 			*what = "creating an output pipe";
 			r = output_open(&s->out, s->cfg->name);
@@ -497,9 +499,8 @@ static void on_probe_timer(void *data)
 	if (!is_running(s))
 		return;
 	if (s->state == SVC_STARTING) {
-		r = probe_start(&s->ready_probe, s->cfg->ready_interval_ms * 4 > 1000
-							 ? s->cfg->ready_interval_ms * 4
-							 : 1000);
+		/* One attempt may take as long as a health check may (health_timeout). */
+		r = probe_start(&s->ready_probe, s->cfg->health_timeout_ms);
 		if (r != 0)
 			on_ready_probe(s, r > 0);
 	} else if (s->state == SVC_READY) {

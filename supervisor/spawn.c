@@ -198,6 +198,10 @@ static void child_run(const struct spawn_opts *o, const char *file, int file_err
 	close_fds_from(3, report_fd);
 	if (o->workdir && chdir(o->workdir) < 0)
 		child_fail(report_fd, SPAWN_STAGE_CHDIR, errno);
+	/* Before the seccomp filter, which might not allow rt_sigprocmask: the child must not
+	 * exec with every signal blocked. Dispositions are the defaults by now, so a signal that
+	 * arrives from here on acts as it would after exec. */
+	(void)sigprocmask(SIG_SETMASK, &child_mask, NULL);
 	if (o->privs) {
 		enum privs_stage ps = PRIVS_STAGE_NONE;
 		int r = privs_apply(o->privs, &ps);
@@ -210,7 +214,6 @@ static void child_run(const struct spawn_opts *o, const char *file, int file_err
 	}
 	if (!file)
 		child_fail(report_fd, SPAWN_STAGE_EXEC, file_err);
-	(void)sigprocmask(SIG_SETMASK, &child_mask, NULL);
 	execve(file, o->argv, envp);
 	child_fail(report_fd, SPAWN_STAGE_EXEC, errno);
 }

@@ -454,3 +454,30 @@ time.sleep(60)' "$T/ctl.sock" "$T/stuck-connected" &
 		[[ "$output" == *"/run/dind-init.sock"* ]]
 	fi
 }
+
+@test "wait: a client that only half-closes its side still gets its answer" {
+	write_config <<EOF
+$(ctl_init)
+[service:s]
+command = sleep 1000
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service s is ready'
+	run timeout 20 python3 -c '
+import socket, sys
+c = socket.socket(socket.AF_UNIX)
+c.connect(sys.argv[1])
+c.sendall(b"wait s\n")
+c.shutdown(socket.SHUT_WR)
+data = b""
+while True:
+    b = c.recv(4096)
+    if not b:
+        break
+    data += b
+print(data.decode().strip())
+' "$T/ctl.sock"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "ok ready: s" ]
+}

@@ -236,3 +236,43 @@ EOF
 	grep -q 'service n is ready' <<<"$output"
 	grep -qx main-ran <<<"$output"
 }
+
+@test "exec probes run with the service's user, capabilities and seccomp" {
+	chmod 755 "$T"
+	mkdir -p "$T/w"
+	chmod 777 "$T/w"
+	service_script check "id -u >$T/w/probe-uid; grep -E '^(CapEff|Seccomp):' /proc/self/status >>$T/w/probe-uid"
+	write_config <<EOF
+[init]
+main_after = s
+control_socket = none
+[service:s]
+command = sleep 1000
+ready = exec $T/check
+user = nobody
+capabilities = none
+seccomp = default
+EOF
+	run in_ns -c "$T/dind-init.ini" -- true
+	cat "$T/w/probe-uid"
+	[ "$status" -eq 0 ]
+	grep -qx 65534 "$T/w/probe-uid"
+	grep -qx 'CapEff:	0000000000000000' "$T/w/probe-uid"
+	grep -qx 'Seccomp:	2' "$T/w/probe-uid"
+}
+
+@test "a seccomp filter that denies rt_sigprocmask still leaves the service's signals unblocked" {
+	service_script sig "grep SigBlk /proc/self/status >$T/sigblk"
+	write_config <<EOF
+[init]
+main_after = sig
+[service:sig]
+command = $T/sig
+type = oneshot
+seccomp = deny:rt_sigprocmask
+EOF
+	run in_ns -c "$T/dind-init.ini" -- true
+	cat "$T/sigblk"
+	[ "$status" -eq 0 ]
+	grep -qx 'SigBlk:	0000000000000000' "$T/sigblk"
+}

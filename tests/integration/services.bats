@@ -498,3 +498,39 @@ EOF
 	[ "$STATUS" -eq 0 ]
 	grep -q 'shutdown complete' "$T/err"
 }
+
+@test "a slow stdout with several chatty services: PID 1 waits instead of spinning" {
+	mkfifo "$T/fifo"
+	# a reader that takes 2 KiB every 50 ms: the queue fills, drains a little, fills again
+	python3 -c '
+import sys, time
+f = open(sys.argv[1], "rb", buffering=0)
+while f.read(2048):
+    time.sleep(0.05)
+' "$T/fifo" &
+	holder=$!
+	write_config <<EOF
+[service:a]
+command = yes aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+[service:b]
+command = yes bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
+[service:c]
+command = yes ccccccccccccccccccccccccccccccccccccc
+EOF
+	unshare --pid --fork --kill-child --mount-proc "$DIND_INIT" --no-setup -c "$T/dind-init.ini" >"$T/fifo" 2>"$T/err" &
+	NS_PID=$!
+	for _ in $(seq 200); do INIT_PID=$(pgrep -P "$NS_PID" || true); [ -n "$INIT_PID" ] && break; sleep 0.05; done
+	wait_for_line "$T/err" 'service c started'
+	sleep 1
+	# CPU ticks (utime + stime) of PID 1 across two seconds of a slow stdout: a loop that keeps
+	# waking on the services' pipes burns most of them; one that pauses them, few
+	t0=$(awk '{print $14 + $15}' "/proc/$INIT_PID/stat")
+	sleep 2
+	t1=$(awk '{print $14 + $15}' "/proc/$INIT_PID/stat")
+	echo "PID 1 used $((t1 - t0)) ticks in 2 s"
+	kill -TERM "$INIT_PID"
+	wait_ns
+	kill "$holder"
+	[ $((t1 - t0)) -lt 50 ]
+	[ "$STATUS" -eq 0 ]
+}

@@ -56,20 +56,23 @@ EOF
 	[ -f "$T/run/docker.pid" ]
 }
 
-@test "mount_tmpfs: a folder that is a tmpfs already, or has a mount below it, is left alone" {
-	mkdir -p "$T/already" "$T/keep/sub"
+@test "mount_tmpfs: a folder that is a tmpfs already, or has a mount at or below it, is left alone" {
+	mkdir -p "$T/already" "$T/keep/sub" "$T/vol" "$T/data"
+	touch "$T/data/user-file"
 	write_config <<EOF
-$(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/already $T/keep|")
+$(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/already $T/keep $T/vol|")
 $(service_s)
 EOF
-	run in_setup_ns "mount -t tmpfs x $T/already && touch $T/already/mine && mount -t tmpfs y $T/keep/sub && touch $T/keep/sub/volume-file" \
-		-c "$T/dind-init.ini" -- sh -c "ls $T/already $T/keep/sub"
+	run in_setup_ns "mount -t tmpfs x $T/already && touch $T/already/mine && mount -t tmpfs y $T/keep/sub && touch $T/keep/sub/volume-file && mount --bind $T/data $T/vol" \
+		-c "$T/dind-init.ini" -- sh -c "ls $T/already $T/keep/sub $T/vol"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	grep -qx mine <<<"$output"
 	grep -qx volume-file <<<"$output"
+	grep -qx user-file <<<"$output"
 	grep -q "setup: $T/already is a tmpfs already" <<<"$output"
 	grep -q "not mounting a tmpfs on $T/keep: $T/keep/sub is mounted below it" <<<"$output"
+	grep -q "not mounting a tmpfs on $T/vol: $T/vol is mounted there already" <<<"$output"
 }
 
 @test "stale_files: dead pid files and dead sockets go; live ones and other files stay" {
