@@ -1452,8 +1452,8 @@ static bool add_syscall(struct loader *ld, const struct syscall_src *src, const 
 		int *grown = realloc(p->seccomp_syscalls, sizeof(int) * (size_t)cap);
 
 		if (!grown) {
-			ld_error_at(ld, src->file, src->line, "out of memory reading %s of %s", what,
-				    label);
+			ld_error_at(ld, src->file, src->line, "out of memory reading %s of %s",
+				    what, label);
 			return false;
 		}
 		p->seccomp_syscalls = grown;

@@ -16,11 +16,11 @@
 #define MAX_DEPS	      16   /* names in one service's depends_on */
 #define MAX_ENV		      128  /* environment entries of one service */
 #define START_LIMIT_BURST_MAX 1000 /* start_limit_burst: the window keeps one time per start */
-#define MAX_GROUPS 32 /* supplementary_groups of one service */
-#define MAX_SECCOMP_SYSCALLS 512 /* names in seccomp = deny:... or an allow-list */
-#define ARGV_BYTES_MAX (64 * 1024) /* a command line, all words together */
-#define ENV_BYTES_MAX (64 * 1024)  /* the environment entries of one service, together */
-#define CFG_ERRORS_MAX	      100  /* errors kept; more are counted as "N more errors" */
+#define MAX_GROUPS	      32   /* supplementary_groups of one service */
+#define MAX_SECCOMP_SYSCALLS  512  /* names in seccomp = deny:... or an allow-list */
+#define ARGV_BYTES_MAX	      (64 * 1024) /* a command line, all words together */
+#define ENV_BYTES_MAX	      (64 * 1024) /* the environment entries of one service, together */
+#define CFG_ERRORS_MAX	      100	  /* errors kept; more are counted as "N more errors" */
 #define CFG_LINE_MAX	      199  /* inih's line limit (Debian builds it with INI_MAX_LINE 200) */
 #define CFG_KEYS_MAX	      4096 /* key, continuation and section lines read from one file */
 
@@ -81,10 +81,10 @@ struct probe_spec {
 };
 
 enum seccomp_mode {
-	SECCOMP_NONE,    /* no filter (default) */
-	SECCOMP_DEFAULT, /* the documented deny list (init/privs.c), EPERM */
-	SECCOMP_DENY,    /* deny:SYSCALL,SYSCALL...: those, EPERM */
-	SECCOMP_ALLOW,   /* allow-list file: only the syscalls it names, EPERM for the rest */
+	SECCOMP_NONE,	 /* no filter (default) */
+	SECCOMP_DEFAULT, /* the documented deny list (supervisor/privs.c), EPERM */
+	SECCOMP_DENY,	 /* deny:SYSCALL,SYSCALL...: those, EPERM */
+	SECCOMP_ALLOW,	 /* allow-list file: only the syscalls it names, EPERM for the rest */
 };
 
 /* Keep the inherited limit. Not -1: that is (long)RLIM_INFINITY, the value of "unlimited". */
@@ -94,27 +94,28 @@ enum seccomp_mode {
  * Names are resolved while loading: from /etc/passwd and /etc/group read directly (no NSS),
  * capability names with libcap, syscall names with libseccomp; unknown ones are config errors. */
 struct cfg_privs {
-	bool set_user;        /* user = given */
+	bool set_user; /* user = given */
 	uid_t uid;
-	gid_t user_gid;       /* primary group of that user (from passwd), used when no group = */
-	char *user_name;      /* owned, for messages and HOME/USER; NULL for a bare number */
-	char *home;           /* owned: that user's home from passwd, or NULL */
-	bool set_group;       /* group = given */
+	gid_t user_gid;	 /* primary group of that user (from passwd), used when no group = */
+	char *user_name; /* owned, for messages and HOME/USER; NULL for a bare number */
+	char *home;	 /* owned: that user's home from passwd, or NULL */
+	bool set_group;	 /* group = given */
 	gid_t gid;
-	bool set_groups;      /* supplementary_groups = given (empty value: none) */
+	bool set_groups; /* supplementary_groups = given (empty value: none) */
 	gid_t groups[MAX_GROUPS];
 	int ngroups;
-	bool set_caps;        /* capabilities = given (empty value or "none": drop all) */
-	uint64_t caps;        /* bit N = capability N to keep */
+	bool set_caps;		/* capabilities = given (empty value or "none": drop all) */
+	uint64_t caps;		/* bit N = capability N to keep */
 	bool no_new_privileges; /* default no */
 	enum seccomp_mode seccomp;
 	int *seccomp_syscalls; /* DENY or ALLOW: native syscall numbers; owned, grown as read */
 	int seccomp_cap;
 	int nseccomp;
-	char *seccomp_file;   /* owned, ALLOW: the file it was read from (for messages) */
-	long rlimit_nofile, rlimit_nproc, rlimit_core, rlimit_memlock; /* RLIMIT_UNSET or value;
-							       * "unlimited" = RLIM_INFINITY */
-	int umask;            /* -1: inherit; else 0..0777 */
+	char *seccomp_file; /* owned, ALLOW: the file it was read from (for messages) */
+	long rlimit_nofile, rlimit_nproc, rlimit_core,
+		rlimit_memlock; /* RLIMIT_UNSET or value;
+				 * "unlimited" = RLIM_INFINITY */
+	int umask;		/* -1: inherit; else 0..0777 */
 };
 
 struct cfg_service {
@@ -151,8 +152,8 @@ struct cfg_service {
 	enum notify_access notify_access; /* default main with ready = notify or a watchdog */
 	bool notify_socket; /* bind RUNTIME_DIR/NAME.notify for it (notify_access = main) */
 	struct cfg_privs privs;
-	char *args_env;	    /* owned or NULL: name of an environment variable whose value is
-			     * split like `command` and appended to argv (e.g. DOCKERD_ARGS) */
+	char *args_env; /* owned or NULL: name of an environment variable whose value is
+			 * split like `command` and appended to argv (e.g. DOCKERD_ARGS) */
 };
 
 struct cfg_main {
@@ -180,12 +181,12 @@ struct config {
 	char *args_to;			 /* owned or NULL: service that takes COMMAND's arguments
 					  * when the first one starts with '-' (docker:dind style) */
 	int args_to_idx;		 /* index of args_to, filled by validation; -1 if none */
-	bool strict_config;              /* default yes: the file must be root's and not writable by
+	bool strict_config;		 /* default yes: the file must be root's and not writable by
 					  * group or others (checked by cfg_load_file) */
 	char *insecure_reason; /* owned or NULL: why the file's ownership/mode is unsafe, when
 				* strict_config = no let it pass */
-	char *require_socket;		 /* owned or NULL: COMMAND needs this unix socket (the
-					  * host's Docker, for docker-outside-of-docker) */
+	char *require_socket;  /* owned or NULL: COMMAND needs this unix socket (the
+				* host's Docker, for docker-outside-of-docker) */
 	struct cfg_service services[MAX_SERVICES];
 	int nservices;
 	int order[MAX_SERVICES]; /* start order (indices), filled by validation */

@@ -120,7 +120,8 @@ static int batch(int size)
 
 	while ((left = count_tasks()) > base) {
 		if (now_ns() > deadline) {
-			fprintf(stderr, "reapbench: %ld tasks above the base after 60 s\n", left - base);
+			fprintf(stderr, "reapbench: %ld tasks above the base after 60 s\n",
+				left - base);
 			return -1;
 		}
 		nanosleep(&tick, NULL);

@@ -65,7 +65,8 @@ int main(int argc, char **argv)
 			long long t1 = now_ns();
 
 			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-				fprintf(stderr, "spawnbench: %s failed (status 0x%x)\n", cmds[c][0], status);
+				fprintf(stderr, "spawnbench: %s failed (status 0x%x)\n", cmds[c][0],
+					status);
 				return 1;
 			}
 			printf("%d %lld\n", c, t1 - t0);
