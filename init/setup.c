@@ -26,6 +26,8 @@
 #include "init/log.h"
 #include "supervisor/spawn.h"
 
+extern char **environ;
+
 static const int sync_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS };
 
 static void blocked_set(sigset_t *set)
@@ -705,25 +707,6 @@ static bool legacy_tables_in_use(void)
 	return false;
 }
 
-/* Path of NAME in PATH (executable), into buf; NULL if none. */
-static const char *which(const char *name, char *buf, size_t len)
-{
-	const char *path = getenv("PATH");
-
-	if (!path || !*path)
-		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	for (const char *p = path; *p;) {
-		const char *end = strchrnul(p, ':');
-
-		if (end > p &&
-		    (size_t)snprintf(buf, len, "%.*s/%s", (int)(end - p), p, name) < len &&
-		    access(buf, X_OK) == 0)
-			return buf;
-		p = *end ? end + 1 : end;
-	}
-	return NULL;
-}
-
 /* Run argv quietly, bounded in time. Returns its exit code, or -errno. Before the event loop,
  * so waiting here is fine. */
 static int run_quiet(char *const *argv)
@@ -747,7 +730,7 @@ static int run_quiet(char *const *argv)
 		if (p < 0 && errno != EINTR)
 			return -errno;
 		if (waited >= PROBE_CMD_TIMEOUT_MS) {
-			(void)kill(-res.pid, SIGKILL);
+			spawn_kill_group(res.pid);
 			(void)waitpid(res.pid, &st, 0);
 			return -ETIMEDOUT;
 		}
@@ -759,9 +742,10 @@ static bool iptables_works(const char *mode)
 {
 	char name[32], buf[256];
 	char *argv[] = { name, (char *)"-nL", NULL };
+	int err;
 
 	snprintf(name, sizeof(name), "iptables-%s", mode);
-	if (!which(name, buf, sizeof(buf)))
+	if (!spawn_find_in_path(name, environ, buf, sizeof(buf), &err))
 		return false;
 	argv[0] = buf;
 	return run_quiet(argv) == 0;
@@ -787,6 +771,7 @@ static int apply_iptables(const struct config *cfg, const char *mode)
 	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
 		char name[64], target[256], link[320];
 		const char *dash = strchr(tools[i], '-');
+		int err;
 
 		/* iptables-save -> iptables-nft-save, iptables -> iptables-nft */
 		if (dash)
@@ -794,7 +779,7 @@ static int apply_iptables(const struct config *cfg, const char *mode)
 				 mode, dash);
 		else
 			snprintf(name, sizeof(name), "%s-%s", tools[i], mode);
-		if (!which(name, target, sizeof(target)))
+		if (!spawn_find_in_path(name, environ, target, sizeof(target), &err))
 			continue;
 		snprintf(link, sizeof(link), "%s/%s", dir, tools[i]);
 		(void)unlink(link);

@@ -189,6 +189,5 @@ void cmd_kill(void)
 {
 	if (state != CMD_RUNNING)
 		return;
-	(void)kill(-pid, SIGKILL);
-	(void)kill(pid, SIGKILL);
+	spawn_kill_group(pid);
 }

@@ -55,8 +55,7 @@ static void cleanup(struct probe *p)
 	}
 	if (p->pid > 0) {
 		/* A probe that outlived its timeout: kill it; the reaper collects it later. */
-		(void)kill(-p->pid, SIGKILL);
-		(void)kill(p->pid, SIGKILL);
+		spawn_kill_group(p->pid);
 		forget_exec(p);
 		p->pid = 0;
 	}

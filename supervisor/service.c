@@ -469,8 +469,7 @@ static void on_timer(void *data)
 		log_warn("service %s did not stop within %s; sending SIGKILL to its process group",
 			 s->cfg->name,
 			 format_duration(s->cfg->stop_timeout_ms, dbuf, sizeof(dbuf)));
-		(void)kill(-s->pid, SIGKILL);
-		(void)kill(s->pid, SIGKILL);
+		spawn_kill_group(s->pid);
 	}
 }
 
@@ -487,8 +486,7 @@ static void on_ready_timeout(void *data)
 		  s->ready_probe.why[0] ? ", last attempt: " : "", s->ready_probe.why);
 	stop_watching(s);
 	s->stop_reason = STOP_READY_TIMEOUT;
-	(void)kill(-s->pid, SIGKILL);
-	(void)kill(s->pid, SIGKILL);
+	spawn_kill_group(s->pid);
 }
 
 static void on_probe_timer(void *data)
@@ -712,8 +710,7 @@ void svc_kill_all(void)
 {
 	for (int i = 0; i < nservices; i++) {
 		if (is_running(&services[i])) {
-			(void)kill(-services[i].pid, SIGKILL);
-			(void)kill(services[i].pid, SIGKILL);
+			spawn_kill_group(services[i].pid);
 		}
 	}
 }

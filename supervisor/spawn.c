@@ -23,6 +23,13 @@ void spawn_set_child_sigmask(const sigset_t *mask)
 	child_mask = *mask;
 }
 
+void spawn_kill_group(pid_t pid)
+{
+	/* The group first: the leader may already be gone while the rest of its group lives. */
+	(void)kill(-pid, SIGKILL);
+	(void)kill(pid, SIGKILL);
+}
+
 int spawn_exec_exit_code(int err)
 {
 	return err == ENOENT || err == ENOTDIR ? 127 : 126;
@@ -95,8 +102,7 @@ static const char *env_get(char *const *envp, const char *key)
  * (execvpe may allocate). Like execvp: the first executable match wins; a match that is not
  * executable makes the result EACCES unless a later one is; nothing found is ENOENT, and the
  * current directory is never tried implicitly. Returns the path, or NULL with *err set. */
-static const char *resolve_path(const char *name, char *const *envp, char *buf, size_t len,
-				int *err)
+const char *spawn_find_in_path(const char *name, char *const *envp, char *buf, size_t len, int *err)
 {
 	const char *path;
 
@@ -223,7 +229,8 @@ int spawn_process(const struct spawn_opts *o, struct spawn_result *res)
 	char *const *envp = o->envp ? o->envp : environ;
 	char pathbuf[PATH_MAX];
 	int file_err;
-	const char *file = resolve_path(o->argv[0], envp, pathbuf, sizeof(pathbuf), &file_err);
+	const char *file =
+		spawn_find_in_path(o->argv[0], envp, pathbuf, sizeof(pathbuf), &file_err);
 	struct child_report rep;
 	int pipefd[2];
 	ssize_t n;

@@ -48,6 +48,15 @@ int spawn_process(const struct spawn_opts *opts, struct spawn_result *res);
  * malloc'd (free it). NULL when out of memory. */
 char **spawn_env(char *const *base, char *const *extra, int nextra);
 
+/* Look name up in envp's PATH (a default PATH without one) the way execvp does: the first
+ * executable regular file wins; never the current directory unless PATH says so. Returns the
+ * path (name itself when it holds a '/'), or NULL with *err ENOENT or EACCES. */
+const char *spawn_find_in_path(const char *name, char *const *envp, char *buf, size_t len,
+			       int *err);
+
+/* SIGKILL to the process group of a child started by spawn_process, and to the child. */
+void spawn_kill_group(pid_t pid);
+
 /* Exit code for a child that could not exec: 127 for "not found", 126 otherwise. */
 int spawn_exec_exit_code(int err);
 
