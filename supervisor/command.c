@@ -20,8 +20,8 @@ static pid_t pid;
 static int exit_code;
 static struct loop_timer stop_timer;
 static struct privs privs;
-static char **envp;	 /* NULL: dind-init's own environment */
-static char *own_env[3]; /* USER, LOGNAME, HOME for another user */
+static char **envp;		      /* NULL: dind-init's own environment */
+static char *own_env[PRIVS_USER_ENV]; /* USER, LOGNAME, HOME for another user */
 
 extern char **environ;
 
@@ -49,12 +49,11 @@ int cmd_init(char **args, const struct config *cfg, char *err, size_t len)
 	r = privs_prepare(c, &privs, err, len);
 	if (r < 0)
 		return r;
-	if (c->set_user && c->user_name) {
-		if (asprintf(&own_env[0], "USER=%s", c->user_name) < 0 ||
-		    asprintf(&own_env[1], "LOGNAME=%s", c->user_name) < 0 ||
-		    asprintf(&own_env[2], "HOME=%s", c->home ? c->home : "/") < 0)
-			return -ENOMEM;
-		envp = spawn_env(environ, own_env, 3);
+	r = privs_user_env(c, own_env);
+	if (r < 0)
+		return r;
+	if (r > 0) {
+		envp = spawn_env(environ, own_env, r);
 		if (!envp)
 			return -ENOMEM;
 	}
@@ -66,7 +65,7 @@ void cmd_release(void)
 	privs_release(&privs);
 	free(envp);
 	envp = NULL;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < PRIVS_USER_ENV; i++) {
 		free(own_env[i]);
 		own_env[i] = NULL;
 	}

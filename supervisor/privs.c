@@ -204,6 +204,23 @@ int privs_prepare(const struct cfg_privs *c, struct privs *p, char *err, size_t 
 	return 0;
 }
 
+int privs_user_env(const struct cfg_privs *c, char *out[PRIVS_USER_ENV])
+{
+	if (!c->set_user || !c->user_name)
+		return 0;
+	out[0] = out[1] = out[2] = NULL;
+	if (asprintf(&out[0], "USER=%s", c->user_name) < 0 ||
+	    asprintf(&out[1], "LOGNAME=%s", c->user_name) < 0 ||
+	    asprintf(&out[2], "HOME=%s", c->home ? c->home : "/") < 0) {
+		for (int i = 0; i < PRIVS_USER_ENV; i++) {
+			free(out[i]);
+			out[i] = NULL;
+		}
+		return -ENOMEM;
+	}
+	return PRIVS_USER_ENV;
+}
+
 void privs_release(struct privs *p)
 {
 	free(p->seccomp.filter);

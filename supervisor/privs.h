@@ -51,6 +51,12 @@ struct privs {
 /* The syscalls `seccomp = default` denies (EPERM), NULL-terminated; see README "Privileges". */
 extern const char *const privs_default_deny[];
 
+#define PRIVS_USER_ENV 3 /* USER, LOGNAME, HOME */
+
+/* For a switch to a user whose name is known: "USER=", "LOGNAME=" and "HOME=" entries, each
+ * malloc'd into out. Returns how many (0: nothing to set), or -ENOMEM with none left. */
+int privs_user_env(const struct cfg_privs *c, char *out[PRIVS_USER_ENV]);
+
 /* Build p from c. 0, or -errno with a reason in err. */
 int privs_prepare(const struct cfg_privs *c, struct privs *p, char *err, size_t len);
 void privs_release(struct privs *p);

@@ -87,7 +87,7 @@ static char **build_env(struct service *s)
 {
 	const struct cfg_service *c = s->cfg;
 	char *extra[SVC_OWN_ENV_MAX + MAX_ENV];
-	int n = 0;
+	int n = 0, r;
 
 	if (s->has_notify) {
 		if (add_own(s, "NOTIFY_SOCKET=%s", s->notify.path) < 0)
@@ -96,11 +96,10 @@ static char **build_env(struct service *s)
 		    add_own(s, "WATCHDOG_USEC=%" PRId64, c->watchdog_ms * 1000) < 0)
 			return NULL;
 	}
-	if (c->privs.set_user && c->privs.user_name &&
-	    (add_own(s, "USER=%s", c->privs.user_name) < 0 ||
-	     add_own(s, "LOGNAME=%s", c->privs.user_name) < 0 ||
-	     add_own(s, "HOME=%s", c->privs.home ? c->privs.home : "/") < 0))
+	r = privs_user_env(&c->privs, s->own_env + s->nown_env);
+	if (r < 0)
 		return NULL;
+	s->nown_env += r;
 	/* The service's own environment = entries come last: they win over ours. */
 	for (int i = 0; i < s->nown_env; i++)
 		extra[n++] = s->own_env[i];

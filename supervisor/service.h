@@ -37,7 +37,7 @@ enum stop_reason {
 	STOP_READY_TIMEOUT, /* not ready within ready_timeout: restart path */
 };
 
-#define SVC_OWN_ENV_MAX 5 /* NOTIFY_SOCKET, WATCHDOG_USEC, USER, LOGNAME, HOME */
+#define SVC_OWN_ENV_MAX (2 + PRIVS_USER_ENV) /* NOTIFY_SOCKET, WATCHDOG_USEC, USER... */
 
 struct service {
 	const struct cfg_service *cfg;
@@ -71,8 +71,6 @@ struct service {
 	bool has_status;
 	char status[NOTIFY_STATUS_MAX + 1]; /* last STATUS= */
 };
-
-#define SVC_OWN_ENV_MAX 5 /* NOTIFY_SOCKET, WATCHDOG_USEC, USER, LOGNAME, HOME */
 
 /* Exit code dind-init uses when a critical service FAILED. */
 #define EXIT_CRITICAL_FAILED 4
