@@ -5,8 +5,9 @@
 #
 #   VARIANT      debian | ubuntu-static | dood (a folder of images/)
 #   TAG          default: dind-init:VARIANT
-#   --make-base  when a base image is missing and cannot be pulled, make debian:bookworm-slim
-#                locally with images/make-base.sh (debootstrap + docker import; root, ~2 min)
+#   --make-base  when a base image is missing and cannot be pulled, make debian:trixie-slim (or
+#                debian:bookworm-slim) locally with images/make-base.sh (debootstrap + docker
+#                import; root, about a minute)
 #
 # Environment: DOCKER_VERSION (ubuntu-static: which docker-VERSION.tgz to use), DOCKER (the
 # client to run, default: docker).
@@ -56,7 +57,7 @@ ensure_base() {
 	"$docker" image inspect "$image" >/dev/null 2>&1 && return 0
 	echo "$prog: base image $image is missing, pulling it" >&2
 	"$docker" pull "$image" >/dev/null && return 0
-	if [ "$image" = debian:bookworm-slim ]; then
+	if [ "$image" = debian:trixie-slim ] || [ "$image" = debian:bookworm-slim ]; then
 		if [ "$make_base" = 1 ]; then
 			echo "$prog: cannot pull $image: making it with debootstrap (images/make-base.sh)" >&2
 			"$repo/images/make-base.sh" "$image"
@@ -64,7 +65,7 @@ ensure_base() {
 		fi
 		die "cannot pull $image (offline?). Make it locally from a Debian mirror, as root:
     $0 --make-base $variant
-(debootstrap --variant=minbase bookworm + docker import; see images/README.md)"
+(debootstrap --variant=minbase ${image#debian:} + docker import; see images/README.md)"
 	fi
 	die "cannot pull $image (offline?). Load it from elsewhere ('docker save $image' on a connected
 machine, then 'docker load' here); see images/README.md"

@@ -1,35 +1,43 @@
 #!/usr/bin/env bash
-# Make the base image debian:bookworm-slim locally, for machines that cannot pull it (offline, or
-# only a Debian mirror reachable): debootstrap a minbase bookworm, then `docker import` it.
-# Run as root on a Debian or Ubuntu machine with debootstrap and a running dockerd.
+# Make a Debian base image (debian:trixie-slim, debian:bookworm-slim) locally, for machines that
+# cannot pull it (offline, or only a Debian mirror reachable): debootstrap a minbase system of that
+# release, then `docker import` it. Run as root on a Debian or Ubuntu machine with debootstrap and
+# a running dockerd.
 #
-#   images/make-base.sh [TAG]      default TAG: debian:bookworm-slim
+#   images/make-base.sh [TAG]      default TAG: debian:trixie-slim; the release is the part of the
+#                                  tag before "-slim" (trixie, bookworm)
 #
 # Environment:
 #   DEBIAN_MIRROR           the mirror to debootstrap from and to write into the image's apt
-#                           sources (default: the first bookworm mirror in /etc/apt)
+#                           sources (default: the first Debian mirror in /etc/apt)
 #   DEBIAN_SECURITY_MIRROR  default: DEBIAN_MIRROR with /debian replaced by /debian-security
 #   MAKE_BASE_CACHE         where the root filesystem tarball is kept, so a second run only
 #                           imports it (default: /var/cache/dind-init-e2e; delete it to refresh)
 #   MAKE_BASE_LOG           debootstrap's output (default: MAKE_BASE_CACHE/debootstrap.log)
 #
-# The result has the official image's apt sources (bookworm, bookworm-updates, bookworm-security)
+# The result has the official image's apt sources (RELEASE, RELEASE-updates, RELEASE-security)
 # and CMD ["bash"]; it is larger than the official -slim (about 120 MB: docs and locales kept).
 set -euo pipefail
 
 prog=images/make-base.sh
-tag=${1:-debian:bookworm-slim}
+tag=${1:-debian:trixie-slim}
 cache_dir=${MAKE_BASE_CACHE:-/var/cache/dind-init-e2e}
-log=${MAKE_BASE_LOG:-$cache_dir/debootstrap.log}
 docker=${DOCKER:-docker}
-tarball=$cache_dir/debian-bookworm-minbase.tar
 
 die() {
 	echo "$prog: $*" >&2
 	exit 1
 }
 
-# The first mirror serving bookworm in apt's configuration (deb822 or one-line format).
+case "$tag" in
+debian:bookworm-slim | debian:trixie-slim) suite=${tag#debian:} suite=${suite%-slim} ;;
+*) die "cannot make $tag: only debian:trixie-slim and debian:bookworm-slim can be made here" ;;
+esac
+log=${MAKE_BASE_LOG:-$cache_dir/debootstrap-$suite.log}
+tarball=$cache_dir/debian-$suite-minbase.tar
+
+# The first Debian mirror in apt's configuration (deb822 or one-line format): one that serves a
+# Debian release (bookworm, trixie, ...) serves the others too.
 apt_mirror() {
 	local f
 	for f in /etc/apt/sources.list.d/*.sources; do
@@ -37,20 +45,20 @@ apt_mirror() {
 		awk '
 			/^[ \t]*$/ { if (uri != "" && suite) { print uri; exit } uri = ""; suite = 0; next }
 			tolower($1) == "uris:" { uri = $2 }
-			tolower($1) == "suites:" { for (i = 2; i <= NF; i++) if ($i == "bookworm") suite = 1 }
+			tolower($1) == "suites:" { for (i = 2; i <= NF; i++) if ($i ~ /^(bookworm|trixie|forky|sid)$/) suite = 1 }
 			END { if (uri != "" && suite) print uri }
 		' "$f"
 	done
 	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
 		[ -f "$f" ] || continue
-		awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' "$f"
+		awk '$1 == "deb" && $3 ~ /^(bookworm|trixie|forky|sid)$/ { print $2; exit }' "$f"
 	done
 }
 
 make_tarball() {
 	local mirror security root
 	mirror=${DEBIAN_MIRROR:-$(apt_mirror | head -n 1)}
-	[ -n "$mirror" ] || die "no Debian bookworm mirror found in /etc/apt: set DEBIAN_MIRROR"
+	[ -n "$mirror" ] || die "no Debian mirror found in /etc/apt: set DEBIAN_MIRROR"
 	mirror=${mirror%/}
 	security=${DEBIAN_SECURITY_MIRROR:-${mirror%/debian}/debian-security}
 	command -v debootstrap >/dev/null || die "debootstrap is missing: apt-get install debootstrap"
@@ -60,21 +68,21 @@ make_tarball() {
 	root=$(mktemp -d "$cache_dir/rootfs.XXXXXX")
 	# shellcheck disable=SC2064 # expand now: root is local
 	trap "rm -rf '$root' '$tarball.tmp'" EXIT
-	debootstrap --variant=minbase bookworm "$root" "$mirror" >"$log" 2>&1 || {
+	debootstrap --variant=minbase "$suite" "$root" "$mirror" >"$log" 2>&1 || {
 		tail -n 20 "$log" >&2
-		die "debootstrap bookworm from $mirror failed (full log: $log; set DEBIAN_MIRROR to a reachable mirror)"
+		die "debootstrap $suite from $mirror failed (full log: $log; set DEBIAN_MIRROR to a reachable mirror)"
 	}
 	rm -f "$root/etc/apt/sources.list"
 	cat >"$root/etc/apt/sources.list.d/debian.sources" <<-EOF
 		Types: deb
 		URIs: $mirror
-		Suites: bookworm bookworm-updates
+		Suites: $suite $suite-updates
 		Components: main
 		Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 
 		Types: deb
 		URIs: $security
-		Suites: bookworm-security
+		Suites: $suite-security
 		Components: main
 		Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 	EOF

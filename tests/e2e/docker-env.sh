@@ -4,7 +4,7 @@
 #
 #   tests/e2e/docker-env.sh              install docker.io & co. if missing, start containerd and
 #                                        dockerd if they do not answer, make sure the base image
-#                                        debian:bookworm-slim exists (debootstrap + docker import
+#                                        debian:trixie-slim exists (debootstrap + docker import
 #                                        when it cannot be pulled)
 #   tests/e2e/docker-env.sh --run-flags  the above, then print the `docker run` flags that give a
 #                                        container full privileges here, one per line:
@@ -16,7 +16,7 @@
 #
 # Environment:
 #   DEBIAN_MIRROR           mirror for debootstrap (default: the one apt uses; images/make-base.sh)
-#   BASE_IMAGE              tag to create (default: debian:bookworm-slim)
+#   BASE_IMAGE              tag to create (default: debian:trixie-slim)
 #   DIND_E2E_LOG            daemon logs (default: /var/log/dind-init-e2e)
 #   DIND_E2E_CACHE          the debootstrap and tiny image tarballs (default: /var/cache/dind-init-e2e)
 #   DIND_E2E_PRIVILEGED     yes | no: skip the --privileged probe and use this answer
@@ -30,7 +30,7 @@ set -euo pipefail
 
 prog=tests/e2e/docker-env.sh
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-base_image=${BASE_IMAGE:-debian:bookworm-slim}
+base_image=${BASE_IMAGE:-debian:trixie-slim}
 log_dir=${DIND_E2E_LOG:-/var/log/dind-init-e2e}
 cache_dir=${DIND_E2E_CACHE:-/var/cache/dind-init-e2e}
 state_dir=/run/dind-init-e2e
@@ -104,8 +104,10 @@ make_base_image() {
 	"$docker" image inspect "$base_image" >/dev/null 2>&1 && return 0
 	# A registry may be reachable after all.
 	"$docker" pull -q "$base_image" >/dev/null 2>&1 && return 0
-	[ "$base_image" = debian:bookworm-slim ] ||
-		die "$base_image is missing, cannot be pulled, and only debian:bookworm-slim can be made locally"
+	case "$base_image" in
+	debian:trixie-slim | debian:bookworm-slim) ;;
+	*) die "$base_image is missing, cannot be pulled, and only debian:trixie-slim or debian:bookworm-slim can be made locally" ;;
+	esac
 	MAKE_BASE_CACHE=$cache_dir MAKE_BASE_LOG=$log_dir/debootstrap.log DOCKER=$docker \
 		"$repo/images/make-base.sh" "$base_image"
 }
