@@ -48,7 +48,8 @@ struct privs {
 	int umask; /* -1: inherit */
 };
 
-/* The syscalls `seccomp = default` denies (EPERM), NULL-terminated; see README "Privileges". */
+/* The syscalls `seccomp = default` denies (EPERM), NULL-terminated; see README "Privileges".
+ * It also refuses clone's CLONE_NEW* flags (EPERM) and makes clone3 fail with ENOSYS. */
 extern const char *const privs_default_deny[];
 
 #define PRIVS_USER_ENV 3 /* USER, LOGNAME, HOME */

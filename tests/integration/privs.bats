@@ -58,6 +58,65 @@ EOF
 	grep -qx bound "$T/probe.log"
 }
 
+@test "seccomp = default: no namespace through unshare, clone, clone3 or setns; fork, threads, pipes still work" {
+	chmod 755 "$T"
+	# a copy nobody can reach, wherever the build folder is
+	cp "$HELPERS/nsescape" "$T/nsescape"
+	write_config <<EOF
+[init]
+main_after = esc, pipe
+[service:esc]
+command = $T/nsescape
+type = oneshot
+user = nobody
+seccomp = default
+[service:pipe]
+command = sh -c "echo piped | tr a-z A-Z | cat"
+type = oneshot
+user = nobody
+seccomp = default
+EOF
+	run in_ns -c "$T/dind-init.ini" -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx '\[esc\] unshare=EPERM' <<<"$output"
+	grep -qx '\[esc\] clone=EPERM' <<<"$output"
+	grep -qx '\[esc\] clone3=ENOSYS' <<<"$output"
+	grep -qx '\[esc\] setns=EPERM' <<<"$output"
+	for ok in clone-plain fork vfork posix_spawn thread; do
+		grep -qx "\[esc\] $ok=ok" <<<"$output"
+	done
+	grep -qx '\[pipe\] PIPED' <<<"$output"
+}
+
+@test "seccomp = default refuses every CLONE_NEW* flag of clone, even to root; deny: lists leave clone alone" {
+	write_config <<EOF
+[init]
+main_after = esc, deny
+[service:esc]
+command = $HELPERS/nsescape --each
+type = oneshot
+seccomp = default
+[service:deny]
+command = $HELPERS/nsescape --each
+type = oneshot
+seccomp = deny:mkdir
+EOF
+	run in_ns -c "$T/dind-init.ini" -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	for ns in NEWCGROUP NEWIPC NEWNET NEWNS NEWPID NEWUSER NEWUTS; do
+		grep -qx "\[esc\] clone-$ns=EPERM" <<<"$output"
+		grep -qx "\[deny\] clone-$ns=ok" <<<"$output"
+	done
+	grep -qx '\[esc\] clone3=ENOSYS' <<<"$output"
+	grep -qx '\[esc\] setns=EPERM' <<<"$output"
+	grep -qx '\[deny\] clone3=ok' <<<"$output"
+	for ok in clone-plain fork vfork posix_spawn thread; do
+		grep -qx "\[esc\] $ok=ok" <<<"$output"
+	done
+}
+
 @test "seccomp = default refuses mount with EPERM even to root with CAP_SYS_ADMIN" {
 	mkdir "$T/mnt"
 	probe_script
