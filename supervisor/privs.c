@@ -324,8 +324,16 @@ int privs_apply(const struct privs *p, enum privs_stage *stage)
 	*stage = PRIVS_STAGE_NO_NEW_PRIVS;
 	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
+	*stage = PRIVS_STAGE_NONE;
+	return 0;
+}
+
+int privs_apply_seccomp(const struct privs *p, enum privs_stage *stage)
+{
+	if (!p || !p->seccomp.len)
+		return 0;
 	*stage = PRIVS_STAGE_SECCOMP;
-	if (p->seccomp.len && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &p->seccomp, 0, 0) < 0)
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &p->seccomp, 0, 0) < 0)
 		return -errno;
 	*stage = PRIVS_STAGE_NONE;
 	return 0;
