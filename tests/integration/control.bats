@@ -481,3 +481,90 @@ print(data.decode().strip())
 	[ "$status" -eq 0 ]
 	[ "$output" = "ok ready: s" ]
 }
+
+# Issue 9 item 17: `dind-ctl status dockerd` was a usage error.
+@test "status SERVICE...: only those rows, in the table's order; JSON too; unknown names exit 1" {
+	write_config <<EOF
+$(ctl_init)
+[service:a]
+command = sleep 1000
+[service:b]
+command = sleep 1000
+[service:c]
+command = sleep 1000
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service c is ready'
+	run ctl status c a
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "${lines[0]}" == SERVICE* ]]
+	[[ "${lines[1]}" =~ ^a\ +ready ]]
+	[[ "${lines[2]}" =~ ^c\ +ready ]]
+	[ "${lines[3]}" = "main command: none" ]
+	run ctl status b --json
+	[ "$status" -eq 0 ]
+	run "$PYTHON" -c '
+import json, sys
+d = json.loads(sys.argv[1])
+print(" ".join(s["name"] for s in d["services"]), d["main"]["state"])' "$output"
+	[ "$output" = "b none" ]
+	run ctl status a nosuch
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"unknown service 'nosuch'"* ]]
+	kill -TERM "$INIT_PID"
+	wait_ns
+}
+
+# Issue 9 item 17: AGE printed "219110ms"; HEALTH said ok before any health probe had run.
+@test "status: AGE in the two largest units, HEALTH '-' until the first health probe of the run" {
+	write_config <<EOF
+$(ctl_init)
+[service:slow]
+command = sleep 1000
+health = file $T/healthy
+health_interval = 1h
+[service:quick]
+command = sleep 1000
+health = file $T/healthy
+health_interval = 50ms
+health_retries = 1000
+[service:plain]
+command = sleep 1000
+EOF
+	touch "$T/healthy"
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service plain is ready'
+	# once quick's first probe has run (it passes: the file exists)
+	for _ in $(seq 200); do
+		[ "$(svc_field quick health 2>/dev/null)" = ok ] && break
+		sleep 0.05
+	done
+	# past a second, so that the age is in seconds
+	for _ in $(seq 200); do
+		[ "$(svc_field plain since_ms)" -ge 1000 ] && break
+		sleep 0.05
+	done
+	run ctl status
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(awk '$1 == "slow" { print $7 }' <<<"$output")" = - ]
+	[ "$(awk '$1 == "quick" { print $7 }' <<<"$output")" = ok ]
+	[ "$(awk '$1 == "plain" { print $7 }' <<<"$output")" = none ]
+	age=$(awk '$1 == "plain" { print $5 }' <<<"$output")
+	[[ "$age" =~ ^[0-9]+s$ ]]
+	[ "$(svc_field slow health)" = null ]
+	[ "$(svc_field quick health)" = ok ]
+	[ "$(svc_field plain health)" = none ]
+	# a failing probe: failing, not '-'
+	rm "$T/healthy"
+	for _ in $(seq 200); do
+		[ "$(svc_field quick health)" = failing ] && break
+		sleep 0.05
+	done
+	[ "$(svc_field quick health)" = failing ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+}
