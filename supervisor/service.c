@@ -412,6 +412,7 @@ static void start(struct service *s)
 	start_limit_record(s->start_times, c->start_limit_burst, &s->start_cursor, now);
 	s->stop_reason = STOP_NONE;
 	s->has_status = false;
+	s->health_probed = false;
 
 	fd = open_log_fd(s);
 	if (fd < 0 && (c->log == LOGMODE_PREFIX || c->log == LOGMODE_NULL)) {
@@ -576,6 +577,7 @@ static void on_health_probe(void *data, bool ok)
 
 	if (s->state != SVC_READY)
 		return;
+	s->health_probed = true;
 	if (ok) {
 		if (s->health_failures > 0) {
 			log_info("service %s is healthy again", c->name);
