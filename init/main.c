@@ -275,12 +275,10 @@ int main(int argc, char **argv)
 	char **command;
 	struct config cfg;
 	const char *what;
-	sigset_t old_mask;
 	int opt, r, code;
 
 	/* Before anything else: no signal may be lost or act on us before the loop reads it. */
-	setup_block_signals(&old_mask);
-	spawn_set_child_sigmask(&old_mask);
+	setup_block_signals();
 
 	if (strcmp(prog, "dind-ctl") == 0)
 		return ctl_main(argc, argv);
