@@ -50,35 +50,40 @@ static void usage(FILE *out)
 		"  -h, --help         this text\n"
 		"\n"
 		"Exit status: COMMAND's (128+N if killed by signal N, 127 not found, 126 not\n"
-		"executable); 0 after a shutdown by signal without COMMAND; 2 usage or config error;\n"
-		"3 setup error; 4 a critical service failed; 5 internal error.\n",
+		"executable); 0 after a shutdown by signal without COMMAND; 137 after a forced\n"
+		"shutdown (a second stop signal, or shutdown_timeout) unless COMMAND exited before\n"
+		"the shutdown began; 2 usage or config error; 3 setup error; 4 a critical service\n"
+		"failed; 5 internal error.\n",
 		DEFAULT_CONFIG);
 }
 
 static int signal_fd = -1;
 static struct loop_fd signal_lfd;
 
+static void reap(void)
+{
+	int r = reap_all();
+
+	if (r < 0)
+		log_warn_errno(-r, "waitpid failed");
+	if (shutdown_active())
+		shutdown_progress();
+}
+
 static void handle_signal(int sig)
 {
 	switch (sig) {
 	case SIGCHLD:
-		if (reap_all() < 0)
-			log_warn_errno(errno, "waitpid failed");
-		if (shutdown_active())
-			shutdown_progress();
+		reap();
 		break;
 	case SIGTERM:
 	case SIGINT:
 	case SIGQUIT:
-		if (shutdown_active()) {
-			char why[64];
-
-			snprintf(why, sizeof(why), "SIG%s received again during shutdown",
-				 signal_name(sig));
-			shutdown_force(why);
-		} else {
-			shutdown_begin(sig, -1);
-		}
+		/* signalfd hands out the lowest signal number first, not the oldest: a main
+		 * command that exited just before this signal (SIGCHLD is 17) has ended on its
+		 * own, and its exit begins the shutdown. */
+		reap();
+		shutdown_stop_signal(sig);
 		break;
 	case SIGTSTP:
 	case SIGTTIN:

@@ -324,6 +324,8 @@ EOF
 	cat "$T/out"
 	grep -q 'received again during shutdown: sending SIGKILL' "$T/out"
 	grep -q 'shutdown complete' "$T/out"
+	# forced: not the 0 of an orderly shutdown
+	[ "$STATUS" -eq 137 ]
 }
 
 @test "shutdown_timeout bounds the whole shutdown" {
@@ -344,6 +346,7 @@ EOF
 	cat "$T/out"
 	grep -q 'shutdown_timeout (1s) reached: sending SIGKILL' "$T/out"
 	grep -q 'shutdown complete' "$T/out"
+	[ "$STATUS" -eq 137 ]
 }
 
 @test "the command exiting stops the services; on_main_exit = ignore keeps them" {

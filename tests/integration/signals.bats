@@ -87,3 +87,165 @@ os.execv("/bin/grep", ["grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"])'
 	refute grep -q 'SigIgn:[[:space:]]*0000000000000000' <<<"$output"
 	refute grep -q 'SigBlk:[[:space:]]*0000000000000000' <<<"$output"
 }
+
+@test "a stop signal after the main command exited does not force the shutdown it began" {
+	# docker stop's SIGTERM arrives while the services stop after the main command's exit
+	service_script slow 'trap "echo stopping >>$EVENTS; while [ ! -f $T/go ]; do sleep 0.05; done; echo clean-exit >>$EVENTS; exit 0" TERM
+echo up >>$EVENTS
+while :; do sleep 0.05; done'
+	write_config <<EOF
+[service:slow]
+command = $T/slow
+stop_timeout = 60s
+EOF
+	start_ns -c "$T/dind-init.ini" -- sh -c 'exit 3'
+	wait_for_line "$EVENTS" stopping
+	kill -TERM "$INIT_PID"
+	wait_for_line "$T/out" 'received SIGTERM while already shutting down'
+	touch "$T/go"
+	wait_ns
+	cat "$T/out"
+	[ "$STATUS" -eq 3 ]
+	[ "$(event_order)" = "up stopping clean-exit" ]
+	refute grep -q 'sending SIGKILL' "$T/out"
+}
+
+@test "after the main command exited, a second stop signal forces the shutdown; its status stands" {
+	service_script stubborn 'trap "echo ignored >>$EVENTS" TERM
+echo up >>$EVENTS
+while :; do sleep 0.05; done'
+	write_config <<EOF
+[service:stubborn]
+command = $T/stubborn
+stop_timeout = 60s
+EOF
+	start_ns -c "$T/dind-init.ini" -- sh -c 'exit 3'
+	wait_for_line "$EVENTS" ignored
+	kill -TERM "$INIT_PID"
+	wait_for_line "$T/out" 'received SIGTERM while already shutting down'
+	kill -INT "$INIT_PID"
+	wait_ns
+	cat "$T/out"
+	grep -q 'SIGINT received again during shutdown: sending SIGKILL to every process' "$T/out"
+	# forced, but the job had ended on its own: its result is what CI wants
+	[ "$STATUS" -eq 3 ]
+	grep -q 'shutdown complete, exiting with status 3' "$T/out"
+}
+
+@test "a forced shutdown exits 137: second stop signal while the main command stops" {
+	service_script stubborn 'trap "echo ignored >>$EVENTS" TERM
+echo up >>$EVENTS
+while :; do sleep 0.05; done'
+	service_script main 'trap "echo main-TERM >>$EVENTS; exit 0" TERM
+echo main-up >>$EVENTS
+while :; do sleep 0.05; done'
+	write_config <<EOF
+[service:stubborn]
+command = $T/stubborn
+stop_timeout = 60s
+EOF
+	start_ns -c "$T/dind-init.ini" -- "$T/main"
+	wait_for_line "$EVENTS" main-up
+	kill -TERM "$INIT_PID"
+	# the main command exited 0 on our SIGTERM; the service ignores its own
+	wait_for_line "$EVENTS" ignored
+	kill -TERM "$INIT_PID"
+	wait_ns
+	cat "$T/out"
+	grep -q 'main command exited with status 0' "$T/out"
+	grep -q 'SIGTERM received again during shutdown: sending SIGKILL' "$T/out"
+	[ "$STATUS" -eq 137 ]
+}
+
+@test "a forced shutdown exits 137: shutdown_timeout reached without a main command" {
+	service_script stubborn 'trap "" TERM
+echo up >>$EVENTS
+while :; do sleep 0.05; done'
+	write_config <<EOF
+[init]
+shutdown_timeout = 500ms
+[service:stubborn]
+command = $T/stubborn
+stop_timeout = 60s
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$EVENTS" up
+	kill -TERM "$INIT_PID"
+	wait_ns
+	cat "$T/out"
+	grep -q 'shutdown_timeout (500ms) reached: sending SIGKILL' "$T/out"
+	[ "$STATUS" -eq 137 ]
+}
+
+@test "an orderly shutdown without a main command still exits 0" {
+	service_script polite 'trap "exit 0" TERM
+echo up >>$EVENTS
+while :; do sleep 0.05; done'
+	write_config <<EOF
+[service:polite]
+command = $T/polite
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$EVENTS" up
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 0 ]
+}
+
+# proc_state PID: the state letter of host process PID (R, S, T, Z...)
+proc_state() {
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1
+}
+
+# wait_for_proc_state PID LETTER: poll (bounded) until process PID is in that state
+wait_for_proc_state() {
+	for _ in $(seq 400); do
+		[ "$(proc_state "$1")" = "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "process $1 is in state '$(proc_state "$1")', not '$2'" >&2
+	return 1
+}
+
+@test "SIGTERM that comes as the main command exits: the exit counts first, whatever signalfd's order" {
+	# dind-init is stopped while the main command exits and SIGTERM comes: both wait for it
+	# at once, and signalfd hands out SIGTERM (15) before SIGCHLD (17)
+	service_script main 'echo main-up >>$EVENTS; while [ ! -f $T/go ]; do sleep 0.05; done; exit 3'
+	service_script polite 'trap "echo stop-polite >>$EVENTS; exit 0" TERM
+while :; do sleep 0.05; done'
+	write_config <<EOF
+[service:polite]
+command = $T/polite
+EOF
+	start_ns -c "$T/dind-init.ini" -- "$T/main"
+	wait_for_line "$EVENTS" main-up
+	main=$(pgrep -P "$INIT_PID" -f "$T/main")
+	kill -STOP "$INIT_PID"
+	wait_for_proc_state "$INIT_PID" T
+	touch "$T/go"
+	wait_for_proc_state "$main" Z
+	kill -TERM "$INIT_PID"
+	kill -CONT "$INIT_PID"
+	wait_ns
+	cat "$T/out"
+	[ "$STATUS" -eq 3 ]
+	in_order "$T/out" 'main command exited with status 3' 'received SIGTERM while already shutting down'
+	refute grep -q 'stopping the main command' "$T/out"
+	refute grep -q 'sending SIGKILL' "$T/out"
+	grep -q stop-polite "$EVENTS"
+}
+
+@test "a stop signal during setup, before the loop, is acted on before anything starts" {
+	service_script never 'echo started >>$EVENTS; exec sleep 1000'
+	write_config <<EOF
+[service:never]
+command = $T/never
+EOF
+	# dind-init stopped by a stop signal that was already pending when it blocked signals:
+	# a parent that blocks SIGTERM, raises it, then execs dind-init
+	run as_child_of_python 'signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}); os.kill(os.getpid(), signal.SIGTERM)' -c "$T/dind-init.ini" -- sleep 1000
+	echo "$output"
+	[ "$status" -eq 143 ]
+	[[ "$output" == *"received SIGTERM, shutting down"* ]]
+	[ ! -s "$EVENTS" ]
+}
