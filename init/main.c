@@ -59,6 +59,7 @@ static void usage(FILE *out)
 
 static int signal_fd = -1;
 static struct loop_fd signal_lfd;
+static int args_to_idx = -1; /* [init] args_to: takes HUP, USR1, USR2 without a main command */
 
 static void reap(void)
 {
@@ -68,6 +69,31 @@ static void reap(void)
 		log_warn_errno(-r, "waitpid failed");
 	if (shutdown_active())
 		shutdown_progress();
+}
+
+/* Without a main command running (none, not started yet, or exited with on_main_exit =
+ * ignore), HUP, USR1 and USR2 go to the args_to service: with docker:dind, `docker kill -s HUP`
+ * makes dockerd reload daemon.json. */
+static void signal_without_main(int sig)
+{
+	const char *name = signal_name(sig) ? signal_name(sig) : "?";
+	char msg[128];
+
+	if (sig != SIGHUP && sig != SIGUSR1 && sig != SIGUSR2) {
+		log_debug("SIG%s received with no main command running: ignored", name);
+		return;
+	}
+	if (args_to_idx < 0) {
+		log_info("SIG%s received with no main command running and no [init] args_to "
+			 "service to pass it to: ignored",
+			 name);
+		return;
+	}
+	if (svc_request_kill(svc_get(args_to_idx), sig, msg, sizeof(msg)) < 0)
+		log_info("SIG%s received with no main command running, not passed on: %s", name,
+			 msg);
+	else
+		log_info("SIG%s received with no main command running: %s", name, msg);
 }
 
 static void handle_signal(int sig)
@@ -93,8 +119,7 @@ static void handle_signal(int sig)
 		break; /* job control is for the main command, not for PID 1 */
 	default:
 		if (!cmd_signal(sig))
-			log_debug("SIG%s received with no main command running: ignored",
-				  signal_name(sig) ? signal_name(sig) : "?");
+			signal_without_main(sig);
 		break;
 	}
 }
@@ -406,6 +431,7 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	shutdown_init(&cfg);
+	args_to_idx = cfg.args_to_idx;
 	{
 		char err[128];
 

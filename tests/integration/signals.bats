@@ -192,6 +192,94 @@ EOF
 	[ "$STATUS" -eq 0 ]
 }
 
+# recorder: a fake dockerd that logs HUP, USR1 and USR2 to $EVENTS
+recorder() {
+	service_script "$1" 'for s in HUP USR1 USR2; do trap "echo $s >>$EVENTS" $s; done
+trap "exit 0" TERM
+echo up >>$EVENTS
+while :; do sleep 0.05; done'
+}
+
+@test "without a main command, HUP, USR1 and USR2 go to the args_to service, and it is logged" {
+	recorder fake
+	write_config <<EOF
+[init]
+args_to = fake
+[service:fake]
+command = $T/fake
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$EVENTS" up
+	for s in HUP USR1 USR2; do
+		kill -"$s" "$INIT_PID"
+		wait_for_line "$EVENTS" "^$s\$"
+	done
+	kill -TERM "$INIT_PID"
+	wait_ns
+	cat "$T/out"
+	[ "$STATUS" -eq 0 ]
+	[ "$(event_order)" = "up HUP USR1 USR2" ]
+	for s in HUP USR1 USR2; do
+		grep -q "SIG$s received with no main command running: sent SIG$s to fake (pid [0-9]*)" "$T/out"
+	done
+}
+
+@test "once the main command has exited (on_main_exit = ignore), HUP goes to the args_to service" {
+	recorder fake
+	write_config <<EOF
+[init]
+args_to = fake
+on_main_exit = ignore
+[service:fake]
+command = $T/fake
+EOF
+	start_ns -c "$T/dind-init.ini" -- sh -c 'exit 0'
+	wait_for_line "$T/out" 'main command exited with status 0'
+	kill -HUP "$INIT_PID"
+	wait_for_line "$EVENTS" '^HUP$'
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 0 ]
+}
+
+@test "with a main command running, HUP goes to it and not to the args_to service" {
+	recorder fake
+	service_script main 'trap "echo main-HUP >>$EVENTS" HUP
+trap "exit 0" TERM
+echo main-up >>$EVENTS
+while :; do sleep 0.05; done'
+	write_config <<EOF
+[init]
+args_to = fake
+[service:fake]
+command = $T/fake
+EOF
+	start_ns -c "$T/dind-init.ini" -- "$T/main"
+	wait_for_line "$EVENTS" main-up
+	kill -HUP "$INIT_PID"
+	wait_for_line "$EVENTS" main-HUP
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 0 ]
+	refute grep -qx HUP "$EVENTS"
+}
+
+@test "without a main command or an args_to service, HUP is ignored with a log line saying why" {
+	recorder fake
+	write_config <<EOF
+[service:fake]
+command = $T/fake
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$EVENTS" up
+	kill -HUP "$INIT_PID"
+	wait_for_line "$T/out" 'SIGHUP received with no main command running and no \[init\] args_to service to pass it to: ignored'
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 0 ]
+	refute grep -qx HUP "$EVENTS"
+}
+
 # proc_state PID: the state letter of host process PID (R, S, T, Z...)
 proc_state() {
 	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1
