@@ -312,6 +312,8 @@ int main(int argc, char **argv)
 
 	if (strcmp(prog, "dind-ctl") == 0)
 		return ctl_main(argc, argv);
+	/* Our log lines never block, from the first one on (a stderr nobody reads). */
+	log_setup();
 
 	/* Our options end at "--" or at the first word that is not one of them: that word starts
 	 * COMMAND, even when it looks like an option (docker run IMAGE --debug, see args_to). */
@@ -394,7 +396,6 @@ int main(int argc, char **argv)
 	if (cfg.control_socket)
 		setenv("DIND_INIT_SOCKET", cfg.control_socket, 1);
 
-	log_setup();
 	if (no_setup)
 		cfg.setup.setup = TRI_NO;
 	r = setup_container(&cfg);

@@ -6,10 +6,12 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 static int sink = STDOUT_FILENO;
+static bool sink_sock; /* a socket: send() with MSG_DONTWAIT */
 static struct loop_fd sink_lfd = { .fd = -1 };
 static char queue[OUTPUT_QUEUE_MAX];
 static size_t qlen;
@@ -28,8 +30,11 @@ void output_setup(int fd)
 	sink = fd;
 	if (fstat(fd, &st) < 0)
 		return;
+	/* A socket (a journald stream, a log collector) cannot be reopened through /proc, and
+	 * O_NONBLOCK on fd N would reach the main command too; MSG_DONTWAIT works per call. */
+	sink_sock = S_ISSOCK(st.st_mode);
 	if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
-		return; /* a file or a socket: plain blocking writes */
+		return; /* a file (writes do not block for long) or a socket */
 	/* Opening /proc/self/fd/N gives a new open file description of the same pipe or tty:
 	 * O_NONBLOCK on it does not leak into the main command, which shares fd N's. */
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
@@ -40,10 +45,18 @@ void output_setup(int fd)
 
 static void on_sink_writable(void *data, uint32_t events);
 
+/* One write to the sink that never blocks (but on a file). */
+static ssize_t sink_write(const void *buf, size_t n)
+{
+	if (sink_sock)
+		return send(sink, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	return write(sink, buf, n);
+}
+
 static void queue_flush(void)
 {
 	while (qlen > 0) {
-		ssize_t n = write(sink, queue, qlen);
+		ssize_t n = sink_write(queue, qlen);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -88,7 +101,7 @@ static bool write_line(const char *name, const char *line, size_t len)
 		ssize_t n;
 
 		do
-			n = write(sink, out, total);
+			n = sink_write(out, total);
 		while (n < 0 && errno == EINTR);
 		if (n == (ssize_t)total)
 			return true;

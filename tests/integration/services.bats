@@ -463,6 +463,76 @@ EOF
 	grep -qx '\[part\] no-newline-1' <<<"$output"
 }
 
+@test "a stdout and stderr socket nobody reads does not block PID 1" {
+	service_script main 'trap "echo main-USR1 >>$EVENTS" USR1
+trap "echo main-TERM >>$EVENTS; exit 5" TERM
+echo main-up >>$EVENTS
+while :; do sleep 0.05; done'
+	service_script flap 'echo flap >>$EVENTS; exit 1'
+	{
+		ctl_init
+		cat <<EOF
+main_after = spam
+[service:spam]
+command = yes spam-spam-spam-spam-spam-spam
+[service:flap]
+command = $T/flap
+restart_delay = 10ms
+restart_delay_max = 10ms
+start_limit_burst = 1000
+start_limit_interval = 1s
+EOF
+	} | write_config
+	# stdout and stderr of dind-init: one end of a unix stream socketpair (a journald stream);
+	# the other end is not read until dind-init has exited. $T/full appears once the socket
+	# stops being writable (the reader is far behind); after the exit, everything queued in it
+	# lands in $T/sock-out.
+	"$PYTHON" -c '
+import select, socket, subprocess, sys, time
+a, b = socket.socketpair()
+p = subprocess.Popen(sys.argv[3:], stdout=b, stderr=b)
+while p.poll() is None:
+    if not select.select([], [b], [], 0)[1]:
+        open(sys.argv[1], "w").close()
+    time.sleep(0.05)
+b.close()
+with open(sys.argv[2], "wb") as f:
+    while True:
+        d = a.recv(65536)
+        if not d:
+            break
+        f.write(d)
+sys.exit(p.returncode if p.returncode >= 0 else 128 - p.returncode)
+' "$T/full" "$T/sock-out" unshare --pid --fork --kill-child --mount-proc "$DIND_INIT" --no-setup -c "$T/dind-init.ini" -- "$T/main" &
+	NS_PID=$!
+	for _ in $(seq 200); do
+		INIT_PID=$(pgrep -P "$(pgrep -P "$NS_PID" | head -n 1)" 2>/dev/null || true)
+		[ -n "$INIT_PID" ] && break
+		sleep 0.05
+	done
+	wait_for_line "$EVENTS" main-up
+	for _ in $(seq 400); do [ -e "$T/full" ] && break; sleep 0.05; done
+	[ -e "$T/full" ]
+	# with the socket full: children are still reaped and restarted...
+	n=$(grep -c flap "$EVENTS")
+	wait_for_count "$EVENTS" flap $((n + 5))
+	# ...the control socket answers...
+	ctl status >"$T/status"
+	grep -q spam "$T/status"
+	# ...signals are forwarded...
+	kill -USR1 "$INIT_PID"
+	wait_for_line "$EVENTS" main-USR1
+	# ...and SIGTERM ends it all with the main command's status
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 5 ]
+	grep -q main-TERM "$EVENTS"
+	# what got into the socket is whole lines (the last one may have been cut by the exit)
+	sed '$d' "$T/sock-out" >"$T/whole"
+	[ -s "$T/whole" ]
+	refute grep -vE '^(\[spam\] spam-spam-spam-spam-spam-spam|\[dind-init\] .*)$' "$T/whole"
+}
+
 @test "a service that floods stdout does not keep PID 1 from handling SIGTERM" {
 	write_config <<EOF
 [service:spam]
