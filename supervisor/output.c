@@ -150,8 +150,9 @@ static bool emit_lines(struct output *o)
 	return room;
 }
 
-/* Up to max reads. Returns the bytes read, or -EPIPE at end of file. */
-static long drain(struct output *o, int max)
+/* Up to max reads, fewer when the pipe is empty (then *dry is set, if given) or the queue is
+ * full. Returns the bytes read, or -EPIPE at end of file. */
+static long drain(struct output *o, int max, bool *dry)
 {
 	long total = 0;
 
@@ -161,7 +162,11 @@ static long drain(struct output *o, int max)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return errno == EAGAIN ? total : -errno;
+			if (errno != EAGAIN)
+				return -errno;
+			if (dry)
+				*dry = true;
+			return total;
 		}
 		if (n == 0)
 			return -EPIPE;
@@ -178,7 +183,7 @@ static void on_readable(void *data, uint32_t events)
 	struct output *o = data;
 
 	(void)events;
-	if (drain(o, OUTPUT_READS_PER_WAKEUP) < 0) {
+	if (drain(o, OUTPUT_READS_PER_WAKEUP, NULL) < 0) {
 		/* Cannot happen while we hold write_fd; still, never spin on a dead fd. */
 		loop_del_fd(&o->lfd);
 		return;
@@ -240,10 +245,23 @@ int output_open(struct output *o, const char *name)
 
 void output_end_of_run(struct output *o)
 {
-	if (o->paused)
-		return; /* the queue is full; the partial line goes out with the next data */
-	(void)drain(o, OUTPUT_READS_PER_WAKEUP);
-	if (o->len > 0 && !o->paused && write_line(o->name, o->buf, o->len)) {
+	int size = fcntl(o->read_fd, F_GETPIPE_SZ);
+	/* Everything the run wrote is in the pipe now: all of it must be read before a partial
+	 * line can be taken for its last. Bounded by what the pipe holds (plus one read to see it
+	 * empty): other processes of the service may go on writing, and the loop must go on. */
+	long budget = (size > 0 ? size : 65536) + (long)sizeof(o->buf);
+	bool dry = false;
+
+	while (!dry && !o->paused && budget > 0) {
+		long n = drain(o, 1, &dry);
+
+		if (n <= 0 && !dry)
+			break; /* end of file, or the queue is full */
+		budget -= n;
+	}
+	/* Not dry: the queue filled up, or someone is still writing; the partial line then goes
+	 * out with the data that follows it. */
+	if (dry && o->len > 0 && !o->paused && write_line(o->name, o->buf, o->len)) {
 		o->len = 0;
 		o->split = false;
 	}
@@ -273,7 +291,7 @@ void output_flush_all(void)
 			continue;
 		for (int round = 0; round < 64; round++) {
 			queue_flush_wait();
-			if (drain(o, 1) <= 0)
+			if (drain(o, 1, NULL) <= 0)
 				break;
 		}
 		queue_flush_wait();

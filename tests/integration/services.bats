@@ -463,6 +463,38 @@ EOF
 	grep -qx '\[part\] no-newline-1' <<<"$output"
 }
 
+@test "output left in a service's pipe when it exits is read whole before a partial last line" {
+	# 50 lines of 1000 bytes and a last line without a newline, all still in the pipe when
+	# dind-init learns of the exit: dind-init is stopped meanwhile
+	service_script burst 'while [ ! -f $T/go ]; do sleep 0.05; done
+awk "BEGIN { for (i = 1; i <= 50; i++) { printf \"line-%02d-\", i; for (j = 0; j < 992; j++) printf \"x\"; printf \"\\n\" }; printf \"tail-no-newline\" }"'
+	write_config <<EOF
+[init]
+main_after =
+[service:burst]
+command = $T/burst
+restart = no
+EOF
+	start_ns -c "$T/dind-init.ini" -- sleep 1000
+	wait_for_line "$T/out" 'service burst started'
+	burst=$(pgrep -P "$INIT_PID" -f "$T/burst")
+	kill -STOP "$INIT_PID"
+	for _ in $(seq 400); do [ "$(sed 's/.*) //' "/proc/$INIT_PID/stat" | cut -d' ' -f1)" = T ] && break; sleep 0.05; done
+	touch "$T/go"
+	for _ in $(seq 400); do [ "$(sed 's/.*) //' "/proc/$burst/stat" | cut -d' ' -f1)" = Z ] && break; sleep 0.05; done
+	kill -CONT "$INIT_PID"
+	wait_for_line "$T/out" 'service burst exited'
+	kill -TERM "$INIT_PID"
+	wait_ns
+	lines=$(grep '^\[burst\]' "$T/out")
+	echo "$lines" | cut -c 1-40
+	# every line whole, in order, the partial one last
+	[ "$(echo "$lines" | wc -l)" -eq 51 ]
+	[ "$(echo "$lines" | grep -cxE '\[burst\] line-[0-9]{2}-x{992}')" -eq 50 ]
+	[ "$(echo "$lines" | tail -n 1)" = "[burst] tail-no-newline" ]
+	[ "$(echo "$lines" | head -n 50 | cut -c 9-15 | tr '\n' ' ')" = "$(for i in $(seq 50); do printf 'line-%02d ' "$i"; done)" ]
+}
+
 @test "a stdout and stderr socket nobody reads does not block PID 1" {
 	service_script main 'trap "echo main-USR1 >>$EVENTS" USR1
 trap "echo main-TERM >>$EVENTS; exit 5" TERM
