@@ -642,7 +642,7 @@ function main(argv) {
 			fail(file, '', e.code === 'ENOENT' ? 'no such file' : String(e.stack || e));
 		}
 	}
-	for (const e of errors)
+	for (const e of new Set(errors)) /* a job's variables are read raw and after extends */
 		console.log(e);
 	return errors.length ? 1 : 0;
 }

@@ -150,7 +150,7 @@ broken "arc: dind sidecar without startupProbe" $arc \
 	'/^        startupProbe:$/,/^          failureThreshold: 3$/d' \
 	'add a startupProbe (dind-ctl wait)'
 broken "config: shutdown_timeout raised above the recipes' grace periods" dind-init.ini \
-	's/^shutdown_timeout = .*/shutdown_timeout = 90s/' \
+	'/^shutdown_timeout *=/d; /^\[init\]$/a shutdown_timeout = 90s' \
 	"60 s must exceed dind-init's shutdown_timeout (90 s in dind-init.ini)"
 
 gl=gitlab-ci/.gitlab-ci.yml
