@@ -19,6 +19,7 @@
 #include <sys/capability.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -2614,8 +2615,16 @@ void cfg_release(struct config *cfg)
  * --check-config on their own file gains nothing over themselves). /dev/null is empty and
  * anything else that is not a regular file (a pipe from -c <(...), created by whoever runs the
  * shell) is checked for its owner only: its mode bits say nothing about who writes into it.
+ *
+ * A file on a read-only mount is safe whatever its owner and mode: nobody in the container can
+ * change it (only root, by remounting, and root is whom we would trust anyway). Nor can it be
+ * replaced through a writable parent folder: a read-only file there is a mount point of its own
+ * (-v FILE:PATH:ro), and a mount point cannot be unlinked or renamed over (EBUSY). The common case
+ * is a file bind-mounted read-only from the host, owned by the host user with the host's umask;
+ * who may change it on the host is the host's business.
+ *
  * Recorded as errors unless [init] strict_config = no, then kept in cfg->insecure_reason. */
-static void check_file_safety(struct loader *ld, const struct stat *st)
+static void check_file_safety(struct loader *ld, const struct stat *st, bool readonly)
 {
 	struct config *cfg = ld->cfg;
 	const char *path = cfg->path;
@@ -2628,7 +2637,7 @@ static void check_file_safety(struct loader *ld, const struct stat *st)
 
 	if (S_ISCHR(st->st_mode) && major(st->st_rdev) == 1 && minor(st->st_rdev) == 3)
 		return;
-	if (!bad_owner && !bad_mode)
+	if (readonly || (!bad_owner && !bad_mode))
 		return;
 	if (euid == 0)
 		(void)snprintf(who, sizeof(who), "not root");
@@ -2636,16 +2645,20 @@ static void check_file_safety(struct loader *ld, const struct stat *st)
 		(void)snprintf(who, sizeof(who), "not root or uid %u (running dind-init)",
 			       (unsigned)euid);
 	if (cfg->strict_config) {
+		/* The fix usually belongs on the host: the file is bind-mounted from there. */
 		if (bad_owner)
-			ld_error(
-				ld, 0,
-				"refusing a config file owned by uid %u, %s: chown root %s, or set "
-				"[init] strict_config = no",
-				(unsigned)st->st_uid, who, path);
+			ld_error(ld, 0,
+				 "refusing a config file owned by uid %u, %s: mount it read-only "
+				 "(docker run -v HOST-FILE:%s:ro), or chown root the file (on the "
+				 "host, if it is bind-mounted from there), or set [init] "
+				 "strict_config = no",
+				 (unsigned)st->st_uid, who, path);
 		if (bad_mode)
 			ld_error(ld, 0,
 				 "refusing a config file that is writable by group or others (mode "
-				 "%04o): chmod go-w %s, or set [init] strict_config = no",
+				 "%04o): mount it read-only (docker run -v HOST-FILE:%s:ro), or "
+				 "chmod go-w the file (on the host, if it is bind-mounted from "
+				 "there), or set [init] strict_config = no",
 				 mode, path);
 		return;
 	}
@@ -2667,7 +2680,7 @@ static void check_file_safety(struct loader *ld, const struct stat *st)
 }
 
 static int load(struct config *cfg, const char *name, FILE *file, const char *text,
-		const struct stat *st)
+		const struct stat *st, bool readonly)
 {
 	struct loader *ld;
 	int r;
@@ -2699,7 +2712,7 @@ static int load(struct config *cfg, const char *name, FILE *file, const char *te
 		ld_error(ld, r, "cannot parse this line");
 	validate(ld);
 	if (st) /* after the parse: strict_config is in the file itself */
-		check_file_safety(ld, st);
+		check_file_safety(ld, st, readonly);
 	sort_errors(ld);
 	r = ld->oom ? -ENOMEM : cfg->nerrors ? -EINVAL : 0;
 	free(ld);
@@ -2708,6 +2721,7 @@ static int load(struct config *cfg, const char *name, FILE *file, const char *te
 
 int cfg_load_file(struct config *cfg, const char *path)
 {
+	struct statvfs vfs;
 	struct stat st;
 	FILE *f;
 	int r;
@@ -2721,7 +2735,10 @@ int cfg_load_file(struct config *cfg, const char *path)
 		(void)fclose(f);
 		return r;
 	}
-	r = load(cfg, path, f, NULL, &st);
+	/* Of the opened file, not of the path: what we read is what was checked. */
+	bool readonly = fstatvfs(fileno(f), &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+
+	r = load(cfg, path, f, NULL, &st, readonly);
 	(void)fclose(f); /* read-only: nothing to lose on close */
 	return r;
 }
@@ -2729,7 +2746,7 @@ int cfg_load_file(struct config *cfg, const char *path)
 int cfg_load_string(struct config *cfg, const char *name, const char *text)
 {
 	cfg_init(cfg);
-	return load(cfg, name, NULL, text ? text : "", NULL);
+	return load(cfg, name, NULL, text ? text : "", NULL, false);
 }
 
 int cfg_find_service(const struct config *cfg, const char *name)

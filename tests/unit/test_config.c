@@ -2647,7 +2647,7 @@ static void write_config(char *path, const char *text, mode_t mode, uid_t owner)
 static void test_strict_config(void **state)
 {
 	struct config *cfg = *state;
-	char path[] = "/tmp/test_config_XXXXXX", msg[256];
+	char path[] = "/tmp/test_config_XXXXXX", msg[512];
 
 	write_config(path, "[service:a]\ncommand = x\n", 0644, (uid_t)-1);
 	assert_int_equal(cfg_load_file(cfg, path), 0);
@@ -2662,7 +2662,8 @@ static void test_strict_config(void **state)
 	assert_int_equal(cfg->nerrors, 2);
 	snprintf(msg, sizeof(msg),
 		 "%s: refusing a config file that is writable by group or others (mode 0664): "
-		 "chmod go-w %s, or set [init] strict_config = no",
+		 "mount it read-only (docker run -v HOST-FILE:%s:ro), or chmod go-w the file (on "
+		 "the host, if it is bind-mounted from there), or set [init] strict_config = no",
 		 path, path);
 	assert_string_equal(cfg->errors[0], msg);
 	assert_non_null(strstr(cfg->errors[1], ":3: bad value 'sometimes'"));
@@ -2693,7 +2694,7 @@ static void test_strict_config(void **state)
 static void test_strict_config_owner(void **state)
 {
 	struct config *cfg = *state;
-	char path[] = "/tmp/test_config_XXXXXX", msg[256];
+	char path[] = "/tmp/test_config_XXXXXX", msg[512];
 
 	if (geteuid() != 0)
 		skip(); /* chown needs root; CI runs the unit tests as root */
@@ -2701,8 +2702,9 @@ static void test_strict_config_owner(void **state)
 	assert_int_equal(cfg_load_file(cfg, path), -EINVAL);
 	assert_int_equal(cfg->nerrors, 1);
 	snprintf(msg, sizeof(msg),
-		 "%s: refusing a config file owned by uid 65534, not root: chown root %s, or set "
-		 "[init] strict_config = no",
+		 "%s: refusing a config file owned by uid 65534, not root: mount it read-only "
+		 "(docker run -v HOST-FILE:%s:ro), or chown root the file (on the host, if it is "
+		 "bind-mounted from there), or set [init] strict_config = no",
 		 path, path);
 	assert_string_equal(cfg->errors[0], msg);
 	unlink(path);
