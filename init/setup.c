@@ -880,15 +880,56 @@ int setup_container(const struct config *cfg)
 		step_preflight, step_rshared, step_sys_rw,   step_securityfs, step_tmpfs,
 		step_stale,	step_cgroups, step_iptables, step_rlimit,     step_data_root,
 	};
-	bool pid1 = getpid() == 1;
+	char comm[32] = "", exe[256] = "";
+	struct setup_facts f = {
+		.pid1 = getpid() == 1,
+		.parent_is_pid1 = getppid() == 1,
+	};
+	const char *container = getenv("container");
+	ssize_t n;
 
-	if (cfg->setup.setup == TRI_NO) {
-		log_debug("setup: off (setup = no)");
-		return 0;
+	/* Who PID 1 is matters only when we are not it (docker run --init). */
+	if (!f.pid1 && f.parent_is_pid1) {
+		if (read_file("/proc/1/comm", comm, sizeof(comm)) > 0) {
+			comm[strcspn(comm, "\n")] = '\0';
+			f.pid1_comm = comm;
+		}
+		n = readlink("/proc/1/exe", exe, sizeof(exe) - 1);
+		if (n > 0) {
+			exe[n] = '\0';
+			f.pid1_exe = exe;
+		}
+		f.in_container = access("/.dockerenv", F_OK) == 0 ||
+				 access("/run/.containerenv", F_OK) == 0 ||
+				 (container && *container);
 	}
-	if (cfg->setup.setup == TRI_AUTO && (!pid1 || cfg->nservices == 0)) {
-		log_debug("setup: skipped (%s)", pid1 ? "no services configured" : "not PID 1");
+	switch (cfg_setup_decide(cfg->setup.setup, cfg->nservices, &f)) {
+	case SETUP_SKIP_OFF:
+		log_debug("setup: off (setup = no or --no-setup)");
 		return 0;
+	case SETUP_SKIP_NO_SERVICES:
+		log_debug("setup: skipped (no services configured)");
+		return 0;
+	case SETUP_SKIP_NOT_PID1:
+		if (f.parent_is_pid1)
+			snprintf(exe, sizeof(exe), "PID 1 is '%s'", comm[0] ? comm : "?");
+		else
+			snprintf(exe, sizeof(exe), "pid %d, parent %d", (int)getpid(),
+				 (int)getppid());
+		log_warn("setup: skipped: dind-init is not PID 1 (%s), so the container is not "
+			 "prepared for Docker (cgroups, mounts, iptables) and nested containers "
+			 "will likely fail; make dind-init the container's PID 1 (its ENTRYPOINT), "
+			 "or set [init] setup = yes",
+			 exe);
+		return 0;
+	case SETUP_RUN_UNDER_INIT:
+		log_info("setup: dind-init is pid %d under %s, the container's init (docker run "
+			 "--init): preparing the container all the same",
+			 (int)getpid(), cfg_minimal_init(&f));
+		break;
+	case SETUP_RUN_FORCED:
+	case SETUP_RUN_PID1:
+		break;
 	}
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (steps[i](cfg) == STEP_FATAL)

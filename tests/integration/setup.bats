@@ -283,19 +283,21 @@ EOF
 	grep -q 'setup: cgroup v1: mounted [0-9]* hierarchies read-write' <<<"$output"
 }
 
-@test "no setup when not PID 1, with --no-setup, or with setup = no" {
+@test "no setup when not PID 1 (with a warning that says what to do), with --no-setup, or with setup = no" {
 	mkdir -p "$T/run"
 	write_config <<EOF
 $(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
 $(service_s)
 EOF
-	run timeout 30 "$DIND_INIT" -v -c "$T/dind-init.ini" -- stat -f -c 'type=%T' "$T/run"
+	run timeout 30 "$DIND_INIT" -c "$T/dind-init.ini" -- stat -f -c 'type=%T' "$T/run"
 	echo "$output"
 	refute grep -qx 'type=tmpfs' <<<"$output"
-	grep -q 'setup: skipped (not PID 1)' <<<"$output"
+	# services are configured, so the skip is a warning (visible with -q too), with the fix
+	grep -q "warning: setup: skipped: dind-init is not PID 1 (pid [0-9]*, parent [0-9]*).*make dind-init the container's PID 1.*setup = yes" <<<"$output"
 
 	run in_setup_ns ':' --no-setup -c "$T/dind-init.ini" -- stat -f -c 'type=%T' "$T/run"
 	refute grep -qx 'type=tmpfs' <<<"$output"
+	refute grep -q 'warning: setup' <<<"$output"
 
 	write_config <<EOF
 $(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
@@ -306,9 +308,55 @@ EOF
 	echo "$output"
 	[ "$status" -eq 0 ]
 	refute grep -qx 'type=tmpfs' <<<"$output"
+	refute grep -q 'warning: setup' <<<"$output"
 
-	# and a plain init around a command (no services) does no setup either
+	# and a plain init around a command (no services) does no setup either, silently
 	run in_setup_ns ':' -c /dev/null -- stat -f -c 'type=%T' /tmp
 	echo "$output"
 	[ "$status" -eq 0 ]
+	refute grep -q 'warning: setup' <<<"$output"
+}
+
+# under_init NAME ARGS...: dind-init ARGS as the child of PID 1 named NAME (a script that runs
+# its arguments and exits with their status, like tini), in fresh PID and mount namespaces, and
+# in a container as far as dind-init can tell ($container is set, as Podman and nspawn do)
+under_init() {
+	local name=$1
+	shift
+	mkdir -p "$T/initbin"
+	printf '#!/bin/sh\n"$@"\nexit $?\n' >"$T/initbin/$name"
+	chmod +x "$T/initbin/$name"
+	timeout --kill-after=5 60 unshare --pid --fork --kill-child --mount-proc \
+		env container=test "$T/initbin/$name" "$DIND_INIT" "$@"
+}
+
+@test "docker run --init: as the child of a minimal init that is PID 1 of a container, the setup runs" {
+	mkdir -p "$T/run"
+	write_config <<EOF
+$(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
+$(service_s)
+EOF
+	for init in docker-init tini catatonit; do
+		run under_init "$init" -c "$T/dind-init.ini" -- stat -f -c 'type=%T' "$T/run"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		grep -qx 'type=tmpfs' <<<"$output"
+		grep -q "setup: dind-init is pid 2 under $init, the container's init (docker run --init)" <<<"$output"
+		grep -q "setup: mounted a fresh tmpfs on $T/run" <<<"$output"
+	done
+}
+
+@test "under a PID 1 that is not a known minimal init (a host's systemd, a shell), no setup, and a warning" {
+	mkdir -p "$T/run"
+	write_config <<EOF
+$(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
+$(service_s)
+EOF
+	for init in systemd init entrypoint.sh; do
+		run under_init "$init" -c "$T/dind-init.ini" -- stat -f -c 'type=%T' "$T/run"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		refute grep -qx 'type=tmpfs' <<<"$output"
+		grep -q "warning: setup: skipped: dind-init is not PID 1 (PID 1 is '$init')" <<<"$output"
+	done
 }

@@ -1724,6 +1724,85 @@ static void test_setup_bad_paths(void **state)
 			  "cgroups already set at line 2: only command, depends_on");
 }
 
+/* setup = auto under another init: only a known minimal init that is PID 1 of a container. */
+static void test_setup_decide(void **state)
+{
+	static const struct {
+		enum tristate setup;
+		int nservices;
+		struct setup_facts f;
+		enum setup_decision want;
+	} rows[] = {
+		/* PID 1 (docker run without --init) */
+		{ TRI_AUTO, 2, { .pid1 = true }, SETUP_RUN_PID1 },
+		{ TRI_AUTO, 0, { .pid1 = true }, SETUP_SKIP_NO_SERVICES },
+		{ TRI_NO, 2, { .pid1 = true }, SETUP_SKIP_OFF },
+		{ TRI_YES, 0, { .pid1 = false }, SETUP_RUN_FORCED },
+		/* docker run --init: Docker's tini as /sbin/docker-init, /.dockerenv */
+		{ TRI_AUTO,
+		  2,
+		  { false, true, "docker-init", "/usr/sbin/docker-init", true },
+		  SETUP_RUN_UNDER_INIT },
+		/* the exe alone, or the comm alone (exe unreadable), is enough */
+		{ TRI_AUTO,
+		  2,
+		  { false, true, "init", "/usr/bin/tini-static", true },
+		  SETUP_RUN_UNDER_INIT },
+		{ TRI_AUTO, 2, { false, true, "catatonit", NULL, true }, SETUP_RUN_UNDER_INIT },
+		{ TRI_AUTO,
+		  2,
+		  { false, true, "podman-init", "/run/podman-init", true },
+		  SETUP_RUN_UNDER_INIT },
+		{ TRI_AUTO,
+		  2,
+		  { false, true, "dumb-init", "/usr/bin/dumb-init", true },
+		  SETUP_RUN_UNDER_INIT },
+		{ TRI_AUTO, 2, { false, true, "tini", "/tini", true }, SETUP_RUN_UNDER_INIT },
+		/* ...but never without services, and never when turned off */
+		{ TRI_AUTO, 0, { false, true, "tini", "/tini", true }, SETUP_SKIP_NO_SERVICES },
+		{ TRI_NO, 2, { false, true, "tini", "/tini", true }, SETUP_SKIP_OFF },
+		/* a host: systemd or another full init is PID 1; never matched */
+		{ TRI_AUTO,
+		  2,
+		  { false, true, "systemd", "/usr/lib/systemd/systemd", true },
+		  SETUP_SKIP_NOT_PID1 },
+		{ TRI_AUTO, 2, { false, true, "init", "/sbin/init", true }, SETUP_SKIP_NOT_PID1 },
+		{ TRI_AUTO,
+		  2,
+		  { false, true, "bash", "/usr/bin/bash", true },
+		  SETUP_SKIP_NOT_PID1 },
+		/* a known init but no sign of a container: a host (or a VM) booted with tini */
+		{ TRI_AUTO,
+		  2,
+		  { false, true, "tini", "/usr/bin/tini", false },
+		  SETUP_SKIP_NOT_PID1 },
+		/* a grandchild of tini (tini -> sh -> dind-init), or docker exec (parent outside)
+		 */
+		{ TRI_AUTO,
+		  2,
+		  { false, false, "tini", "/usr/bin/tini", true },
+		  SETUP_SKIP_NOT_PID1 },
+		/* names are whole base names: no prefixes, no suffixes */
+		{ TRI_AUTO,
+		  2,
+		  { false, true, "tini2", "/usr/bin/tinix", true },
+		  SETUP_SKIP_NOT_PID1 },
+		{ TRI_AUTO, 2, { false, true, NULL, NULL, true }, SETUP_SKIP_NOT_PID1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		enum setup_decision got =
+			cfg_setup_decide(rows[i].setup, rows[i].nservices, &rows[i].f);
+
+		if (got != rows[i].want)
+			fail_msg("row %zu: got %d, want %d", i, (int)got, (int)rows[i].want);
+	}
+	assert_string_equal(cfg_minimal_init(&rows[4].f), "docker-init");
+	assert_string_equal(cfg_minimal_init(&rows[5].f), "tini-static");
+	assert_null(cfg_minimal_init(&rows[12].f));
+}
+
 static void test_args_to(void **state)
 {
 	struct config *cfg = *state;
@@ -2903,6 +2982,7 @@ int main(void)
 		T(test_setup_lists_empty),
 		T(test_setup_bad_values),
 		T(test_setup_bad_paths),
+		T(test_setup_decide),
 		T(test_args_to),
 		T(test_args_env),
 		T(test_append_args),
