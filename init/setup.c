@@ -216,6 +216,16 @@ static int step_preflight(const struct config *cfg)
 
 	if (cfg->setup.preflight == TRI_NO)
 		return 0;
+	/* First: as another user the capabilities are missing too, but --privileged would not
+	 * help (docker run --user 1000, Kubernetes runAsUser). */
+	if (geteuid() != 0) {
+		log_error("dind-init runs as uid %u, but must run as root (uid 0) to prepare the "
+			  "container and start containerd and dockerd: drop docker run --user "
+			  "(Kubernetes: runAsUser); run the main command as another user with "
+			  "[main] user",
+			  (unsigned)geteuid());
+		return STEP_FATAL;
+	}
 	caps = cap_get_proc();
 	if (!caps) {
 		log_warn_errno(errno, "preflight: cannot read this process's capabilities");

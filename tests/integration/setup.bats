@@ -360,3 +360,20 @@ EOF
 		grep -q "warning: setup: skipped: dind-init is not PID 1 (PID 1 is '$init')" <<<"$output"
 	done
 }
+
+@test "preflight: as another user than root it exits 3 and says to run as root, before the capabilities" {
+	chmod 755 "$T"
+	write_config <<EOF
+$(quiet_setup)
+$(service_s)
+EOF
+	chmod 644 "$T/dind-init.ini"
+	# docker run --user 1000: no capabilities in the effective set either
+	run in_setup_ns 'exec setpriv --reuid=1000 --regid=1000 --clear-groups "$0" "$@"' \
+		-c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+	[ "$status" -eq 3 ]
+	grep -q 'dind-init runs as uid 1000, but must run as root (uid 0).*drop docker run --user.*\[main\] user' <<<"$output"
+	refute grep -q 'lacks CAP_' <<<"$output"
+	refute grep -q main-ran <<<"$output"
+}
