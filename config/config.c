@@ -459,6 +459,8 @@ static void set_runtime_dir(struct loader *ld, const char *key, const char *valu
  * defaults above; a value from the file is an owned copy. */
 static const char default_data_root[] = "/var/lib/docker";
 static const char *const default_mount_tmpfs[] = { "/run", "/tmp" };
+/* containerd's and dockerd's state, pid files and sockets (mount_tmpfs makes it a tmpfs) */
+static const char *const default_writable_paths[] = { "/run" };
 static const char *const default_stale_files[] = {
 	"/var/run/docker.pid",	"/run/docker.pid",  "/run/containerd/containerd.pid",
 	"/var/run/docker.sock", "/run/docker.sock", "/run/containerd/containerd.sock",
@@ -466,8 +468,11 @@ static const char *const default_stale_files[] = {
 
 #define NDEFAULT_MOUNT_TMPFS ((int)(sizeof(default_mount_tmpfs) / sizeof(*default_mount_tmpfs)))
 #define NDEFAULT_STALE_FILES ((int)(sizeof(default_stale_files) / sizeof(*default_stale_files)))
+#define NDEFAULT_WRITABLE_PATHS                                                                    \
+	((int)(sizeof(default_writable_paths) / sizeof(*default_writable_paths)))
 
-_Static_assert(NDEFAULT_MOUNT_TMPFS <= MAX_SETUP_PATHS && NDEFAULT_STALE_FILES <= MAX_SETUP_PATHS,
+_Static_assert(NDEFAULT_MOUNT_TMPFS <= MAX_SETUP_PATHS && NDEFAULT_STALE_FILES <= MAX_SETUP_PATHS &&
+		       NDEFAULT_WRITABLE_PATHS <= MAX_SETUP_PATHS,
 	       "raise MAX_SETUP_PATHS");
 
 static bool is_static_default(const char *p)
@@ -481,6 +486,9 @@ static bool is_static_default(const char *p)
 			return true;
 	for (i = 0; i < NDEFAULT_STALE_FILES; i++)
 		if (p == default_stale_files[i])
+			return true;
+	for (i = 0; i < NDEFAULT_WRITABLE_PATHS; i++)
+		if (p == default_writable_paths[i])
 			return true;
 	return false;
 }
@@ -616,6 +624,21 @@ static void set_stale_files(struct loader *ld, const char *key, const char *valu
 	if (ld->kind == LINE_KEY)
 		clear_paths(ld->cfg->setup.stale_files, &ld->cfg->setup.nstale_files);
 	for_each_name(ld, value, add_stale_file);
+}
+
+static bool add_writable_path(struct loader *ld, const char *p, size_t len)
+{
+	struct cfg_setup *s = &ld->cfg->setup;
+
+	return add_setup_path(ld, "writable_paths", s->writable_paths, &s->nwritable_paths, p, len);
+}
+
+static void set_writable_paths(struct loader *ld, const char *key, const char *value)
+{
+	(void)key;
+	if (ld->kind == LINE_KEY)
+		clear_paths(ld->cfg->setup.writable_paths, &ld->cfg->setup.nwritable_paths);
+	for_each_name(ld, value, add_writable_path);
 }
 
 static void set_cgroups(struct loader *ld, const char *key, const char *value)
@@ -1749,6 +1772,7 @@ enum init_key {
 	IK_RLIMIT_NOFILE,
 	IK_DATA_ROOT,
 	IK_PREFLIGHT,
+	IK_WRITABLE_PATHS,
 	IK_SERVICE_OUTPUT,
 	IK_ARGS_TO,
 	IK_REQUIRE_SOCKET,
@@ -1821,6 +1845,7 @@ static const struct key_def init_keys[IK_COUNT] = {
 	[IK_RLIMIT_NOFILE] = { "rlimit_nofile", false, false, set_rlimit_nofile },
 	[IK_DATA_ROOT] = { "data_root", false, false, set_data_root },
 	[IK_PREFLIGHT] = { "preflight", false, false, set_preflight },
+	[IK_WRITABLE_PATHS] = { "writable_paths", true, false, set_writable_paths },
 	[IK_SERVICE_OUTPUT] = { "service_output", false, false, set_service_output },
 	[IK_ARGS_TO] = { "args_to", false, false, set_args_to },
 	[IK_REQUIRE_SOCKET] = { "require_socket", false, false, set_require_socket },
@@ -2304,7 +2329,7 @@ static int ld_handler(void *user, const char *section, const char *name, const c
 			ld_error(
 				ld, ld->lineno,
 				"%s already set at line %d: only command, depends_on, "
-				"environment, main_after, mount_tmpfs, stale_files, "
+				"environment, main_after, mount_tmpfs, stale_files, writable_paths, "
 				"supplementary_groups, capabilities and seccomp = deny: continue on "
 				"indented lines",
 				key->name, ld->prev_key_line);
@@ -2597,6 +2622,8 @@ void cfg_init(struct config *cfg)
 	cfg->setup.rlimit_nofile = RLIMIT_NOFILE_HARD;
 	cfg->setup.data_root = (char *)default_data_root; /* see default_paths */
 	cfg->setup.preflight = TRI_AUTO;
+	default_paths(cfg->setup.writable_paths, &cfg->setup.nwritable_paths,
+		      default_writable_paths, NDEFAULT_WRITABLE_PATHS);
 	cfg->service_output = OUTPUT_STDOUT;
 	cfg->args_to = NULL;
 	cfg->args_to_idx = -1;
@@ -2626,6 +2653,7 @@ void cfg_release(struct config *cfg)
 		free(cfg->main_after_names[i]);
 	clear_paths(cfg->setup.mount_tmpfs, &cfg->setup.nmount_tmpfs);
 	clear_paths(cfg->setup.stale_files, &cfg->setup.nstale_files);
+	clear_paths(cfg->setup.writable_paths, &cfg->setup.nwritable_paths);
 	free_setup_str(cfg->setup.data_root);
 	free(cfg->args_to);
 	free(cfg->require_socket);
@@ -2909,6 +2937,10 @@ static void print_setup(const struct config *cfg, FILE *out)
 			s->data_root ? s->data_root : "none");
 	if (s->preflight != TRI_AUTO)
 		fprintf(out, "%spreflight=%s", setup_sep(out, &any), tri[s->preflight]);
+	if (!paths_are(s->writable_paths, s->nwritable_paths, default_writable_paths,
+		       NDEFAULT_WRITABLE_PATHS))
+		print_paths(out, setup_sep(out, &any), "writable_paths", s->writable_paths,
+			    s->nwritable_paths);
 	if (any)
 		fprintf(out, "\n");
 }

@@ -34,7 +34,7 @@ enum cgroup_mode { CGROUPS_AUTO, CGROUPS_V1, CGROUPS_V2, CGROUPS_NO };
 enum iptables_mode { IPTABLES_AUTO, IPTABLES_LEGACY, IPTABLES_NFT, IPTABLES_NO };
 enum output_sink { OUTPUT_STDOUT, OUTPUT_STDERR };
 
-#define MAX_SETUP_PATHS	   16	/* paths in mount_tmpfs, and in stale_files */
+#define MAX_SETUP_PATHS	   16	/* paths in mount_tmpfs, stale_files and writable_paths */
 #define RLIMIT_NOFILE_HARD (-1) /* rlimit_nofile = hard: raise the soft limit to the hard one */
 #define RLIMIT_NOFILE_KEEP (-2) /* rlimit_nofile = keep */
 
@@ -54,6 +54,9 @@ struct cfg_setup {
 	long rlimit_nofile;	 /* RLIMIT_NOFILE_HARD (default), _KEEP, or a number >= 1 */
 	char *data_root;	 /* owned; default /var/lib/docker; NULL: no overlay check */
 	enum tristate preflight; /* default auto: required caps checked when setup runs */
+	char *writable_paths[MAX_SETUP_PATHS]; /* owned absolute paths the services write to,
+						* besides data_root; default "/run" */
+	int nwritable_paths;
 };
 
 /* What `setup = auto` decides on: plain facts that init/setup.c gathers, so that the rule

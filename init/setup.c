@@ -884,11 +884,112 @@ static int step_data_root(const struct config *cfg)
 	return 0;
 }
 
+/* The mount point a path is on: the longest mount point that is a prefix of it. */
+struct mount_of {
+	const char *path;
+	char point[256];
+	size_t len;
+};
+
+static int find_mount_of(const struct mount_entry *m, void *data)
+{
+	struct mount_of *o = data;
+	size_t n = strlen(m->point);
+
+	if (n == 1 && m->point[0] == '/')
+		n = 0; /* "/" is a prefix of everything */
+	if (strncmp(o->path, m->point, n) == 0 && (o->path[n] == '/' || o->path[n] == '\0') &&
+	    (n >= o->len || !o->point[0])) {
+		snprintf(o->point, sizeof(o->point), "%s", m->point);
+		o->len = n;
+	}
+	return 0;
+}
+
+/* 1 when path, or the closest folder above it that exists (where it would be created), is on
+ * a read-only filesystem; that folder goes to at. 0 when writable, -errno when it cannot tell. */
+static int path_readonly(const char *path, char *at, size_t len)
+{
+	struct statvfs st;
+
+	snprintf(at, len, "%s", path);
+	for (;;) {
+		char *slash;
+
+		if (statvfs(at, &st) == 0)
+			return (st.f_flag & ST_RDONLY) ? 1 : 0;
+		if (errno != ENOENT && errno != ENOTDIR)
+			return -errno;
+		slash = strrchr(at, '/');
+		if (!slash)
+			return -ENOENT;
+		if (slash == at)
+			slash[1] = '\0'; /* up to "/" */
+		else
+			*slash = '\0';
+	}
+}
+
+/* Every path the services write to (data_root and writable_paths) must be on a writable
+ * filesystem: with `docker run --read-only` containerd and dockerd would otherwise fail one after
+ * the other, each after five restarts. Name them all at once, with what to do for each. After
+ * step_tmpfs, so the fresh tmpfs on /run and /tmp count. */
+static int step_writable(const struct config *cfg)
+{
+	const struct cfg_setup *s = &cfg->setup;
+	int bad = 0;
+
+	if (s->preflight == TRI_NO)
+		return 0;
+	for (int i = -1; i < s->nwritable_paths; i++) {
+		const char *path = i < 0 ? s->data_root : s->writable_paths[i];
+		struct mount_of o = { .path = path };
+		char at[256];
+		int r;
+
+		if (!path || (i >= 0 && s->data_root && strcmp(path, s->data_root) == 0))
+			continue;
+		r = path_readonly(path, at, sizeof(at));
+		if (r < 0)
+			log_warn_errno(-r, "setup: cannot tell whether %s is writable", path);
+		if (r <= 0)
+			continue;
+		bad++;
+		o.path = at;
+		(void)each_mount(find_mount_of, &o);
+		if (strcmp(o.point, "/") != 0 && o.point[0])
+			log_error("setup: %s is on %s, which is mounted read-only, but %s writes "
+				  "there: mount it read-write (no :ro, no readOnly: true)",
+				  path, o.point, i < 0 ? "dockerd" : "a service");
+		else if (i < 0)
+			log_error(
+				"setup: %s is on the container's read-only root filesystem "
+				"(docker run --read-only), but dockerd writes there: mount a volume "
+				"on it (docker run -v dind-data:%s)",
+				path, path);
+		else
+			log_error(
+				"setup: %s is on the container's read-only root filesystem "
+				"(docker run --read-only), but a service writes there: mount a "
+				"tmpfs (docker run --tmpfs %s, or [init] mount_tmpfs) or a volume "
+				"on it",
+				path, path);
+	}
+	if (bad) {
+		log_error("setup: %d path%s the services write to %s read-only ([init] data_root "
+			  "and writable_paths); nothing was started",
+			  bad, bad == 1 ? "" : "s", bad == 1 ? "is" : "are");
+		return STEP_FATAL;
+	}
+	return 0;
+}
+
 int setup_container(const struct config *cfg)
 {
 	static int (*const steps[])(const struct config *) = {
-		step_preflight, step_rshared, step_sys_rw,   step_securityfs, step_tmpfs,
-		step_stale,	step_cgroups, step_iptables, step_rlimit,     step_data_root,
+		step_preflight, step_rshared,  step_sys_rw,    step_securityfs,
+		step_tmpfs,	step_writable, step_stale,     step_cgroups,
+		step_iptables,	step_rlimit,   step_data_root,
 	};
 	char comm[32] = "", exe[256] = "";
 	struct setup_facts f = {

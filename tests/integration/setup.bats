@@ -377,3 +377,57 @@ EOF
 	refute grep -q 'lacks CAP_' <<<"$output"
 	refute grep -q main-ran <<<"$output"
 }
+
+@test "preflight: each path the services write to that is on a read-only mount is named, with the fix; exit 3" {
+	mkdir -p "$T/data" "$T/ro" "$T/rw"
+	write_config <<EOF
+$(quiet_setup | sed "s|^data_root =.*|data_root = $T/data|")
+writable_paths = $T/ro/state $T/rw
+    $T/ro/missing/deeper
+$(service_s)
+EOF
+	# read-only volumes on the data root and on $T/ro; $T/rw stays writable
+	run in_setup_ns "mount --bind $T/data $T/data && mount -o remount,bind,ro $T/data && mount --bind $T/ro $T/ro && mount -o remount,bind,ro $T/ro" \
+		-c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+	[ "$status" -eq 3 ]
+	grep -q "error: setup: $T/data is on $T/data, which is mounted read-only, but dockerd writes there: mount it read-write" <<<"$output"
+	grep -q "error: setup: $T/ro/state is on $T/ro, which is mounted read-only, but a service writes there" <<<"$output"
+	# a path that does not exist yet counts where it would be created
+	grep -q "error: setup: $T/ro/missing/deeper is on $T/ro, which is mounted read-only" <<<"$output"
+	refute grep -q "$T/rw is" <<<"$output"
+	grep -q "error: setup: 3 paths the services write to are read-only (\[init\] data_root and writable_paths); nothing was started" <<<"$output"
+	refute grep -q main-ran <<<"$output"
+}
+
+@test "preflight: on a read-only root filesystem (docker run --read-only) it says volume or tmpfs; mount_tmpfs paths are fine" {
+	mkdir -p "$T/data" "$T/run"
+	write_config <<EOF
+$(quiet_setup | sed -e "s|^data_root =.*|data_root = $T/data|" -e "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
+writable_paths = $T/run $T/state
+$(service_s)
+EOF
+	# / read-only in this mount namespace only (a bind remount: the filesystem itself stays rw)
+	run in_setup_ns "mount -o remount,bind,ro /" -c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+	[ "$status" -eq 3 ]
+	grep -q "error: setup: $T/data is on the container's read-only root filesystem (docker run --read-only), but dockerd writes there: mount a volume on it (docker run -v dind-data:$T/data)" <<<"$output"
+	grep -q "error: setup: $T/state is on the container's read-only root filesystem (docker run --read-only), but a service writes there: mount a tmpfs (docker run --tmpfs $T/state, or \[init\] mount_tmpfs) or a volume on it" <<<"$output"
+	# $T/run got its fresh tmpfs before the check
+	grep -q "setup: mounted a fresh tmpfs on $T/run" <<<"$output"
+	refute grep -q "error: setup: $T/run " <<<"$output"
+	grep -q "2 paths the services write to are read-only" <<<"$output"
+	refute grep -q main-ran <<<"$output"
+
+	# preflight = no skips the check
+	write_config <<EOF
+$(quiet_setup | sed -e "s|^data_root =.*|data_root = $T/data|" -e "s|^runtime_dir =.*|runtime_dir = $T/run/rundir|" -e "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
+writable_paths = $T/state
+preflight = no
+$(service_s)
+EOF
+	run in_setup_ns "mount -o remount,bind,ro /" -c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx main-ran <<<"$output"
+}

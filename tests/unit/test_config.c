@@ -475,7 +475,7 @@ static void test_unknown_key(void **state)
 		"unknown key 'foo' in [init]: valid keys are log_level, shutdown_timeout, "
 		"main_after, on_main_exit, control_socket, runtime_dir, setup, mount_tmpfs, "
 		"securityfs, sys_rw, cgroups, iptables, make_rshared, stale_files, "
-		"rlimit_nofile, data_root, preflight, service_output, args_to");
+		"rlimit_nofile, data_root, preflight, writable_paths, service_output, args_to");
 	cfg_release(cfg);
 	expect_only_error(
 		cfg, "[main]\ncommand = x\n", 2,
@@ -689,7 +689,7 @@ static void test_scalar_continuation(void **state)
 	expect_only_error(*state, "[service:a]\ncommand = x\nstop_timeout = 5s\n    10s\n    20s\n",
 			  4,
 			  "stop_timeout already set at line 3: only command, depends_on, "
-			  "environment, main_after, mount_tmpfs, stale_files, "
+			  "environment, main_after, mount_tmpfs, stale_files, writable_paths, "
 			  "supplementary_groups, capabilities and seccomp = deny: continue on "
 			  "indented lines");
 }
@@ -1495,6 +1495,8 @@ static void assert_setup_defaults(const struct cfg_setup *s)
 	assert_int_equal(s->rlimit_nofile, RLIMIT_NOFILE_HARD);
 	assert_string_equal(s->data_root, "/var/lib/docker");
 	assert_int_equal(s->preflight, TRI_AUTO);
+	assert_int_equal(s->nwritable_paths, 1);
+	assert_string_equal(s->writable_paths[0], "/run");
 }
 
 static void assert_init_defaults(const struct config *cfg)
@@ -1536,12 +1538,14 @@ static const char setup_config[] = "[init]\n"			      /* 1 */
 				   "preflight = off\n"		      /* 15 */
 				   "service_output = stderr\n"	      /* 16 */
 				   "args_to = dockerd\n"	      /* 17 */
-				   "[service:containerd]\n"	      /* 18 */
-				   "command = containerd\n"	      /* 19 */
-				   "args_env = CONTAINERD_ARGS\n"     /* 20 */
-				   "[service:dockerd]\n"	      /* 21 */
-				   "command = dockerd\n"	      /* 22 */
-				   "args_env = _dockerd_args2\n";     /* 23 */
+				   "writable_paths = /srv/a /run/\n"  /* 18 */
+				   "  /srv/b\n"			      /* 19 */
+				   "[service:containerd]\n"	      /* 20 */
+				   "command = containerd\n"	      /* 21 */
+				   "args_env = CONTAINERD_ARGS\n"     /* 22 */
+				   "[service:dockerd]\n"	      /* 23 */
+				   "command = dockerd\n"	      /* 24 */
+				   "args_env = _dockerd_args2\n";     /* 25 */
 
 static void test_setup_keys(void **state)
 {
@@ -1567,6 +1571,11 @@ static void test_setup_keys(void **state)
 	assert_int_equal(s->rlimit_nofile, 1048576);
 	assert_string_equal(s->data_root, "/srv/docker");
 	assert_int_equal(s->preflight, TRI_NO);
+	/* The key line replaces the default "/run"; it may list it again. */
+	assert_int_equal(s->nwritable_paths, 3);
+	assert_string_equal(s->writable_paths[0], "/srv/a");
+	assert_string_equal(s->writable_paths[1], "/run");
+	assert_string_equal(s->writable_paths[2], "/srv/b");
 	assert_int_equal(cfg->service_output, OUTPUT_STDERR);
 	assert_string_equal(cfg->args_to, "dockerd");
 	assert_int_equal(cfg->args_to_idx, 1);
@@ -1610,11 +1619,13 @@ static void test_setup_lists_empty(void **state)
 	struct config *cfg = *state;
 	const struct cfg_setup *s = &cfg->setup;
 
-	load_ok(cfg, "[init]\nmount_tmpfs =\nstale_files =   ; none\n");
+	load_ok(cfg, "[init]\nmount_tmpfs =\nstale_files =   ; none\nwritable_paths =\n");
 	assert_int_equal(s->nmount_tmpfs, 0);
 	assert_null(s->mount_tmpfs[0]);
 	assert_int_equal(s->nstale_files, 0);
 	assert_null(s->stale_files[0]);
+	assert_int_equal(s->nwritable_paths, 0);
+	assert_null(s->writable_paths[0]);
 	cfg_release(cfg);
 
 	/* An empty key line then the list on indented lines, as for depends_on. */
@@ -1691,11 +1702,14 @@ static void test_setup_bad_paths(void **state)
 	load_bad(cfg, "[init]\n"
 		      "mount_tmpfs = run /tmp ./x\n"
 		      "stale_files = /run/a.pid\n"
-		      "   docker.pid\n");
-	assert_int_equal(cfg->nerrors, 3);
+		      "   docker.pid\n"
+		      "writable_paths = var/lib/docker /run\n");
+	assert_int_equal(cfg->nerrors, 4);
 	expect_error(cfg, 2, "bad path 'run' in mount_tmpfs: use absolute paths");
 	expect_error(cfg, 2, "bad path './x' in mount_tmpfs: use absolute paths");
 	expect_error(cfg, 4, "bad path 'docker.pid' in stale_files: use absolute paths");
+	expect_error(cfg, 5, "bad path 'var/lib/docker' in writable_paths: use absolute paths");
+	assert_int_equal(s->nwritable_paths, 1);
 	assert_int_equal(s->nmount_tmpfs, 1);
 	assert_string_equal(s->mount_tmpfs[0], "/tmp");
 	assert_int_equal(s->nstale_files, 1);
@@ -1918,27 +1932,27 @@ static void test_print_setup(void **state)
 
 	load_ok(cfg, setup_config);
 	out = print_to_string(cfg);
-	assert_string_equal(out,
-			    "t.ini: 2 services, in start order:\n"
-			    "  1. containerd  simple   restart=always      containerd\n"
-			    "  2. dockerd     simple   restart=always      dockerd\n"
-			    "main command starts after: containerd, dockerd\n"
-			    "COMMAND arguments starting with '-' go to: dockerd\n"
-			    "service output goes to: stderr\n"
-			    "container setup: setup=yes, mount_tmpfs=/run,/tmp,/var/tmp,/dev/shm, "
-			    "securityfs=no, sys_rw=yes, cgroups=v2, iptables=nft, make_rshared=no, "
-			    "stale_files=/run/a.pid,/run/b.sock, rlimit_nofile=1048576, "
-			    "data_root=/srv/docker, preflight=no\n");
+	assert_string_equal(
+		out, "t.ini: 2 services, in start order:\n"
+		     "  1. containerd  simple   restart=always      containerd\n"
+		     "  2. dockerd     simple   restart=always      dockerd\n"
+		     "main command starts after: containerd, dockerd\n"
+		     "COMMAND arguments starting with '-' go to: dockerd\n"
+		     "service output goes to: stderr\n"
+		     "container setup: setup=yes, mount_tmpfs=/run,/tmp,/var/tmp,/dev/shm, "
+		     "securityfs=no, sys_rw=yes, cgroups=v2, iptables=nft, make_rshared=no, "
+		     "stale_files=/run/a.pid,/run/b.sock, rlimit_nofile=1048576, "
+		     "data_root=/srv/docker, preflight=no, writable_paths=/srv/a,/run,/srv/b\n");
 	free(out);
 	cfg_release(cfg);
 
 	load_ok(cfg, "[init]\nmount_tmpfs =\nstale_files = /run /tmp\nrlimit_nofile = keep\n"
-		     "data_root = none\n");
+		     "data_root = none\nwritable_paths =\n");
 	out = print_to_string(cfg);
 	assert_string_equal(out, "t.ini: no services\n"
 				 "main command starts after: (none)\n"
 				 "container setup: mount_tmpfs=(none), stale_files=/run,/tmp, "
-				 "rlimit_nofile=keep, data_root=none\n");
+				 "rlimit_nofile=keep, data_root=none, writable_paths=(none)\n");
 	free(out);
 	cfg_release(cfg);
 
