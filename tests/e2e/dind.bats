@@ -227,3 +227,107 @@ got-TERM" ]
 	grep -qx mount=refused <<<"$output"
 	grep -Eq '^Seccomp:[[:space:]]+2$' <<<"$output"
 }
+
+@test "docker run --init: the setup runs under Docker's tini, a nested run works, docker stop exits 0 in order" {
+	local c
+	c=$(cname)
+	dind_start "$c" --init "$E2E_IMAGE"
+	run -0 dind_wait "$c"
+	# dind-init is a child of docker-init (tini), PID 1
+	[ "$(d exec "$c" cat /proc/1/comm)" = docker-init ]
+	load_tiny "$c"
+	nested_hello "$c"
+	# docker stop: SIGTERM to tini, which forwards it to dind-init
+	d stop "$c" >/dev/null
+	[ "$(d inspect "$c" --format '{{.State.Running}} {{.State.ExitCode}}')" = "false 0" ]
+	d logs "$c" >"$BATS_TEST_TMPDIR/logs" 2>&1
+	grep -q "setup: dind-init is pid [0-9]* under docker-init, the container's init (docker run --init)" "$BATS_TEST_TMPDIR/logs"
+	refute grep -q 'setup: skipped' "$BATS_TEST_TMPDIR/logs"
+	in_order "$BATS_TEST_TMPDIR/logs" '^\[dind-init\] received SIGTERM' '^\[dind-init\] stopping service dockerd' \
+		'^\[dind-init\] stopping service containerd' '^\[dind-init\] shutdown complete, exiting with status 0'
+	refute grep -i "sending SIGKILL" "$BATS_TEST_TMPDIR/logs"
+}
+
+@test "containerd runs without its CRI plugin and logs warnings only: no 'failed to load cni', few lines" {
+	local c
+	c=$(cname)
+	run -0 dind_run "$c" "$E2E_IMAGE" docker version
+	echo "$output" >"$BATS_TEST_TMPDIR/out"
+	refute grep -q 'failed to load cni' "$BATS_TEST_TMPDIR/out"
+	refute grep -q 'cri' "$BATS_TEST_TMPDIR/out"
+	refute grep -q '^\[containerd\] .*level=info' "$BATS_TEST_TMPDIR/out"
+	[[ "$output" == *"Server:"* ]]
+
+	c=$(cname daemon)
+	dind_start "$c" "$E2E_IMAGE"
+	dind_wait "$c"
+	run -0 d exec "$c" ctr plugins ls
+	[[ "$output" == *io.containerd.grpc.v1*tasks* ]]
+	refute grep -qw cri <<<"$output"
+}
+
+@test "containerd's root and state are under dockerd's data root: its data is on the /var/lib/docker volume" {
+	local c mnt
+	c=$(cname)
+	dind_start "$c" "$E2E_IMAGE"
+	dind_wait "$c"
+	load_tiny "$c"
+	nested_hello "$c"
+	run -0 d exec "$c" ps -o args= -C containerd
+	[[ "$output" == *"--root /var/lib/docker/containerd/daemon --state /var/run/docker/containerd/daemon"* ]]
+	# the metadata and the task bundles of the nested run, on the volume; nothing in the image
+	d exec "$c" test -s /var/lib/docker/containerd/daemon/io.containerd.metadata.v1.bolt/meta.db
+	d exec "$c" test -d /var/lib/docker/containerd/daemon/io.containerd.runtime.v2.task
+	refute d exec "$c" test -e /var/lib/containerd
+	mnt=$(d volume inspect "$c" --format '{{.Mountpoint}}')
+	[ -s "$mnt/containerd/daemon/io.containerd.metadata.v1.bolt/meta.db" ]
+}
+
+@test "--read-only root filesystem with a volume on /var/lib/docker: nested runs work (--tmpfs /run /tmp optional)" {
+	local c
+	c=$(cname)
+	cp "$E2E_TINY_TAR" "$BATS_TEST_TMPDIR/tiny.tar"
+	run -0 dind_run "$c" --read-only -v "$BATS_TEST_TMPDIR/tiny.tar:/tiny.tar:ro" "$E2E_IMAGE" \
+		sh -c "docker load -i /tiny.tar >/dev/null && docker run --rm $E2E_TINY_IMAGE echo nested-on-read-only"
+	grep -qx nested-on-read-only <<<"$output"
+	refute grep -q 'read-only file system' <<<"$output"
+
+	run -0 dind_run "$c" --read-only --tmpfs /run --tmpfs /tmp "$E2E_IMAGE" \
+		sh -c "docker run --rm $E2E_TINY_IMAGE echo again-on-read-only"
+	grep -qx again-on-read-only <<<"$output"
+}
+
+@test "a read-only /var/lib/docker: exit 3 before anything starts, naming it and the fix" {
+	local c
+	c=$(cname)
+	run -3 d run --rm --name "$c" "${FLAGS[@]}" --read-only -v "$c:/var/lib/docker:ro" "$E2E_IMAGE" docker version
+	echo "$output"
+	[[ "$output" == *"setup: /var/lib/docker is on /var/lib/docker, which is mounted read-only, but dockerd writes there: mount it read-write"* ]]
+	refute grep -q 'service .* started' <<<"$output"
+}
+
+@test "docker run --user 1000: exit 3 saying dind-init must run as root, not that capabilities are missing" {
+	local c
+	c=$(cname)
+	run -3 d run --rm --name "$c" --user 1000 "${FLAGS[@]}" -v "$c:/var/lib/docker" "$E2E_IMAGE" docker version
+	echo "$output"
+	[[ "$output" == *"dind-init runs as uid 1000, but must run as root (uid 0)"*"[main] user"* ]]
+	refute grep -q 'lacks CAP_' <<<"$output"
+}
+
+@test "a config file bind-mounted read-only from the host is accepted whatever its owner and mode" {
+	local c cfg=$BATS_TEST_TMPDIR/dind-init.ini
+	c=$(cname)
+	d create --name "$c-cfg" "$E2E_IMAGE" >/dev/null
+	d cp "$c-cfg:/etc/dind-init.ini" "$cfg"
+	d rm -v "$c-cfg" >/dev/null
+	# a host user's file, with umask 002
+	chown 1000:1000 "$cfg"
+	chmod 664 "$cfg"
+	run -0 dind_run "$c" -v "$cfg:/etc/dind-init.ini:ro" "$E2E_IMAGE" docker version --format '{{.Server.Version}}'
+	refute grep -q refusing <<<"$output"
+
+	# read-write, it is refused with the fix
+	run -2 dind_run "$c" -v "$cfg:/etc/dind-init.ini" "$E2E_IMAGE" true
+	[[ "$output" == *"refusing a config file owned by uid 1000, not root: mount it read-only (docker run -v HOST-FILE:/etc/dind-init.ini:ro)"* ]]
+}

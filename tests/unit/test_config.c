@@ -2011,7 +2011,15 @@ static void test_default_ini(void **state)
 	assert_int_equal(cfg->shutdown_timeout_ms, 30000);
 	assert_setup_defaults(&cfg->setup);
 
+	/* containerd's data on the /var/lib/docker volume, as dockerd's managed containerd's. */
+	assert_int_equal(c->argc, 7);
 	assert_string_equal(c->argv[0], "containerd");
+	assert_string_equal(c->argv[1], "--log-level");
+	assert_string_equal(c->argv[2], "warn");
+	assert_string_equal(c->argv[3], "--root");
+	assert_string_equal(c->argv[4], "/var/lib/docker/containerd/daemon");
+	assert_string_equal(c->argv[5], "--state");
+	assert_string_equal(c->argv[6], "/var/run/docker/containerd/daemon");
 	assert_string_equal(c->args_env, "CONTAINERD_ARGS");
 	assert_int_equal(c->ready.kind, PROBE_NOTIFY);
 	assert_true(c->notify_socket);
