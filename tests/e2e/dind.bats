@@ -248,6 +248,55 @@ got-TERM" ]
 	refute grep -i "sending SIGKILL" "$BATS_TEST_TMPDIR/logs"
 }
 
+@test "docker stop with five nested containers that ignore SIGTERM: killed after their grace and logged, exit 0 within docker stop's 10 s" {
+	local c i start end
+	c=$(cname)
+	dind_start "$c" "$E2E_IMAGE"
+	dind_wait "$c"
+	load_tiny "$c"
+	for i in 1 2 3 4 5; do
+		# deaf1 should come back with the next start, as after any daemon restart
+		d exec "$c" docker run -d --name "deaf$i" $([ "$i" = 1 ] && echo --restart=unless-stopped) \
+			"$E2E_TINY_IMAGE" sh -c 'trap "" TERM; while :; do sleep 1; done' >/dev/null
+	done
+	[ "$(d exec "$c" docker ps -q | wc -l)" -eq 5 ]
+	start=$(date +%s.%N)
+	# docker stop's default: SIGKILL to the whole container after 10 s. Exit status 0, not 137,
+	# means the ordered stop finished by itself before that.
+	d stop "$c" >/dev/null
+	end=$(date +%s.%N)
+	echo "docker stop took $(echo "$end - $start" | bc) s" >&3
+	[ "$(d inspect "$c" --format '{{.State.Running}} {{.State.ExitCode}}')" = "false 0" ]
+	d logs "$c" >"$BATS_TEST_TMPDIR/logs" 2>&1
+	for i in 1 2 3 4 5; do
+		grep -q "^\[stop-nested\] nested container deaf$i ([0-9a-f]\{12\}) still runs 4 s after its stop signal: killing it" "$BATS_TEST_TMPDIR/logs"
+	done
+	in_order "$BATS_TEST_TMPDIR/logs" '^\[dind-init\] stopping service dockerd' \
+		'^\[stop-nested\] nested container deaf' '^\[dind-init\] service dockerd stopped' \
+		'^\[dind-init\] stopping service containerd' '^\[dind-init\] shutdown complete, exiting with status 0'
+	refute grep -i "sending SIGKILL" "$BATS_TEST_TMPDIR/logs"
+	refute grep -q "shutdown_timeout .* reached" "$BATS_TEST_TMPDIR/logs"
+
+	# Killed while dockerd shut down, not stopped through its API: the restart policy holds.
+	d start "$c" >/dev/null
+	dind_wait "$c"
+	wait_until 60 0.5 d exec "$c" sh -c '[ "$(docker inspect deaf1 --format {{.State.Running}})" = true ]'
+	[ "$(d exec "$c" docker inspect deaf2 --format '{{.State.Running}}')" = false ]
+}
+
+@test "stop-nested stopped alone (dockerd running) leaves the nested containers alone" {
+	local c
+	c=$(cname)
+	dind_start "$c" "$E2E_IMAGE"
+	dind_wait "$c"
+	load_tiny "$c"
+	d exec "$c" docker run -d --name deaf "$E2E_TINY_IMAGE" sh -c 'trap "" TERM; while :; do sleep 1; done' >/dev/null
+	run -0 d exec "$c" dind-ctl stop stop-nested
+	wait_until 40 0.5 d exec "$c" sh -c 'dind-ctl status | grep -q "stop-nested *stopped"'
+	[ "$(d exec "$c" docker inspect deaf --format '{{.State.Running}}')" = true ]
+	refute grep -q 'killing it' <<<"$(d logs "$c" 2>&1)"
+}
+
 @test "containerd runs without its CRI plugin and logs warnings only: no 'failed to load cni', few lines" {
 	local c
 	c=$(cname)

@@ -1990,7 +1990,8 @@ static void test_default_ini(void **state)
 {
 #ifdef SOURCE_DIR
 	struct config *cfg = *state;
-	const struct cfg_service *c, *d;
+	const struct cfg_service *c, *d, *n;
+	int64_t grace_ms;
 	int r;
 
 	/* From a copy: the checkout's owner and mode are not what strict_config is about. */
@@ -1999,16 +2000,16 @@ static void test_default_ini(void **state)
 		dump_errors(cfg);
 		fail_msg("loading " SOURCE_DIR "/config/dind-init.ini failed: %d", r);
 	}
-	assert_int_equal(cfg->nservices, 2);
+	assert_int_equal(cfg->nservices, 3);
 	c = svc(cfg, "containerd");
 	d = svc(cfg, "dockerd");
+	n = svc(cfg, "stop-nested");
 	assert_int_equal(cfg->order[0], c - cfg->services);
 	assert_int_equal(cfg->order[1], d - cfg->services);
 	assert_int_equal(cfg->nmain_after, 1);
 	assert_int_equal(cfg->main_after[0], d - cfg->services);
 	assert_int_equal(cfg->args_to_idx, d - cfg->services);
 	assert_int_equal(cfg->service_output, OUTPUT_STDERR);
-	assert_int_equal(cfg->shutdown_timeout_ms, 30000);
 	assert_setup_defaults(&cfg->setup);
 
 	/* containerd's data on the /var/lib/docker volume, as dockerd's managed containerd's. */
@@ -2025,7 +2026,6 @@ static void test_default_ini(void **state)
 	assert_true(c->notify_socket);
 	assert_int_equal(c->restart, RESTART_ALWAYS);
 	assert_true(c->critical);
-	assert_int_equal(c->stop_timeout_ms, 15000);
 
 	assert_int_equal(d->argc, 3);
 	assert_string_equal(d->argv[0], "dockerd");
@@ -2042,10 +2042,25 @@ static void test_default_ini(void **state)
 	assert_int_equal(d->health_interval_ms, 10000);
 	assert_int_equal(d->restart, RESTART_ALWAYS);
 	assert_true(d->critical);
-	/* Longer than dockerd's own --shutdown-timeout default of 15 s. */
-	assert_true(d->stop_timeout_ms > 15000);
 	assert_int_equal(d->nenv, 1);
 	assert_string_equal(d->env[0], "container=docker");
+
+	/* Stopped with dockerd, before containerd. */
+	assert_int_equal(n->argc, 2);
+	assert_string_equal(n->argv[0], "/usr/local/libexec/dind-init/stop-nested");
+	assert_int_equal(n->ndeps, 1);
+	assert_int_equal(n->dep_idx[0], c - cfg->services);
+	assert_false(n->critical);
+	grace_ms = atoi(n->argv[1]) * 1000;
+
+	/* The whole ordered stop fits docker stop's 10 s: grace period > shutdown_timeout >= the
+	 * main command's + dockerd's + containerd's stop_timeout; dockerd's > the nested grace. */
+	assert_true(cfg->shutdown_timeout_ms < 10000);
+	assert_true(cfg->shutdown_timeout_ms >=
+		    cfg->main.stop_timeout_ms + d->stop_timeout_ms + c->stop_timeout_ms);
+	assert_true(grace_ms > 0 && d->stop_timeout_ms > grace_ms);
+	assert_true(n->stop_timeout_ms > grace_ms);
+	assert_true(n->stop_timeout_ms <= cfg->shutdown_timeout_ms - cfg->main.stop_timeout_ms);
 #else
 	(void)state;
 	fail_msg("built without SOURCE_DIR: cannot find config/dind-init.ini");
