@@ -991,7 +991,7 @@ int setup_container(const struct config *cfg)
 		step_tmpfs,	step_writable, step_stale,     step_cgroups,
 		step_iptables,	step_rlimit,   step_data_root,
 	};
-	char comm[32] = "", exe[256] = "";
+	char comm[32] = "", exe[256] = "", who[64];
 	struct setup_facts f = {
 		.pid1 = getpid() == 1,
 		.parent_is_pid1 = getppid() == 1,
@@ -1023,15 +1023,15 @@ int setup_container(const struct config *cfg)
 		return 0;
 	case SETUP_SKIP_NOT_PID1:
 		if (f.parent_is_pid1)
-			snprintf(exe, sizeof(exe), "PID 1 is '%s'", comm[0] ? comm : "?");
+			snprintf(who, sizeof(who), "PID 1 is '%s'", comm[0] ? comm : "?");
 		else
-			snprintf(exe, sizeof(exe), "pid %d, parent %d", (int)getpid(),
+			snprintf(who, sizeof(who), "pid %d, parent %d", (int)getpid(),
 				 (int)getppid());
 		log_warn("setup: skipped: dind-init is not PID 1 (%s), so the container is not "
 			 "prepared for Docker (cgroups, mounts, iptables) and nested containers "
 			 "will likely fail; make dind-init the container's PID 1 (its ENTRYPOINT), "
 			 "or set [init] setup = yes",
-			 exe);
+			 who);
 		return 0;
 	case SETUP_RUN_UNDER_INIT:
 		log_info("setup: dind-init is pid %d under %s, the container's init (docker run "
