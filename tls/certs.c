@@ -72,7 +72,9 @@ int certs_key_parse(const void *pem, size_t len, EVP_PKEY **out)
 	*out = NULL;
 	if (len > INT32_MAX)
 		return -EBADMSG;
-	if (memmem(pem, len, "ENCRYPTED", 9))
+	/* PKCS#8 "BEGIN ENCRYPTED PRIVATE KEY", or a traditional key's "Proc-Type: 4,ENCRYPTED" */
+	if (memmem(pem, len, "-----BEGIN ENCRYPTED PRIVATE KEY-----", 37) ||
+	    memmem(pem, len, "Proc-Type: 4,ENCRYPTED", 22))
 		return -EKEYREJECTED;
 	b = BIO_new_mem_buf(pem, (int)len);
 	if (!b)

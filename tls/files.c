@@ -45,7 +45,12 @@ int files_open_dir(int dirfd, const char *name, bool create, bool nofollow)
 {
 	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0);
 	int fd = openat(dirfd, name, flags);
+	struct stat st;
 
+	/* O_NOFOLLOW|O_DIRECTORY on a link says ENOTDIR: tell a link apart */
+	if (fd < 0 && errno == ENOTDIR && nofollow &&
+	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		return -ELOOP;
 	if (fd >= 0 || errno != ENOENT || !create)
 		return fd >= 0 ? fd : -errno;
 	if (mkdirat(dirfd, name, FILES_DIR_MODE) < 0 && errno != EEXIST)
@@ -90,11 +95,23 @@ static int open_regular(int dirfd, const char *name, bool nofollow, struct stat 
 	return fd;
 }
 
+/* Grow buf to cap bytes; the old copy is wiped (it may hold a key). */
+static char *grow(char *buf, size_t used, size_t cap)
+{
+	char *bigger = malloc(cap);
+
+	if (bigger && used)
+		memcpy(bigger, buf, used);
+	memset(buf, 0, used);
+	free(buf);
+	return bigger;
+}
+
 int files_read(int dirfd, const char *name, bool nofollow, char **data, size_t *len, mode_t *mode)
 {
 	struct stat st;
 	char *buf;
-	size_t n = 0;
+	size_t n = 0, cap;
 	int fd, r = 0;
 
 	*data = NULL;
@@ -108,14 +125,26 @@ int files_read(int dirfd, const char *name, bool nofollow, char **data, size_t *
 		close(fd);
 		return -EFBIG;
 	}
-	buf = malloc(FILES_MAX + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
+	/* room for the NUL, and to see it grow meanwhile */
+	cap = (size_t)st.st_size + 2;
+	buf = malloc(cap);
 	for (;;) {
-		ssize_t got = read(fd, buf + n, FILES_MAX + 1 - n);
+		ssize_t got;
 
+		if (!buf) {
+			r = -ENOMEM;
+			break;
+		}
+		if (n + 1 == cap) {
+			if (cap > FILES_MAX) {
+				r = -EFBIG;
+				break;
+			}
+			cap = cap * 2 > FILES_MAX + 2 ? FILES_MAX + 2 : cap * 2;
+			buf = grow(buf, n, cap);
+			continue;
+		}
+		got = read(fd, buf + n, cap - 1 - n);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
@@ -125,15 +154,11 @@ int files_read(int dirfd, const char *name, bool nofollow, char **data, size_t *
 		if (got == 0)
 			break;
 		n += (size_t)got;
-		if (n > FILES_MAX) {
-			r = -EFBIG;
-			break;
-		}
 	}
 	close(fd);
 	if (r < 0) {
-		/* it may have been a key */
-		memset(buf, 0, n);
+		if (buf)
+			memset(buf, 0, n);
 		free(buf);
 		return r;
 	}
@@ -221,10 +246,10 @@ int files_write_atomic(int dirfd, const char *name, const void *data, size_t len
 	return r;
 }
 
-int files_set_mode(int dirfd, const char *name, mode_t mode, bool *changed)
+int files_set_mode(int dirfd, const char *name, bool nofollow, mode_t mode, bool *changed)
 {
 	struct stat st;
-	int fd = open_regular(dirfd, name, true, &st);
+	int fd = open_regular(dirfd, name, nofollow, &st);
 	int r = 0;
 
 	*changed = false;

@@ -32,9 +32,9 @@ int files_read(int dirfd, const char *name, bool nofollow, char **data, size_t *
  * end a process wait until the temporary file is renamed or removed. */
 int files_write_atomic(int dirfd, const char *name, const void *data, size_t len, mode_t mode);
 
-/* Give the regular file name under dirfd exactly mode (not following a symbolic link);
+/* Give the regular file name under dirfd exactly mode (nofollow: not through a symbolic link);
  * *changed tells whether it had another one. */
-int files_set_mode(int dirfd, const char *name, mode_t mode, bool *changed);
+int files_set_mode(int dirfd, const char *name, bool nofollow, mode_t mode, bool *changed);
 
 /* Remove name under dirfd; a missing one is no error. */
 int files_remove(int dirfd, const char *name);

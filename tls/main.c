@@ -151,6 +151,10 @@ static void error_write(const struct run *r, const char *what, int err)
 		error("cannot write %s (%s): mount a writable volume on %s, or set DOCKER_TLS_CERTDIR= to turn TLS off",
 		      what, strerror(-err), r->base);
 		break;
+	case -EISDIR:
+	case -ENOTEMPTY:
+		error("cannot write %s (%s): remove it", what, strerror(-err));
+		break;
 	default:
 		error("cannot write %s (%s): check %s and what is in it", what, strerror(-err),
 		      r->base);
@@ -387,7 +391,7 @@ static int check_own(struct run *r)
 	}
 	/* the certificates after the first one in cert.pem are its chain */
 	if (certs_verify_chain(leaf, certs, cas, r->now, &why) < 0) {
-		error("%s does not verify against %s (%s): bring a valid certificate, or remove the server folder and add ca/key.pem to let dind-certs make one",
+		error("%s does not verify against %s (%s): bring a valid certificate, or remove the server folder to let dind-certs make its own",
 		      cert_path, ca_path, why ? why : "out of memory");
 		goto out;
 	}
@@ -644,8 +648,9 @@ static int sync_dirs(struct run *r, const bool *dirty)
 }
 
 /* Kept files get their modes back (a restored backup, a umask): CI jobs must read the client
- * files, nobody else the CA and server keys. */
-static int fix_modes(struct run *r, bool *dirty)
+ * files, nobody else the CA and server keys. Only a warning when that fails: a read-only
+ * volume (a Kubernetes secret) can still hold a valid set. */
+static void fix_modes(struct run *r)
 {
 	char path[PATH_MAX], fixed[256] = "";
 
@@ -656,11 +661,13 @@ static int fix_modes(struct run *r, bool *dirty)
 
 		if (f->err != 0 || f->out || f->mode == layout[i].mode)
 			continue;
-		e = files_set_mode(r->dir_fd[layout[i].dir], layout[i].name, layout[i].mode,
-				   &changed);
+		e = files_set_mode(r->dir_fd[layout[i].dir], layout[i].name,
+				   layout[i].dir == D_CLIENT, layout[i].mode, &changed);
 		if (e < 0) {
-			error_write(r, path_of(r, i, path, sizeof(path)), e);
-			return -1;
+			warn("cannot give %s mode %04o (%s): it stays %04o",
+			     path_of(r, i, path, sizeof(path)), (unsigned)layout[i].mode,
+			     strerror(-e), (unsigned)f->mode);
+			continue;
 		}
 		if (changed) {
 			size_t n = strlen(fixed);
@@ -668,12 +675,10 @@ static int fix_modes(struct run *r, bool *dirty)
 			snprintf(fixed + n, sizeof(fixed) - n, "%s%s/%s %04o", n ? ", " : "",
 				 dir_names[layout[i].dir], layout[i].name,
 				 (unsigned)layout[i].mode);
-			dirty[layout[i].dir] = true;
 		}
 	}
 	if (fixed[0])
 		summary_add(r, "modes set: %s", fixed);
-	return 0;
 }
 
 static int write_all_files(struct run *r)
@@ -706,8 +711,7 @@ static int write_all_files(struct run *r)
 		if (write_file(r, i) < 0)
 			return -1;
 	}
-	if (fix_modes(r, dirty) < 0)
-		return -1;
+	fix_modes(r);
 	/* everything else on disk before the file that says it is there */
 	if (sync_dirs(r, dirty) < 0)
 		return -1;

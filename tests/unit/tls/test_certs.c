@@ -389,8 +389,10 @@ static void test_parse_and_verify_chain(void **state)
 	assert_int_equal(certs_cert_parse_all(both, strlen(both), &sk), 0);
 	assert_int_equal(sk_X509_num(sk), 2);
 	assert_int_equal(X509_cmp(sk_X509_value(sk, 1), f->ca), 0);
+	sk_X509_pop_free(sk, X509_free);
 	assert_int_equal(certs_cert_parse(both, strlen(both), &first), 0);
 	assert_int_equal(X509_cmp(first, f->server), 0);
+	X509_free(first);
 	assert_int_equal(certs_cert_parse("nothing", 7, &first), -EBADMSG);
 	assert_null(first);
 	assert_int_equal(certs_cert_parse_all("", 0, &sk), -EBADMSG);
