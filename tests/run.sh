@@ -21,8 +21,8 @@ if [ "${SKIP_DEPS:-0}" != 1 ]; then
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends \
 		build-essential cmake pkg-config file \
-		libcap-dev libseccomp-dev libinih-dev libcmocka-dev \
-		bats util-linux procps python3 iptables \
+		libcap-dev libseccomp-dev libinih-dev libcmocka-dev libssl-dev \
+		bats util-linux procps python3 iptables openssl strace iproute2 \
 		clang libclang-rt-14-dev llvm >/dev/null
 fi
 
