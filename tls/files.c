@@ -30,9 +30,15 @@ int files_mkdirs(const char *path, mode_t mode)
 			continue;
 		buf[i] = '\0';
 		if (mkdir(buf, mode) == 0) {
-			/* exactly mode, whatever the umask */
-			if (chmod(buf, mode) < 0)
-				return -errno;
+			/* exactly mode, whatever the umask; through an fd, never through a link
+			 * put there meanwhile */
+			int fd = open(buf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int r = fd < 0 || fchmod(fd, mode) < 0 ? -errno : 0;
+
+			if (fd >= 0)
+				close(fd);
+			if (r < 0)
+				return r;
 		} else if (errno != EEXIST) {
 			return -errno;
 		}

@@ -693,9 +693,9 @@ static int write_all_files(struct run *r)
 		if (r->f[i].out)
 			dirty[layout[i].dir] = true;
 	}
-	/* temporary files of a dind-certs killed mid-write */
+	/* temporary files of a dind-certs killed mid-write (a read-only folder has none) */
 	for (int d = 0; d < D_N; d++) {
-		if (dirty[d])
+		if (r->dir_fd[d] >= 0)
 			(void)files_sweep_temps(r->dir_fd[d]);
 	}
 	/* With a new CA, the old client/ca.pem is wrong: it goes first, so that a job waiting for

@@ -481,6 +481,19 @@ own_server() {
 	[ "$(stats "$D" "${others[@]}")" = "$before" ]
 }
 
+@test "temporary files a killed dind-certs left behind are removed; other files are not" {
+	run -0 certs
+	echo half >"$D/client/.key.pem.dind-certs-tmp-0123456789abcdef"
+	echo half >"$D/ca/.cert.pem.dind-certs-tmp-fedcba9876543210"
+	echo mine >"$D/client/.keep-me"
+	before=$(snapshot "$D" | grep -v dind-certs-tmp | grep -v -e '^ ' -e '^ca ' -e '^client ')
+	run -0 certs
+	[[ "$output" == *"reused: all certificates valid"* ]]
+	no_temps
+	[ "$(cat "$D/client/.keep-me")" = mine ]
+	[ "$(snapshot "$D" | grep -v -e '^ ' -e '^ca ' -e '^client ')" = "$before" ]
+}
+
 @test "ca/ and server/ may hold links (a Kubernetes secret volume): followed; a read-only one still works" {
 	run -0 certs
 	# the layout of a secret volume: name -> ..data/name
