@@ -91,6 +91,7 @@ no_temps() {
 	run -2 certs --dir "$D" --bogus
 	[[ "$output" == *"unknown option or missing value: '--bogus' (try --help)"* ]]
 	run -2 certs --dir
+	[[ "$output" == *"unknown option or missing value: '--dir' (try --help)"* ]]
 	run -2 certs --dir "$D" extra
 	[[ "$output" == *"unexpected argument 'extra'"* ]]
 	[ ! -e "$D" ]
