@@ -29,8 +29,8 @@ if [ "${SKIP_DEPS:-0}" != 1 ]; then
 	# shellcheck disable=SC2086 # node_pkgs is a list of words, or nothing
 	apt-get install -y -qq --no-install-recommends \
 		build-essential cmake pkg-config file \
-		libcap-dev libseccomp-dev libinih-dev libcmocka-dev \
-		bats util-linux procps python3 iptables \
+		libcap-dev libseccomp-dev libinih-dev libcmocka-dev libssl-dev \
+		bats util-linux procps python3 iptables openssl strace iproute2 \
 		clang libclang-rt-14-dev llvm $node_pkgs >/dev/null
 	# The recipe checks' validators, as pinned in tests/recipes/package-lock.json.
 	(cd tests/recipes && npm ci --no-audit --no-fund --loglevel=error)
