@@ -205,7 +205,7 @@ static void health(struct client *c)
 		const struct service *s = svc_get(i);
 		char dbuf[32];
 
-		if (s->cfg->type == SVC_ONESHOT)
+		if (s->cfg->type == SVC_ONESHOT || s->state == SVC_SKIPPED)
 			continue;
 		n++;
 		if (s->state != SVC_READY) {
