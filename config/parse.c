@@ -107,6 +107,38 @@ const char *format_duration(int64_t ms, char *buf, unsigned len)
 	return buf;
 }
 
+const char *format_age(int64_t ms, char *buf, unsigned len)
+{
+	static const struct {
+		int64_t big_ms, small_ms;
+		const char *big, *small;
+	} units[] = {
+		{ 24 * 60 * 60 * 1000LL, 60 * 60 * 1000, "d", "h" },
+		{ 60 * 60 * 1000, 60 * 1000, "h", "m" },
+		{ 60 * 1000, 1000, "m", "s" },
+	};
+	size_t i;
+
+	if (!buf || len == 0)
+		return buf;
+	if (ms < 0)
+		ms = 0; /* a clock that went back: not worth a minus sign in a table */
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (ms >= units[i].big_ms) {
+			(void)snprintf(buf, len, "%lld%s%02lld%s",
+				       (long long)(ms / units[i].big_ms), units[i].big,
+				       (long long)(ms % units[i].big_ms / units[i].small_ms),
+				       units[i].small);
+			return buf;
+		}
+	}
+	if (ms >= 1000)
+		(void)snprintf(buf, len, "%llds", (long long)(ms / 1000));
+	else
+		(void)snprintf(buf, len, "%lldms", (long long)ms);
+	return buf;
+}
+
 /* Words under construction: the array grows by doubling, bounded by ARGV_MAX_WORDS. */
 struct words {
 	char **v;

@@ -16,6 +16,11 @@ int parse_duration(const char *s, int64_t *ms);
 /* Format ms back for messages: "100ms", "30s", "5m"... into buf (always NUL-terminated). */
 const char *format_duration(int64_t ms, char *buf, unsigned len);
 
+/* An age for `dind-ctl status`, short enough for its column: the two largest units, cut down
+ * (not rounded): "850ms", "42s", "3m39s", "1h02m", "2d03h"; a negative age is "0ms". Into buf
+ * (always NUL-terminated). */
+const char *format_age(int64_t ms, char *buf, unsigned len);
+
 /* Split like shell words: blanks separate words, '...' is literal, "..." honours \" \\ \$ \`
  * escapes, a backslash outside quotes escapes the next character; no expansion of any kind.
  * On success *argv_out is a malloc'd NULL-terminated array of malloc'd strings (free with

@@ -1,8 +1,8 @@
 #include "init/ctl.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,13 +27,15 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: dind-ctl [-s SOCKET] COMMAND [ARGS]\n"
 		"\n"
-		"  status [--json]                  state of every service and of the main command\n"
+		"  status [--json] [SERVICE...]     state of the services (default: all) and of the\n"
+		"                                   main command\n"
 		"  health                           exit 0 if every service is ready and healthy\n"
 		"  wait [--timeout DUR] [SERVICE...] wait until they (default: all) are ready\n"
 		"                                   (default timeout 60s; 0 waits forever)\n"
 		"  start|stop|restart SERVICE\n"
 		"  kill SERVICE SIGNAL\n"
 		"\n"
+		"Options go before or after COMMAND; -- ends them (for a service named -x).\n"
 		"The socket is -s SOCKET, else $DIND_INIT_SOCKET, else %s.\n"
 		"Exit status: 0 success, 1 failure (or dind-init unreachable), 2 usage error.\n",
 		DEFAULT_CONTROL_SOCKET);
@@ -62,18 +64,94 @@ static int connect_to(const char *path)
 	return fd;
 }
 
-/* Send the request, print the data lines, and turn the last line into an exit code.
- * timeout_ms < 0: no limit. */
-static int exchange(const char *path, const char *request, int64_t timeout_ms, bool quiet_ok,
-		    const char *what)
+/* now + timeout_ms, saturating: --timeout takes anything an int64 holds. -1: no limit. */
+static int64_t deadline_after(int64_t timeout_ms)
 {
-	char buf[8192];
-	size_t len = 0;
-	int64_t deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : -1;
-	char *line, *last = NULL;
-	int fd = connect_to(path);
-	size_t rlen = strlen(request);
+	int64_t now = now_ms();
 
+	if (timeout_ms < 0)
+		return -1;
+	return timeout_ms > INT64_MAX - now ? INT64_MAX : now + timeout_ms;
+}
+
+static void timed_out(const struct ctl_args *a)
+{
+	char dbuf[32];
+	/* The request without its verb and '\n': the names waited for. */
+	const char *names = a->request + strlen("wait");
+	int nlen = (int)(a->len - strlen("wait") - 1);
+
+	format_duration(a->timeout_ms, dbuf, sizeof(dbuf));
+	if (a->verb != CTL_WAIT)
+		fprintf(stderr, "dind-ctl: no answer from dind-init within %s\n", dbuf);
+	else if (nlen > 0)
+		fprintf(stderr,
+			"dind-ctl: timed out after %s waiting for%.*s to be ready (a longer "
+			"--timeout, or 0 for none?)\n",
+			dbuf, nlen, names);
+	else
+		fprintf(stderr,
+			"dind-ctl: timed out after %s waiting for every service to be ready "
+			"(dind-ctl status shows which is not)\n",
+			dbuf);
+}
+
+/* The whole answer (len bytes, the server closed after it) to output and an exit code. Only
+ * the last line is the verdict, "ok", "ok MESSAGE" or "error MESSAGE": every line before it
+ * is data, even one that starts with "ok" (a service named okapi in a status table). */
+static int finish(char *buf, size_t len, const char *path)
+{
+	char *verdict, *nl;
+	int rc;
+
+	if (len == 0) {
+		fprintf(stderr,
+			"dind-ctl: dind-init at %s closed the connection without an answer\n",
+			path);
+		return CTL_EXIT_FAIL;
+	}
+	if (buf[len - 1] != '\n') {
+		fprintf(stderr, "dind-ctl: the answer from %s was cut short (no final line)\n",
+			path);
+		return CTL_EXIT_FAIL;
+	}
+	buf[--len] = '\0';
+	nl = memrchr(buf, '\n', len);
+	verdict = nl ? nl + 1 : buf;
+	(void)fwrite(buf, 1, (size_t)(verdict - buf), stdout);
+	if (strcmp(verdict, "ok") == 0) {
+		rc = 0;
+	} else if (strncmp(verdict, "ok ", 3) == 0) {
+		printf("%s\n", verdict + 3);
+		rc = 0;
+	} else if (strncmp(verdict, "error ", 6) == 0) {
+		(void)fflush(stdout); /* the data first, then why it failed */
+		fprintf(stderr, "%s\n", verdict + 6);
+		rc = CTL_EXIT_FAIL;
+	} else {
+		(void)fflush(stdout);
+		fprintf(stderr,
+			"dind-ctl: the answer from %s does not end with an ok or error line; is "
+			"that dind-init's control socket?\n",
+			path);
+		rc = CTL_EXIT_FAIL;
+	}
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "dind-ctl: writing the answer to stdout: %s\n", strerror(errno));
+		rc = CTL_EXIT_FAIL;
+	}
+	return rc;
+}
+
+/* Send the request, read the answer to EOF within the timeout, print it. */
+static int exchange(const char *path, const struct ctl_args *a)
+{
+	int64_t deadline = deadline_after(a->timeout_ms);
+	size_t off = 0, len = 0;
+	char *buf;
+	int fd, rc;
+
+	fd = connect_to(path);
 	if (fd < 0) {
 		int err = errno;
 
@@ -84,8 +162,22 @@ static int exchange(const char *path, const char *request, int64_t timeout_ms, b
 				: "");
 		return CTL_EXIT_FAIL;
 	}
-	if (send(fd, request, rlen, MSG_NOSIGNAL) != (ssize_t)rlen) {
-		fprintf(stderr, "dind-ctl: sending to %s: %s\n", path, strerror(errno));
+	while (off < a->len) {
+		ssize_t n = send(fd, a->request + off, a->len - off, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "dind-ctl: sending the request to %s: %s\n", path,
+				strerror(errno));
+			close(fd);
+			return CTL_EXIT_FAIL;
+		}
+		off += (size_t)n;
+	}
+	buf = malloc(CONTROL_REPLY_MAX + 1);
+	if (!buf) {
+		fprintf(stderr, "dind-ctl: out of memory for the answer\n");
 		close(fd);
 		return CTL_EXIT_FAIL;
 	}
@@ -98,11 +190,9 @@ static int exchange(const char *path, const char *request, int64_t timeout_ms, b
 			int64_t left = deadline - now_ms();
 
 			if (left <= 0) {
-				fprintf(stderr,
-					"dind-ctl: timed out after %lld ms waiting for %s\n",
-					(long long)timeout_ms, what);
-				close(fd);
-				return CTL_EXIT_FAIL;
+				timed_out(a);
+				rc = CTL_EXIT_FAIL;
+				goto out;
 			}
 			wait_ms = left > 1000000 ? 1000000 : (int)left;
 		}
@@ -111,141 +201,60 @@ static int exchange(const char *path, const char *request, int64_t timeout_ms, b
 			continue;
 		if (n == 0)
 			continue; /* the deadline check above ends it */
-		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		n = read(fd, buf + len, CONTROL_REPLY_MAX + 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			break;
+		if (n < 0) {
+			fprintf(stderr, "dind-ctl: reading the answer from %s: %s\n", path,
+				strerror(errno));
+			rc = CTL_EXIT_FAIL;
+			goto out;
+		}
+		if (n == 0)
+			break; /* the server closes after the verdict */
 		len += (size_t)n;
-		buf[len] = '\0';
-		/* Print complete data lines as they come; keep the last (maybe partial) one. */
-		char *start = buf, *nl;
-
-		while ((nl = strchr(start, '\n'))) {
-			*nl = '\0';
-			if (strncmp(start, "ok", 2) != 0 && strncmp(start, "error", 5) != 0)
-				printf("%s\n", start);
-			else {
-				last = start;
-				break;
-			}
-			start = nl + 1;
-		}
-		if (last)
-			break;
-		len -= (size_t)(start - buf);
-		memmove(buf, start, len);
-		if (len == sizeof(buf) - 1) {
-			printf("%.*s\n", (int)len,
-			       buf); /* an absurdly long data line: pass it on */
-			len = 0;
+		if (len > CONTROL_REPLY_MAX) {
+			fprintf(stderr, "dind-ctl: the answer from %s is longer than %d bytes\n",
+				path, CONTROL_REPLY_MAX);
+			rc = CTL_EXIT_FAIL;
+			goto out;
 		}
 	}
+	rc = finish(buf, len, path);
+out:
 	close(fd);
-	fflush(stdout);
-	line = last;
-	if (!line) {
-		fprintf(stderr, "dind-ctl: dind-init closed the connection without an answer\n");
-		return CTL_EXIT_FAIL;
-	}
-	if (strncmp(line, "ok", 2) == 0) {
-		if (line[2] == ' ' && !quiet_ok)
-			printf("%s\n", line + 3);
-		return 0;
-	}
-	fprintf(stderr, "%s\n", line[5] == ' ' ? line + 6 : line);
-	return CTL_EXIT_FAIL;
+	free(buf);
+	return rc;
 }
 
 int ctl_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "socket", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *path = NULL;
-	bool json = false;
-	int64_t timeout_ms = CTL_DEFAULT_WAIT_MS;
-	char request[CONTROL_LINE_MAX];
-	char what[256] = "the services";
-	size_t pos;
-	const char *verb;
-	int opt;
+	struct ctl_args a;
+	const char *err, *path;
+	sigset_t none;
+	int r;
 
-	/* Options may come before or after the command word (dind-ctl status --json). */
-	while ((opt = getopt_long(argc, argv, "s:ht:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 's':
-			path = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 't':
-			if (parse_duration(optarg, &timeout_ms) < 0) {
-				fprintf(stderr,
-					"dind-ctl: bad --timeout '%s': use a number with ms, s or m\n",
-					optarg);
-				return CTL_EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			fprintf(stderr, "dind-ctl: see 'dind-ctl --help'\n");
-			return CTL_EXIT_USAGE;
-		}
-	}
-	if (!path)
-		path = getenv("DIND_INIT_SOCKET");
-	if (!path || !*path)
-		path = DEFAULT_CONTROL_SOCKET;
-	if (optind >= argc) {
+	/* Whatever mask it inherited (a caller's, or dind-init's own had it blocked everything
+	 * first): Ctrl-C and timeout(1) must end a `wait`. Dispositions stay as inherited, as for
+	 * any program: a shell's background job keeps the SIGINT it was told to ignore. */
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+
+	r = ctl_args_parse(argc, argv, &a, &err);
+	if (r == -ENODATA) {
 		usage(stderr);
 		return CTL_EXIT_USAGE;
 	}
-	verb = argv[optind];
-	pos = (size_t)snprintf(request, sizeof(request), "%s%s", verb,
-			       json && strcmp(verb, "status") == 0 ? " json" : "");
-	for (int i = optind + 1; i < argc; i++) {
-		int n = snprintf(request + pos, sizeof(request) - pos, " %s", argv[i]);
-
-		if (n < 0 || (size_t)n >= sizeof(request) - pos - 1) {
-			fprintf(stderr, "dind-ctl: request too long (limit %d bytes)\n",
-				CONTROL_LINE_MAX);
-			return CTL_EXIT_USAGE;
-		}
-		pos += (size_t)n;
+	if (r < 0) {
+		fprintf(stderr, "dind-ctl: %s (see dind-ctl --help)\n", err);
+		return CTL_EXIT_USAGE;
 	}
-	/* Check the request here too: a usage error should say so without needing dind-init. */
-	{
-		char copy[CONTROL_LINE_MAX];
-		struct ctl_request req;
-		const char *err;
-
-		snprintf(copy, sizeof(copy), "%s", request);
-		if (ctl_parse_request(copy, &req, &err) < 0 ||
-		    (json && req.verb != CTL_STATUS_JSON)) {
-			fprintf(stderr, "dind-ctl: %s\n", err ? err : "--json goes with status");
-			return CTL_EXIT_USAGE;
-		}
-		if (req.verb == CTL_WAIT && req.nnames > 0) {
-			size_t w = 0;
-
-			for (int i = 0; i < req.nnames && w < sizeof(what); i++)
-				w += (size_t)snprintf(what + w, sizeof(what) - w, "%s%s",
-						      i ? ", " : "", req.names[i]);
-		}
-		if (req.verb != CTL_WAIT)
-			timeout_ms = 30000; /* every other answer is immediate */
-		else if (timeout_ms == 0)
-			timeout_ms = -1;
+	if (a.help) {
+		usage(stdout);
+		return 0;
 	}
-	request[pos++] = '\n';
-	request[pos] = '\0';
-	return exchange(path, request, timeout_ms, false, what);
+	path = a.socket ? a.socket : getenv("DIND_INIT_SOCKET");
+	if (!path || !*path)
+		path = DEFAULT_CONTROL_SOCKET;
+	return exchange(path, &a);
 }

@@ -338,12 +338,13 @@ int main(int argc, char **argv)
 	sigset_t old_mask;
 	int opt, r, code;
 
+	/* A client, not an init: it keeps the signals a command line tool gets. */
+	if (strcmp(prog, "dind-ctl") == 0)
+		return ctl_main(argc, argv);
+
 	/* Before anything else: no signal may be lost or act on us before the loop reads it. */
 	setup_block_signals(&old_mask);
 	spawn_set_child_sigmask(&old_mask);
-
-	if (strcmp(prog, "dind-ctl") == 0)
-		return ctl_main(argc, argv);
 
 	/* Our options end at "--" or at the first word that is not one of them: that word starts
 	 * COMMAND, even when it looks like an option (docker run IMAGE --debug, see args_to). */

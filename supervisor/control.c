@@ -113,29 +113,36 @@ static void reply(struct client *c)
 	flush_out(c);
 }
 
+/* "none" (no health check), "ok", "failing"; NULL while no probe has run in this run. */
 static const char *health_word(const struct service *s)
 {
 	if (s->cfg->health.kind == PROBE_NONE)
 		return "none";
+	if (!s->health_probed)
+		return NULL;
 	return s->health_failures > 0 ? "failing" : "ok";
 }
 
-static void status_table(struct client *c)
+static void status_table(struct client *c, const bool *shown)
 {
 	int64_t now = now_ms();
 	char dbuf[32], pid[16], last[16];
+	const char *health;
 
 	put(c, "%-16s %-10s %-8s %-8s %-8s %-9s %-8s %s\n", "SERVICE", "STATE", "PID", "RESTARTS",
 	    "AGE", "LAST-EXIT", "HEALTH", "STATUS");
 	for (int i = 0; i < svc_count(); i++) {
 		const struct service *s = svc_get(i);
 
+		if (!shown[i])
+			continue;
+		health = health_word(s);
 		snprintf(pid, sizeof(pid), s->pid > 0 ? "%d" : "-", (int)s->pid);
 		snprintf(last, sizeof(last), s->last_status >= 0 ? "%d" : "-", s->last_status);
 		put(c, "%-16s %-10s %-8s %-8d %-8s %-9s %-8s %s\n", s->cfg->name,
 		    svc_state_name(s->state), pid, s->restarts,
-		    format_duration(now - s->state_since, dbuf, sizeof(dbuf)), last, health_word(s),
-		    s->has_status ? s->status : "");
+		    format_age(now - s->state_since, dbuf, sizeof(dbuf)), last,
+		    health ? health : "-", s->has_status ? s->status : "");
 	}
 	switch (cmd_state()) {
 	case CMD_NONE:
@@ -154,18 +161,24 @@ static void status_table(struct client *c)
 	put(c, "ok\n");
 }
 
-static void status_json(struct client *c)
+static void status_json(struct client *c, const bool *shown)
 {
 	int64_t now = now_ms();
 	char esc[2 * NOTIFY_STATUS_MAX + 8];
 	static const char *const main_states[] = { "none", "waiting", "running", "exited" };
+	const char *health;
+	bool first = true;
 
 	put(c, "{\"services\":[");
 	for (int i = 0; i < svc_count(); i++) {
 		const struct service *s = svc_get(i);
 
-		put(c, "%s{\"name\":\"%s\",\"state\":\"%s\",", i ? "," : "", s->cfg->name,
+		if (!shown[i])
+			continue;
+		health = health_word(s);
+		put(c, "%s{\"name\":\"%s\",\"state\":\"%s\",", first ? "" : ",", s->cfg->name,
 		    svc_state_name(s->state));
+		first = false;
 		if (s->pid > 0)
 			put(c, "\"pid\":%d,", (int)s->pid);
 		else
@@ -176,8 +189,11 @@ static void status_json(struct client *c)
 			put(c, "\"last_exit\":%d,", s->last_status);
 		else
 			put(c, "\"last_exit\":null,");
-		put(c, "\"health\":\"%s\",\"health_failures\":%d,", health_word(s),
-		    s->health_failures);
+		if (health)
+			put(c, "\"health\":\"%s\",", health);
+		else
+			put(c, "\"health\":null,");
+		put(c, "\"health_failures\":%d,", s->health_failures);
 		if (s->has_status) {
 			json_escape(s->status, esc, sizeof(esc));
 			put(c, "\"status\":\"%s\"}", esc);
@@ -211,7 +227,7 @@ static void health(struct client *c)
 		if (s->state != SVC_READY) {
 			put(c, "error unhealthy: %s is %s (for %s)\n", s->cfg->name,
 			    svc_state_name(s->state),
-			    format_duration(now_ms() - s->state_since, dbuf, sizeof(dbuf)));
+			    format_age(now_ms() - s->state_since, dbuf, sizeof(dbuf)));
 			return;
 		}
 		if (s->health_failures > 0) {
@@ -265,6 +281,7 @@ static void handle(struct client *c, char *line)
 	const char *err;
 	char msg[256];
 	struct service *s = NULL;
+	bool shown[MAX_SERVICES];
 	int r;
 
 	if (ctl_parse_request(line, &req, &err) < 0) {
@@ -274,19 +291,28 @@ static void handle(struct client *c, char *line)
 	}
 	for (int i = 0; i < req.nnames; i++) {
 		if (!svc_find(req.names[i])) {
-			put(c, "error unknown service '%s'\n", req.names[i]);
+			put(c, "error unknown service '%s' (dind-ctl status lists them%s)\n",
+			    req.names[i],
+			    req.verb == CTL_STATUS && strcmp(req.names[i], "json") == 0
+				    ? "; JSON is dind-ctl status --json"
+				    : "");
 			reply(c);
 			return;
 		}
 	}
+	/* status NAME...: only those, in the table's order; none named: all of them. */
+	for (int i = 0; i < svc_count(); i++)
+		shown[i] = req.nnames == 0;
+	for (int i = 0; i < req.nnames; i++)
+		shown[svc_find(req.names[i])->idx] = true;
 	if (req.nnames > 0)
 		s = svc_find(req.names[0]);
 	switch (req.verb) {
 	case CTL_STATUS:
-		status_table(c);
+		status_table(c, shown);
 		break;
 	case CTL_STATUS_JSON:
-		status_json(c);
+		status_json(c, shown);
 		break;
 	case CTL_HEALTH:
 		health(c);

@@ -3,10 +3,10 @@
 #define DIND_CONTROL_H
 
 #include "config/config.h"
+#include "supervisor/control_proto.h"
 
-#define CONTROL_CLIENTS_MAX	32	    /* connections at once; more are refused */
-#define CONTROL_REPLY_MAX	(64 * 1024) /* one answer; status of 64 services fits easily */
-#define CONTROL_ACCEPT_PAUSE_MS 100	    /* after accept fails for lack of fds or memory */
+#define CONTROL_CLIENTS_MAX	32    /* connections at once; more are refused */
+#define CONTROL_ACCEPT_PAUSE_MS 100   /* after accept fails for lack of fds or memory */
 #define CONTROL_IDLE_MS		10000 /* a client that sends no full line by then is dropped */
 
 /* Bind the socket (mode 0600; a stale socket file is replaced) and watch it.

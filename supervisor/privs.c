@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +16,10 @@
 
 /* What `seccomp = default` denies: nothing a build job needs, much that helps escape from or
  * damage a privileged container. Mounting covers the new mount API too (fsopen & co), or it
- * would be a way around; unshare and setns keep a job from making or entering namespaces
- * (user namespaces are a large kernel attack surface). ptrace stays allowed (gdb, strace in
- * CI jobs); limiting it to the job's own tree is Yama's work (kernel.yama.ptrace_scope = 1),
- * which seccomp cannot tell. */
+ * would be a way around; unshare and setns, with clone's namespace flags and clone3 (see
+ * deny_namespaces), keep a job from making or entering namespaces (user namespaces are a large
+ * kernel attack surface). ptrace stays allowed (gdb, strace in CI jobs); limiting it to the
+ * job's own tree is Yama's work (kernel.yama.ptrace_scope = 1), which seccomp cannot tell. */
 const char *const privs_default_deny[] = {
 	"kexec_load",
 	"kexec_file_load",
@@ -85,6 +86,52 @@ static int last_cap(void)
 	return v > 0 && v < 64 ? v : CAP_LAST_CAP;
 }
 
+/* clone's flags are its first argument, except on s390 where they are its second. */
+#if defined(__s390__) || defined(__s390x__)
+#define CLONE_FLAGS_ARG 1
+#else
+#define CLONE_FLAGS_ARG 0
+#endif
+
+/* Namespace flags `seccomp = default` refuses in clone's flags (EPERM). CLONE_NEWTIME is not
+ * among them: clone() cannot ask for it (0x80 lies in its exit-signal byte), only unshare and
+ * clone3 can, and both are closed. */
+static const unsigned long clone_ns_flags[] = {
+	CLONE_NEWCGROUP, CLONE_NEWIPC,	CLONE_NEWNET, CLONE_NEWNS,
+	CLONE_NEWPID,	 CLONE_NEWUSER, CLONE_NEWUTS, 0,
+};
+
+/* unshare and setns alone would leave clone(CLONE_NEWUSER | ...) open. clone3 passes its flags
+ * in memory, where seccomp cannot look: it fails with ENOSYS, on which glibc (its threads
+ * try clone3 first) falls back to clone, whose flags the filter can check. Docker's default
+ * profile does the same. */
+static int deny_namespaces(scmp_filter_ctx ctx, char *err, size_t len)
+{
+	int nr = seccomp_syscall_resolve_name("clone3"), r;
+
+#ifdef __NR_clone3
+	if (nr == __NR_SCMP_ERROR)
+		nr = __NR_clone3; /* a libseccomp older than the syscall */
+#endif
+	for (int i = 0; clone_ns_flags[i]; i++) {
+		scmp_datum_t f = clone_ns_flags[i];
+
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+				     SCMP_CMP(CLONE_FLAGS_ARG, SCMP_CMP_MASKED_EQ, f, f));
+		if (r < 0) {
+			snprintf(err, len, "seccomp rule for clone flag %#lx: %s",
+				 clone_ns_flags[i], strerror(-r));
+			return r;
+		}
+	}
+	if (nr != __NR_SCMP_ERROR &&
+	    (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0)) < 0) {
+		snprintf(err, len, "seccomp rule for clone3: %s", strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
 /* libseccomp builds the filter here, in the parent; the child only loads the BPF program. */
 static int build_seccomp(const struct cfg_privs *c, struct privs *p, char *err, size_t len)
 {
@@ -110,6 +157,8 @@ static int build_seccomp(const struct cfg_privs *c, struct privs *p, char *err, 
 				goto out;
 			}
 		}
+		if ((r = deny_namespaces(ctx, err, len)) < 0)
+			goto out;
 	} else {
 		for (int i = 0; i < c->nseccomp; i++) {
 			r = seccomp_rule_add(ctx, action, c->seccomp_syscalls[i], 0);
@@ -275,8 +324,16 @@ int privs_apply(const struct privs *p, enum privs_stage *stage)
 	*stage = PRIVS_STAGE_NO_NEW_PRIVS;
 	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
+	*stage = PRIVS_STAGE_NONE;
+	return 0;
+}
+
+int privs_apply_seccomp(const struct privs *p, enum privs_stage *stage)
+{
+	if (!p || !p->seccomp.len)
+		return 0;
 	*stage = PRIVS_STAGE_SECCOMP;
-	if (p->seccomp.len && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &p->seccomp, 0, 0) < 0)
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &p->seccomp, 0, 0) < 0)
 		return -errno;
 	*stage = PRIVS_STAGE_NONE;
 	return 0;

@@ -48,7 +48,8 @@ struct privs {
 	int umask; /* -1: inherit */
 };
 
-/* The syscalls `seccomp = default` denies (EPERM), NULL-terminated; see README "Privileges". */
+/* The syscalls `seccomp = default` denies (EPERM), NULL-terminated; see README "Privileges".
+ * It also refuses clone's CLONE_NEW* flags (EPERM) and makes clone3 fail with ENOSYS. */
 extern const char *const privs_default_deny[];
 
 #define PRIVS_USER_ENV 3 /* USER, LOGNAME, HOME */
@@ -62,9 +63,18 @@ int privs_prepare(const struct cfg_privs *c, struct privs *p, char *err, size_t 
 void privs_release(struct privs *p);
 
 /* In the forked child: apply p, in order umask/rlimits, bounding set, groups, gid, uid,
- * capabilities (ambient too, so they survive exec for a non-root user), no_new_privs, seccomp
- * last. Async-signal-safe. Returns 0, or -errno and *stage. */
+ * capabilities (ambient too, so they survive exec for a non-root user), no_new_privs; then,
+ * once the child has done what it does with the service's own rights (opening its log), the
+ * seccomp filter with privs_apply_seccomp, last before exec. Both async-signal-safe; each
+ * returns 0, or -errno and *stage. */
 int privs_apply(const struct privs *p, enum privs_stage *stage);
+int privs_apply_seccomp(const struct privs *p, enum privs_stage *stage);
+
+/* The service runs as a user other than root: files it is given must be its own. */
+static inline bool privs_other_user(const struct privs *p)
+{
+	return p && p->set_uid && p->uid != 0;
+}
 
 const char *privs_stage_name(enum privs_stage stage);
 

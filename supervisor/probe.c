@@ -357,6 +357,10 @@ bool probe_child_exited(pid_t pid, int code)
 		if (!p || p->pid != pid)
 			continue;
 		running_exec[i] = NULL;
+		/* The check is over, and so is whatever it started (`sh -c 'x & exit 0'`): its
+		 * process group goes with it. The leader was reaped just now and the kernel hands
+		 * out pids cyclically, so the group id is not a newcomer's. */
+		(void)kill(-pid, SIGKILL);
 		p->pid = 0;
 		if (code != 0 && !p->why[0])
 			snprintf(p->why, sizeof(p->why), "%s exited with status %d",

@@ -287,6 +287,8 @@ static void give_up(struct service *s, const char *why)
 	}
 }
 
+/* The fd for the service's stdout and stderr, -1 to inherit dind-init's. A log = file: is not
+ * opened here but by the child, with the service's own rights (spawn_opts.output_path). */
 static int open_log_fd(const struct service *s)
 {
 	switch (s->cfg->log) {
@@ -295,12 +297,53 @@ static int open_log_fd(const struct service *s)
 	case LOGMODE_NULL:
 		return open("/dev/null", O_WRONLY | O_CLOEXEC);
 	case LOGMODE_FILE:
-		return open(s->cfg->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-			    0640);
 	case LOGMODE_INHERIT:
 	default:
 		return -1;
 	}
+}
+
+/* The child could not, or would not, open the service's log = file:. */
+static void log_output_refused(const struct service *s, const struct spawn_result *res)
+{
+	const struct cfg_service *c = s->cfg;
+	bool other = privs_other_user(&s->privs);
+	char user[48];
+
+	if (c->privs.user_name)
+		snprintf(user, sizeof(user), "%s", c->privs.user_name);
+	else
+		snprintf(user, sizeof(user), "uid %u", (unsigned)c->privs.uid);
+	switch (res->detail) {
+	case SPAWN_OUTPUT_NOT_REGULAR:
+		log_error(
+			"service %s: its log %s is %s, not a regular file; refusing it: make it a "
+			"regular file or point log = file: elsewhere (log = null discards the "
+			"output)",
+			c->name, c->log_path, spawn_file_type_name(res->file_mode));
+		return;
+	case SPAWN_OUTPUT_NOT_OWNER:
+		log_error("service %s: its log %s belongs to uid %u, not to %s who runs the "
+			  "service; refusing it (it may be a link to another user's file): remove "
+			  "it, and it is made afresh for %s",
+			  c->name, c->log_path, res->file_uid, user, user);
+		return;
+	default:
+		break;
+	}
+	if (other && res->err == ELOOP)
+		log_error("service %s: its log %s is a symbolic link; a service that runs as %s "
+			  "must name the file itself, dind-init does not follow a link there",
+			  c->name, c->log_path, user);
+	else if (other)
+		log_error("service %s: cannot open its log %s as %s: %s; that user must be able to "
+			  "write it, or to create it in its folder: chown one of them to %s, or "
+			  "point log = file: elsewhere",
+			  c->name, c->log_path, user, strerror(res->err), user);
+	else
+		log_error("service %s: cannot open its log %s: %s; check the path and its folder, "
+			  "or point log = file: elsewhere",
+			  c->name, c->log_path, strerror(res->err));
 }
 
 /* Every timer and probe that belongs to one run of the service. */
@@ -370,16 +413,19 @@ static void start(struct service *s)
 	start_limit_record(s->start_times, c->start_limit_burst, &s->start_cursor, now);
 	s->stop_reason = STOP_NONE;
 	s->has_status = false;
+	s->health_probed = false;
 
 	fd = open_log_fd(s);
-	if (fd < 0 && c->log != LOGMODE_INHERIT) {
+	if (fd < 0 && (c->log == LOGMODE_PREFIX || c->log == LOGMODE_NULL)) {
 		log_error_errno(errno, "service %s: cannot open its log %s", c->name,
-				c->log == LOGMODE_FILE ? c->log_path : "/dev/null");
+				c->log == LOGMODE_NULL ? "/dev/null" : "pipe");
 		s->last_status = 1;
 		schedule_restart(s);
 		return;
 	}
 	opts.stdout_fd = opts.stderr_fd = fd;
+	if (c->log == LOGMODE_FILE)
+		opts.output_path = c->log_path;
 	r = spawn_process(&opts, &res);
 	if (fd >= 0 && fd != s->out.write_fd)
 		(void)close(fd);
@@ -395,7 +441,9 @@ static void start(struct service *s)
 	s->started_at = now;
 	if (res.stage != SPAWN_STAGE_NONE) {
 		/* The child exits 127/126; its exit is handled like any other failed run. */
-		if (res.stage == SPAWN_STAGE_PRIVS)
+		if (res.stage == SPAWN_STAGE_OUTPUT)
+			log_output_refused(s, &res);
+		else if (res.stage == SPAWN_STAGE_PRIVS)
 			log_error_errno(res.err,
 					"service %s: %s failed; it is not run with other "
 					"privileges than configured",
@@ -530,6 +578,7 @@ static void on_health_probe(void *data, bool ok)
 
 	if (s->state != SVC_READY)
 		return;
+	s->health_probed = true;
 	if (ok) {
 		if (s->health_failures > 0) {
 			log_info("service %s is healthy again", c->name);

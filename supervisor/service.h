@@ -52,6 +52,7 @@ struct service {
 	unsigned failures; /* consecutive unexpected exits, for the backoff */
 	int last_status;   /* exit code, 128+N when killed by signal N; -1 before the first exit */
 	int health_failures;  /* consecutive failed health probes */
+	bool health_probed;   /* a health probe has run in this run: there is a result */
 	int64_t *start_times; /* start-limit ring, cfg->start_limit_burst entries */
 	int start_cursor;
 	char **envp;			/* inherited environment plus cfg->env, NULL-terminated */

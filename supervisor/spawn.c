@@ -44,10 +44,34 @@ const char *spawn_failure_name(const struct spawn_result *res)
 		return "setting up stdin/stdout/stderr";
 	case SPAWN_STAGE_CHDIR:
 		return "changing to the working directory";
+	case SPAWN_STAGE_OUTPUT:
+		return "opening the log file";
 	case SPAWN_STAGE_EXEC:
 		return "executing";
 	default:
 		return "starting";
+	}
+}
+
+const char *spawn_file_type_name(unsigned int mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return "a regular file";
+	case S_IFDIR:
+		return "a directory";
+	case S_IFIFO:
+		return "a FIFO";
+	case S_IFSOCK:
+		return "a socket";
+	case S_IFCHR:
+		return "a character device";
+	case S_IFBLK:
+		return "a block device";
+	case S_IFLNK:
+		return "a symbolic link";
+	default:
+		return "not a regular file";
 	}
 }
 
@@ -158,22 +182,26 @@ struct child_report {
 	int stage;
 	int err;
 	int detail;
+	unsigned int file_mode;
+	unsigned int file_uid;
 };
+
+static void child_send_report(int report_fd, const struct child_report *rep)
+{
+	(void)!write(report_fd, rep, sizeof(*rep));
+	_exit(spawn_exec_exit_code(rep->err));
+}
 
 static void child_fail_detail(int report_fd, enum spawn_stage stage, int err, int detail)
 {
-	struct child_report rep = { stage, err, detail };
+	struct child_report rep = { stage, err, detail, 0, 0 };
 
-	(void)!write(report_fd, &rep, sizeof(rep));
-	_exit(spawn_exec_exit_code(err));
+	child_send_report(report_fd, &rep);
 }
 
 static void child_fail(int report_fd, enum spawn_stage stage, int err)
 {
-	struct child_report rep = { stage, err, 0 };
-
-	(void)!write(report_fd, &rep, sizeof(rep));
-	_exit(spawn_exec_exit_code(err));
+	child_fail_detail(report_fd, stage, err, 0);
 }
 
 static int move_fd(int from, int to)
@@ -181,6 +209,56 @@ static int move_fd(int from, int to)
 	if (from == to)
 		return fcntl(from, F_SETFD, 0); /* clear CLOEXEC so it survives exec */
 	return dup2(from, to) < 0 ? -1 : 0;
+}
+
+/* In the child, with the service's user, groups and capabilities already in place: open the
+ * log file as the service itself would, so that it can only reach what it could write anyway
+ * (a link the service planted to a root file leads nowhere). O_NONBLOCK: a FIFO at the path
+ * must not hang the child, and with it dind-init, which waits for the exec. Only a regular
+ * file is taken; for another user than root, not through a symlink in the last component
+ * (another user may have planted it in a shared folder) and only a file that user owns (not a
+ * hard link to someone else's). Returns the fd, or reports the refusal and exits. */
+static int child_open_output(const struct spawn_opts *o, int report_fd)
+{
+	bool other = privs_other_user(o->privs);
+	int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	struct child_report rep = { SPAWN_STAGE_OUTPUT, 0, SPAWN_OUTPUT_OPEN, 0, 0 };
+	struct stat st;
+	int fd = open(o->output_path, flags | (other ? O_NOFOLLOW : 0), 0640);
+
+	if (fd < 0) {
+		rep.err = errno;
+		/* ENXIO: a FIFO nobody reads, or a socket; say which. */
+		if (rep.err == ENXIO &&
+		    (other ? lstat(o->output_path, &st) : stat(o->output_path, &st)) == 0 &&
+		    !S_ISREG(st.st_mode)) {
+			rep.detail = SPAWN_OUTPUT_NOT_REGULAR;
+			rep.file_mode = st.st_mode;
+		}
+		child_send_report(report_fd, &rep);
+	}
+	if (fstat(fd, &st) < 0) {
+		rep.err = errno;
+		child_send_report(report_fd, &rep);
+	}
+	rep.file_mode = st.st_mode;
+	rep.file_uid = st.st_uid;
+	if (!S_ISREG(st.st_mode)) {
+		rep.err = EINVAL;
+		rep.detail = SPAWN_OUTPUT_NOT_REGULAR;
+		child_send_report(report_fd, &rep);
+	}
+	if (other && st.st_uid != o->privs->uid) {
+		rep.err = EPERM;
+		rep.detail = SPAWN_OUTPUT_NOT_OWNER;
+		child_send_report(report_fd, &rep);
+	}
+	/* The service gets an ordinary blocking stdout. */
+	if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		rep.err = errno;
+		child_send_report(report_fd, &rep);
+	}
+	return fd;
 }
 
 static void child_run(const struct spawn_opts *o, const char *file, int file_err, char *const *envp,
@@ -218,6 +296,23 @@ static void child_run(const struct spawn_opts *o, const char *file, int file_err
 			child_fail_detail(report_fd, SPAWN_STAGE_PRIVS, -r == ENOENT ? EPERM : -r,
 					  (int)ps);
 	}
+	if (o->output_path) {
+		int fd = child_open_output(o, report_fd);
+
+		if (move_fd(fd, STDOUT_FILENO) < 0 || move_fd(fd, STDERR_FILENO) < 0)
+			child_fail(report_fd, SPAWN_STAGE_STDIO, errno);
+		if (fd > STDERR_FILENO)
+			(void)close(fd);
+	}
+	/* Last: the filter may deny what the steps before need (open, fcntl, dup2). */
+	if (o->privs) {
+		enum privs_stage ps = PRIVS_STAGE_NONE;
+		int r = privs_apply_seccomp(o->privs, &ps);
+
+		if (r < 0)
+			child_fail_detail(report_fd, SPAWN_STAGE_PRIVS, -r == ENOENT ? EPERM : -r,
+					  (int)ps);
+	}
 	if (!file)
 		child_fail(report_fd, SPAWN_STAGE_EXEC, file_err);
 	execve(file, o->argv, envp);
@@ -239,6 +334,8 @@ int spawn_process(const struct spawn_opts *o, struct spawn_result *res)
 	res->pid = 0;
 	res->stage = SPAWN_STAGE_NONE;
 	res->err = 0;
+	res->detail = 0;
+	res->file_mode = res->file_uid = 0;
 
 	/* The report pipe is CLOEXEC: a successful exec closes it and the parent reads EOF. */
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
@@ -267,6 +364,8 @@ int spawn_process(const struct spawn_opts *o, struct spawn_result *res)
 		res->stage = (enum spawn_stage)rep.stage;
 		res->err = rep.err;
 		res->detail = rep.detail;
+		res->file_mode = rep.file_mode;
+		res->file_uid = rep.file_uid;
 	}
 	return 0;
 }

@@ -17,6 +17,12 @@ struct spawn_opts {
 	bool null_stdin;     /* stdin from /dev/null instead of inherited */
 	bool foreground_tty; /* make the child the foreground process group of the tty on fd 0 */
 	const struct privs *privs; /* NULL: keep dind-init\'s own */
+	/* Non-NULL: stdout and stderr go to this file instead of stdout_fd/stderr_fd. The child
+	 * opens it (append, created 0640) once it has the service's user, groups and
+	 * capabilities, before seccomp: the service's own rights decide what it may write to.
+	 * Never blocks (O_NONBLOCK), and only a regular file is taken; for another user than
+	 * root the path must not be a symlink and the file must be that user's. */
+	const char *output_path;
 };
 
 /* Where a failed start failed, for the caller's log line. */
@@ -24,15 +30,26 @@ enum spawn_stage {
 	SPAWN_STAGE_NONE,
 	SPAWN_STAGE_STDIO,
 	SPAWN_STAGE_CHDIR,
-	SPAWN_STAGE_PRIVS, /* detail: the enum privs_stage */
+	SPAWN_STAGE_PRIVS,  /* detail: the enum privs_stage */
+	SPAWN_STAGE_OUTPUT, /* opening output_path; detail: the enum spawn_output_problem */
 	SPAWN_STAGE_EXEC,
+};
+
+/* Why output_path was not taken. */
+enum spawn_output_problem {
+	SPAWN_OUTPUT_OPEN,	  /* open() failed with err (ELOOP: a symlink, for another user) */
+	SPAWN_OUTPUT_NOT_REGULAR, /* file_mode says what it is */
+	SPAWN_OUTPUT_NOT_OWNER,	  /* file_uid owns it, not the service's user */
 };
 
 struct spawn_result {
 	pid_t pid;		/* > 0 when fork succeeded: the child must be reaped either way */
 	enum spawn_stage stage; /* stage that failed in the child, or NONE */
 	int err;		/* errno of that failure */
-	int detail;		/* SPAWN_STAGE_PRIVS: which step (enum privs_stage) */
+	int detail; /* SPAWN_STAGE_PRIVS: which step (enum privs_stage); SPAWN_STAGE_OUTPUT:
+		     * why (enum spawn_output_problem) */
+	unsigned int file_mode; /* SPAWN_STAGE_OUTPUT: st_mode of what is at output_path */
+	unsigned int file_uid;	/* ... and its owner */
 };
 
 /* Remember the signal mask to restore in every child (the one dind-init was started with). */
@@ -62,5 +79,8 @@ int spawn_exec_exit_code(int err);
 
 /* "executing", "setting capabilities"...: what failed, for a log line. */
 const char *spawn_failure_name(const struct spawn_result *res);
+
+/* "a FIFO", "a directory"...: what a file of this st_mode is, for a log line. */
+const char *spawn_file_type_name(unsigned int mode);
 
 #endif

@@ -2,7 +2,7 @@
 # Build the libFuzzer targets with clang (if anything changed) and fuzz one of them for a bounded
 # time; see tests/fuzz/README.md.
 #   tests/fuzz/run.sh TARGET SECONDS [BUILD_DIR]
-#     TARGET     config | argv | probe | values | notify | control | all
+#     TARGET     config | argv | probe | values | notify | control | ctl | all
 #     SECONDS    -max_total_time for each target; 0: only replay the seed corpus once
 #     BUILD_DIR  build folder (default: build); everything goes into BUILD_DIR/fuzz/
 #   FUZZ_SECONDS=N  overrides SECONDS (e.g. a longer run through ctest -L fuzz)
@@ -12,7 +12,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
-targets="config argv probe values notify control"
+targets="config argv probe values notify control ctl"
 
 usage() {
 	echo "usage: $0 TARGET SECONDS [BUILD_DIR]   (TARGET: $targets | all)" >&2

@@ -481,3 +481,295 @@ print(data.decode().strip())
 	[ "$status" -eq 0 ]
 	[ "$output" = "ok ready: s" ]
 }
+
+# Issue 9 item 3: the verdict is the last line; a data line that starts like one (a service
+# named okapi or error-tracker) ended the table early (exit 0, rows lost) or made it exit 1.
+@test "status: services named okapi, ok, error, error-tracker, okay.1 all show, in order, exit 0" {
+	write_config <<EOF
+$(ctl_init)
+[service:okapi]
+command = sleep 1000
+[service:ok]
+command = sleep 1000
+[service:error]
+command = sleep 1000
+ready = file $T/error.ready
+ready_interval = 50ms
+[service:error-tracker]
+command = sleep 1000
+[service:okay.1]
+command = sleep 1000
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service okay.1 is ready'
+
+	# a wait answered later, for a service named error: only the last line is the verdict
+	ctl_link
+	"$T/dind-ctl" -s "$T/ctl.sock" wait --timeout 20s error ok >"$T/wait.out" 2>"$T/wait.err" &
+	BG_PIDS=$!
+	for _ in $(seq 200); do
+		ls -l "/proc/$BG_PIDS/fd" 2>/dev/null | grep -q 'socket:' && break
+		sleep 0.05
+	done
+	[ "$(svc_field error state)" = starting ]
+	touch "$T/error.ready"
+	st=0
+	wait "$BG_PIDS" || st=$?
+	BG_PIDS=""
+	cat "$T/wait.out" "$T/wait.err"
+	[ "$st" -eq 0 ]
+	[ "$(cat "$T/wait.out")" = "ready: error, ok" ]
+	[ ! -s "$T/wait.err" ]
+
+	run --separate-stderr ctl status
+	echo "$output"
+	echo "stderr: $stderr"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -eq 7 ]
+	[[ "${lines[0]}" == SERVICE* ]]
+	[ "$(printf '%s\n' "${lines[@]:1:5}" | awk '{ print $1 "=" $2 }' | tr '\n' ' ')" = \
+		"okapi=ready ok=ready error=ready error-tracker=ready okay.1=ready " ]
+	[ "${lines[6]}" = "main command: none" ]
+
+	run --separate-stderr ctl status --json
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	run "$PYTHON" -c '
+import json, sys
+print(" ".join(s["name"] for s in json.loads(sys.argv[1])["services"]))' "$output"
+	[ "$output" = "okapi ok error error-tracker okay.1" ]
+	# the same names, filtered and waited for
+	run ctl status error-tracker ok
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(awk 'NR > 1 && !/^main command/ { print $1 }' <<<"$output" | tr '\n' ' ')" = "ok error-tracker " ]
+	run ctl wait --timeout 20s okapi ok error error-tracker okay.1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "ready: okapi, ok, error, error-tracker, okay.1" ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+}
+
+@test "the verdict is exactly the last line: data lines never count, a missing verdict is an error" {
+	# a fake server: each connection gets the next canned answer, then EOF
+	"$PYTHON" -c '
+import socket, sys
+answers = [b"ok\nerror x\nok\n", b"error boom\n", b"okapi ready\n", b"ok fine", b"",
+           b"data\nerrorless\n", b"line one\nok all good\n"]
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(8)
+open(sys.argv[2], "w").close()
+for a in answers:
+    c, _ = s.accept()
+    c.recv(1024)
+    c.sendall(a)
+    c.close()' "$T/fake.sock" "$T/fake-ready" &
+	BG_PIDS=$!
+	for _ in $(seq 200); do
+		[ -e "$T/fake-ready" ] && break
+		sleep 0.05
+	done
+	ctl_link
+	fake() { timeout --kill-after=5 20 "$T/dind-ctl" -s "$T/fake.sock" status; }
+	# data lines that look like verdicts are printed as data; the last "ok" decides
+	run --separate-stderr fake
+	echo "$status $output / $stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" = "ok"$'\n'"error x" ]
+	run --separate-stderr fake
+	echo "$status $output / $stderr"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = boom ]
+	# a last line that is no verdict (okapi), one cut short, or no answer at all: exit 1
+	for _ in 1 2 3; do
+		run --separate-stderr fake
+		echo "$status $output / $stderr"
+		[ "$status" -eq 1 ]
+		[[ "$stderr" == dind-ctl:* ]]
+	done
+	run --separate-stderr fake
+	echo "$status $output / $stderr"
+	[ "$status" -eq 1 ]
+	[ "$output" = data ]
+	[[ "$stderr" == *"does not end with an ok or error line"* ]]
+	run --separate-stderr fake
+	echo "$status $output / $stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" = "line one"$'\n'"all good" ]
+	wait "$BG_PIDS"
+	BG_PIDS=""
+}
+
+# Issue 9 item 17: `dind-ctl status dockerd` was a usage error.
+@test "status SERVICE...: only those rows, in the table's order; JSON too; unknown names exit 1" {
+	write_config <<EOF
+$(ctl_init)
+[service:a]
+command = sleep 1000
+[service:b]
+command = sleep 1000
+[service:c]
+command = sleep 1000
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service c is ready'
+	run ctl status c a
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "${lines[0]}" == SERVICE* ]]
+	[[ "${lines[1]}" =~ ^a\ +ready ]]
+	[[ "${lines[2]}" =~ ^c\ +ready ]]
+	[ "${lines[3]}" = "main command: none" ]
+	run ctl status b --json
+	[ "$status" -eq 0 ]
+	run "$PYTHON" -c '
+import json, sys
+d = json.loads(sys.argv[1])
+print(" ".join(s["name"] for s in d["services"]), d["main"]["state"])' "$output"
+	[ "$output" = "b none" ]
+	run ctl status a nosuch
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"unknown service 'nosuch'"* ]]
+	# `status json` names a service called json; there is none: a hint at --json
+	run ctl status json
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"unknown service 'json'"*"--json"* ]]
+	kill -TERM "$INIT_PID"
+	wait_ns
+}
+
+# Issue 9 item 17: AGE printed "219110ms"; HEALTH said ok before any health probe had run.
+@test "status: AGE in the two largest units, HEALTH '-' until the first health probe of the run" {
+	write_config <<EOF
+$(ctl_init)
+[service:slow]
+command = sleep 1000
+health = file $T/healthy
+health_interval = 1h
+[service:quick]
+command = sleep 1000
+health = file $T/healthy
+health_interval = 50ms
+health_retries = 1000
+[service:plain]
+command = sleep 1000
+EOF
+	touch "$T/healthy"
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service plain is ready'
+	# once quick's first probe has run (it passes: the file exists)
+	for _ in $(seq 200); do
+		[ "$(svc_field quick health 2>/dev/null)" = ok ] && break
+		sleep 0.05
+	done
+	# past a second, so that the age is in seconds
+	for _ in $(seq 200); do
+		[ "$(svc_field plain since_ms)" -ge 1000 ] && break
+		sleep 0.05
+	done
+	run ctl status
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(awk '$1 == "slow" { print $7 }' <<<"$output")" = - ]
+	[ "$(awk '$1 == "quick" { print $7 }' <<<"$output")" = ok ]
+	[ "$(awk '$1 == "plain" { print $7 }' <<<"$output")" = none ]
+	age=$(awk '$1 == "plain" { print $5 }' <<<"$output")
+	[[ "$age" =~ ^[0-9]+s$ ]]
+	[ "$(svc_field slow health)" = null ]
+	[ "$(svc_field quick health)" = ok ]
+	[ "$(svc_field plain health)" = none ]
+	# a failing probe: failing, not '-'
+	rm "$T/healthy"
+	for _ in $(seq 200); do
+		[ "$(svc_field quick health)" = failing ] && break
+		sleep 0.05
+	done
+	[ "$(svc_field quick health)" = failing ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+}
+
+# Issue 9 item 3: every signal stayed blocked from dind-init's start-up, so Ctrl-C and
+# timeout(1) did nothing to a waiting dind-ctl.
+@test "dind-ctl dies of SIGTERM (timeout 2 dind-ctl wait) and of SIGINT: no signal blocked" {
+	write_config <<EOF
+$(ctl_init)
+[service:never]
+command = sleep 1000
+ready = file $T/never.ready
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service never started'
+	ctl_link
+	# --kill-after: the old dind-ctl ignored SIGTERM, and only SIGKILL (137) ended it
+	run timeout --kill-after=20 2 "$T/dind-ctl" -s "$T/ctl.sock" wait --timeout 0 never
+	echo "$output"
+	[ "$status" -eq 124 ]
+
+	# a terminal's Ctrl-C: SIGINT to a client in the middle of a wait (a background job of a
+	# script starts with SIGINT ignored: env puts back the default a terminal job has)
+	env --default-signal=INT "$T/dind-ctl" -s "$T/ctl.sock" wait --timeout 0 never &
+	BG_PIDS=$!
+	for _ in $(seq 200); do
+		ls -l "/proc/$BG_PIDS/fd" 2>/dev/null | grep -q 'socket:' && break
+		sleep 0.05
+	done
+	ls -l "/proc/$BG_PIDS/fd" | grep -q 'socket:'
+	grep -Eq '^SigBlk:[[:space:]]*0+$' "/proc/$BG_PIDS/status"
+	kill -INT "$BG_PIDS"
+	for _ in $(seq 200); do
+		kill -0 "$BG_PIDS" 2>/dev/null || break
+		sleep 0.05
+	done
+	refute kill -0 "$BG_PIDS" 2>/dev/null
+	st=0
+	wait "$BG_PIDS" || st=$?
+	BG_PIDS=""
+	[ "$st" -eq 130 ]
+	# dind-init itself goes on as before
+	run ctl status never
+	[ "$status" -eq 0 ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+}
+
+@test "dind-ctl: long arguments and huge timeouts are clean usage errors or work (no overflow)" {
+	ctl_link
+	# the 1100-byte command word overflowed the request buffer (ASan in the sanitizer build)
+	run "$T/dind-ctl" -s "$T/nope.sock" "$("$PYTHON" -c 'print("x" * 1100)')" y
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == "dind-ctl: unknown command 'xxxx"* ]]
+	refute grep -q -e Sanitizer -e 'runtime error' <<<"$output"
+	run "$T/dind-ctl" -s "$T/nope.sock" wait "$("$PYTHON" -c 'print("x" * 1100)')"
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"request too long (limit 1024 bytes)"* ]]
+	run "$T/dind-ctl" -s "$T/nope.sock" wait --timeout 9223372036854775808ms
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"too long"* ]]
+	run "$T/dind-ctl" -s "$T/nope.sock" wait "a b"
+	[ "$status" -eq 2 ]
+
+	write_config <<EOF
+$(ctl_init)
+[service:s]
+command = sleep 1000
+EOF
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service s is ready'
+	# the longest timeout there is: now + timeout overflowed a signed integer (UBSan)
+	run ctl wait --timeout 9223372036854775807ms s
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "ready: s" ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+}

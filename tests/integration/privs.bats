@@ -37,10 +37,10 @@ group = nogroup
 capabilities = CAP_NET_BIND_SERVICE
 seccomp = default
 umask = 027
-log = file:$T/probe.log
+log = file:$T/w/probe.log
 EOF
 	run in_ns -c "$T/dind-init.ini" -- true
-	echo "$output"; cat "$T/w/status" "$T/probe.log"
+	echo "$output"; cat "$T/w/status" "$T/w/probe.log"
 	[ "$status" -eq 0 ]
 	grep -q '^Uid:	65534	65534	65534	65534' "$T/w/status"
 	grep -q '^Gid:	65534	65534	65534	65534' "$T/w/status"
@@ -55,7 +55,66 @@ EOF
 	grep -qx 'mount=refused' "$T/w/status"
 	grep -qx 'unshare=refused' "$T/w/status"
 	grep -q 'Operation not permitted' "$T/w/unshare.err"
-	grep -qx bound "$T/probe.log"
+	grep -qx bound "$T/w/probe.log"
+}
+
+@test "seccomp = default: no namespace through unshare, clone, clone3 or setns; fork, threads, pipes still work" {
+	chmod 755 "$T"
+	# a copy nobody can reach, wherever the build folder is
+	cp "$HELPERS/nsescape" "$T/nsescape"
+	write_config <<EOF
+[init]
+main_after = esc, pipe
+[service:esc]
+command = $T/nsescape
+type = oneshot
+user = nobody
+seccomp = default
+[service:pipe]
+command = sh -c "echo piped | tr a-z A-Z | cat"
+type = oneshot
+user = nobody
+seccomp = default
+EOF
+	run in_ns -c "$T/dind-init.ini" -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx '\[esc\] unshare=EPERM' <<<"$output"
+	grep -qx '\[esc\] clone=EPERM' <<<"$output"
+	grep -qx '\[esc\] clone3=ENOSYS' <<<"$output"
+	grep -qx '\[esc\] setns=EPERM' <<<"$output"
+	for ok in clone-plain fork vfork posix_spawn thread; do
+		grep -qx "\[esc\] $ok=ok" <<<"$output"
+	done
+	grep -qx '\[pipe\] PIPED' <<<"$output"
+}
+
+@test "seccomp = default refuses every CLONE_NEW* flag of clone, even to root; deny: lists leave clone alone" {
+	write_config <<EOF
+[init]
+main_after = esc, deny
+[service:esc]
+command = $HELPERS/nsescape --each
+type = oneshot
+seccomp = default
+[service:deny]
+command = $HELPERS/nsescape --each
+type = oneshot
+seccomp = deny:mkdir
+EOF
+	run in_ns -c "$T/dind-init.ini" -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	for ns in NEWCGROUP NEWIPC NEWNET NEWNS NEWPID NEWUSER NEWUTS; do
+		grep -qx "\[esc\] clone-$ns=EPERM" <<<"$output"
+		grep -qx "\[deny\] clone-$ns=ok" <<<"$output"
+	done
+	grep -qx '\[esc\] clone3=ENOSYS' <<<"$output"
+	grep -qx '\[esc\] setns=EPERM' <<<"$output"
+	grep -qx '\[deny\] clone3=ok' <<<"$output"
+	for ok in clone-plain fork vfork posix_spawn thread; do
+		grep -qx "\[esc\] $ok=ok" <<<"$output"
+	done
 }
 
 @test "seccomp = default refuses mount with EPERM even to root with CAP_SYS_ADMIN" {
@@ -275,4 +334,139 @@ EOF
 	cat "$T/sigblk"
 	[ "$status" -eq 0 ]
 	grep -qx 'SigBlk:	0000000000000000' "$T/sigblk"
+}
+
+# --- log = file: is opened with the service's own rights ---
+
+# log_refused SPEC USER PATTERN: service svc (run as USER, or as root when USER is root) with
+# log = file:SPEC must not start: its start fails with a log line matching PATTERN, it never
+# runs, and nothing is written to the root files $T/secret and $T/shared. $T/logs belongs to
+# nobody, as a folder a service may own.
+log_refused() {
+	local user_line=""
+	[ "$2" = root ] || user_line="user = $2"
+	service_script svc 'echo leak; echo ran >>$EVENTS'
+	write_config <<EOF
+[service:svc]
+command = $T/svc
+$user_line
+log = file:$1
+restart_delay = 10ms
+start_limit_burst = 1
+critical = yes
+EOF
+	run in_ns -c "$T/dind-init.ini" -- sleep 1000
+	echo "$output"
+	[ "$status" -eq 4 ]
+	grep -q -- "$3" <<<"$output"
+	grep -q 'service svc FAILED' <<<"$output"
+	[ ! -s "$EVENTS" ]
+	[ "$(cat "$T/secret")" = secret ]
+	[ "$(cat "$T/shared")" = shared ]
+}
+
+log_fixture() {
+	chmod 755 "$T"
+	chmod 666 "$EVENTS"
+	mkdir "$T/logs" "$T/rootdir"
+	chown nobody "$T/logs"
+	echo secret >"$T/secret"
+	chmod 600 "$T/secret"
+	echo shared >"$T/shared"
+	chmod 666 "$T/shared"
+}
+
+@test "log = file: a service that runs as a user cannot get its log through a link to a root file" {
+	log_fixture
+	# a symlink in the last component, to a root-only file
+	ln -s "$T/secret" "$T/logs/a.log"
+	log_refused "$T/logs/a.log" nobody "service svc: its log $T/logs/a.log is a symbolic link; a service that runs as nobody must name the file itself"
+	# hard links (as where fs.protected_hardlinks is off): one the user cannot write, one it
+	# could, but that is not its own
+	ln "$T/secret" "$T/logs/b.log"
+	log_refused "$T/logs/b.log" nobody "service svc: cannot open its log $T/logs/b.log as nobody: Permission denied; that user must be able to write it"
+	ln "$T/shared" "$T/logs/c.log"
+	log_refused "$T/logs/c.log" nobody "service svc: its log $T/logs/c.log belongs to uid 0, not to nobody who runs the service; refusing it"
+	# a symlink in a folder of the path that the user owns, to a root folder
+	echo root-log >"$T/rootdir/d.log"
+	ln -s "$T/rootdir" "$T/logs/sub"
+	log_refused "$T/logs/sub/d.log" nobody "cannot open its log $T/logs/sub/d.log as nobody: Permission denied"
+	[ "$(cat "$T/rootdir/d.log")" = root-log ]
+	# a root folder that it cannot create files in
+	log_refused "$T/rootdir/e.log" nobody "cannot open its log $T/rootdir/e.log as nobody: Permission denied"
+}
+
+@test "log = file: a FIFO, a socket, a folder or a device is refused without blocking dind-init" {
+	log_fixture
+	# FIFOs nobody reads: opening one for writing would block
+	mkfifo -m 666 "$T/logs/fifo" "$T/fifo"
+	log_refused "$T/logs/fifo" nobody "service svc: its log $T/logs/fifo is a FIFO, not a regular file; refusing it"
+	log_refused "$T/fifo" root "service svc: its log $T/fifo is a FIFO, not a regular file; refusing it"
+	# one somebody reads: opening it works, taking it does not (the reader is bounded and
+	# keeps none of bats' descriptors, should the test fail before it is killed)
+	(exec 3>&- 4>&-; exec sleep 60) <>"$T/fifo" >/dev/null 2>&1 &
+	reader=$!
+	log_refused "$T/fifo" root "its log $T/fifo is a FIFO, not a regular file"
+	kill "$reader"
+	"$PYTHON" -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$T/sock"
+	log_refused "$T/sock" root "service svc: its log $T/sock is a socket, not a regular file"
+	mkdir "$T/dir"
+	log_refused "$T/dir" root "service svc: cannot open its log $T/dir: Is a directory; check the path"
+	log_refused /dev/null root "service svc: its log /dev/null is a character device, not a regular file"
+}
+
+@test "log = file: a service that plants a symlink at its log gets no root file after its restart" {
+	log_fixture
+	# the first run swaps its log for a link to a root-only file and fails; the second run
+	# would write to wherever the log leads
+	service_script svc "if [ -e $T/logs/ran ]; then echo second-run; exit 1; fi
+touch $T/logs/ran; echo first-run
+rm $T/logs/svc.log; ln -s $T/secret $T/logs/svc.log; exit 1"
+	write_config <<EOF
+[service:svc]
+command = $T/svc
+user = nobody
+log = file:$T/logs/svc.log
+restart_delay = 10ms
+start_limit_burst = 2
+critical = yes
+EOF
+	run in_ns -c "$T/dind-init.ini" -- sleep 1000
+	echo "$output"
+	[ "$status" -eq 4 ]
+	[ "$(cat "$T/secret")" = secret ]
+	[ -e "$T/logs/ran" ]
+	printf '%s\n' "$output" >"$T/log"
+	in_order "$T/log" 'service svc started' 'service svc exited with status 1' \
+		"service svc: its log $T/logs/svc.log is a symbolic link" 'service svc FAILED'
+}
+
+@test "log = file: created by and for the service's user, appended to on restart" {
+	log_fixture
+	service_script svc 'id -u; echo ran >>$EVENTS'
+	write_config <<EOF
+[service:svc]
+command = $T/svc
+user = nobody
+umask = 027
+log = file:$T/logs/svc.log
+restart = on-failure
+[service:again]
+command = $T/svc
+user = nobody
+log = file:$T/logs/again.log
+restart_delay = 10ms
+start_limit_burst = 2
+EOF
+	# a file that is already the user's is appended to
+	echo before >"$T/logs/again.log"
+	chown nobody "$T/logs/again.log"
+	run in_ns -c "$T/dind-init.ini" -- sh -c "for i in \$(seq 200); do [ \$(grep -c . $EVENTS) -ge 3 ] && exit 0; sleep 0.05; done; exit 1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c '%U %a' "$T/logs/svc.log")" = "nobody 640" ]
+	[ "$(cat "$T/logs/svc.log")" = 65534 ]
+	[ "$(stat -c %U "$T/logs/again.log")" = nobody ]
+	[ "$(head -n 1 "$T/logs/again.log")" = before ]
+	[ "$(grep -c 65534 "$T/logs/again.log")" -ge 2 ]
 }

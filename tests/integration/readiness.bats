@@ -276,3 +276,36 @@ EOF
 	grep -qx "$T/once NOTIFY_SOCKET=unset DIND_INIT_SOCKET=$T/ctl.sock" "$EVENTS"
 	grep -qx "$T/main NOTIFY_SOCKET=unset DIND_INIT_SOCKET=$T/ctl.sock" "$EVENTS"
 }
+
+@test "exec probes leave nothing behind: what a ready or health check started dies with it" {
+	# each check starts a background sleep and exits; the ready check fails twice first
+	service_script rcheck "echo r >>$T/ready.runs; sleep 78 & [ \$(wc -l <$T/ready.runs) -ge 3 ]"
+	service_script hcheck "echo h >>$T/health.runs; sleep 77 & exit 0"
+	write_config <<EOF2
+$(ctl_init)
+[service:s]
+command = sleep 1000
+ready = exec $T/rcheck
+ready_interval = 50ms
+health = exec $T/hcheck
+health_interval = 100ms
+EOF2
+	: >"$T/health.runs"
+	start_ns -c "$T/dind-init.ini" -- sleep 1000
+	wait_for_line "$T/out" 'service s is ready'
+	wait_for_count "$T/health.runs" '^h$' 4
+	# stopping the service ends its probing: no check is running any more after this
+	ctl stop s
+	wait_for_state s stopped
+	# a leftover of the last check may still be on its way out: a bounded poll for none
+	for _ in $(seq 100); do
+		left=$(ns_run pgrep -fx 'sleep 7[78]' | wc -l)
+		[ "$left" -eq 0 ] && break
+		sleep 0.05
+	done
+	ns_run ps -eo pid,pgid,args
+	[ "$(grep -c . "$T/ready.runs")" -eq 3 ]
+	[ "$left" -eq 0 ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+}

@@ -118,6 +118,53 @@ static void test_format_duration_round_trip(void **state)
 		assert_true(dur(format_duration(values[i], buf, sizeof(buf))) == values[i]);
 }
 
+/* The AGE column of dind-ctl status (issue 9 item 17: "219110ms" overflowed it). */
+static void test_format_age(void **state)
+{
+	static const struct {
+		int64_t ms;
+		const char *want;
+	} cases[] = {
+		{ 0, "0ms" },
+		{ 1, "1ms" },
+		{ 850, "850ms" },
+		{ 999, "999ms" },
+		{ 1000, "1s" },
+		{ 1999, "1s" }, /* cut down, not rounded */
+		{ 42000, "42s" },
+		{ 59999, "59s" },
+		{ 60000, "1m00s" },
+		{ 219110, "3m39s" },
+		{ 3599999, "59m59s" },
+		{ 3600000, "1h00m" },
+		{ 3720000, "1h02m" },
+		{ 86399999, "23h59m" },
+		{ 86400000, "1d00h" },
+		{ 2 * 86400000LL + 3 * 3600000 + 59 * 60000, "2d03h" },
+		{ 400 * 86400000LL, "400d00h" },
+		{ INT64_MAX, "106751991167d07h" },
+		{ -5, "0ms" },
+		{ INT64_MIN, "0ms" },
+	};
+	char buf[32];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = format_age(cases[i].ms, buf, sizeof(buf));
+
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("format_age(%lld) = '%s', expected '%s'", (long long)cases[i].ms,
+				 got, cases[i].want);
+	}
+	/* Everything a service can reach in a year fits the 8-wide column. */
+	assert_true(strlen(format_age(365 * 86400000LL, buf, sizeof(buf))) <= 8);
+	/* Truncated but terminated. */
+	assert_string_equal(format_age(219110, buf, 3), "3m");
+	assert_string_equal(format_age(219110, buf, 1), "");
+	assert_null(format_age(1, NULL, 8));
+}
+
 /* Splits s and compares with the expected words (NULL-terminated). */
 static void check_split(const char *s, const char *const *expect)
 {
@@ -801,6 +848,7 @@ int main(void)
 		cmocka_unit_test(test_duration_overflow),
 		cmocka_unit_test(test_format_duration),
 		cmocka_unit_test(test_format_duration_round_trip),
+		cmocka_unit_test(test_format_age),
 		cmocka_unit_test(test_split_plain),
 		cmocka_unit_test(test_split_blanks),
 		cmocka_unit_test(test_split_single_quotes),
