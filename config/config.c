@@ -447,6 +447,42 @@ static void set_control_socket(struct loader *ld, const char *key, const char *v
 	set_owned(&ld->cfg->control_socket, default_control_socket, dup_or_oom(ld, value, n));
 }
 
+static bool get_gid(struct loader *ld, const char *key, const char *name, size_t len, gid_t *out);
+
+/* `control_group = NAME|GID`, maybe from ${...}: checked now when it holds no variable, else by
+ * cfg_resolve. */
+static void set_control_group(struct loader *ld, const char *key, const char *value)
+{
+	struct config *cfg = ld->cfg;
+	const char *err;
+	char **w;
+	int n, r;
+
+	free(cfg->control_group);
+	cfg->control_group = NULL;
+	r = argv_split_env(value, no_env, NULL, &w, &n, &err);
+	if (r == -ENOMEM) {
+		ld->oom = true;
+		return;
+	}
+	if (r == 0)
+		argv_free(w);
+	if (r < 0 || strchr(value, ' ') || strchr(value, '\t')) {
+		ld_error(ld, ld->lineno, "bad control_group '%s': %s", value,
+			 r < 0 ? err : "expected one group name or number");
+		return;
+	}
+	if (!*value || strcmp(value, "none") == 0)
+		return;
+	if (!strstr(value, "${")) {
+		gid_t gid;
+
+		if (!get_gid(ld, key, value, strlen(value), &gid))
+			return;
+	}
+	cfg->control_group = dup_or_oom(ld, value, strlen(value));
+}
+
 static void set_require_socket(struct loader *ld, const char *key, const char *value)
 {
 	if (!*value || strcmp(value, "none") == 0) {
@@ -1817,6 +1853,7 @@ enum init_key {
 	IK_ARGS_TO,
 	IK_REQUIRE_SOCKET,
 	IK_STRICT_CONFIG,
+	IK_CONTROL_GROUP,
 	IK_COUNT
 };
 /* Privilege keys, the same in [main] and [service:NAME]: each section's enum has them at the
@@ -1891,6 +1928,7 @@ static const struct key_def init_keys[IK_COUNT] = {
 	[IK_ARGS_TO] = { "args_to", false, false, set_args_to },
 	[IK_REQUIRE_SOCKET] = { "require_socket", false, false, set_require_socket },
 	[IK_STRICT_CONFIG] = { "strict_config", false, false, set_strict_config },
+	[IK_CONTROL_GROUP] = { "control_group", false, false, set_control_group },
 };
 
 /* Lists continue on indented lines but are not repeated (like mount_tmpfs); seccomp continues
@@ -2722,6 +2760,7 @@ void cfg_release(struct config *cfg)
 	clear_paths(cfg->setup.stale_files, &cfg->setup.nstale_files);
 	free_setup_str(cfg->setup.data_root);
 	free(cfg->args_to);
+	free(cfg->control_group);
 	free(cfg->require_socket);
 	cfg->require_socket = NULL;
 	for (i = 0; i < cfg->nservices; i++) {
@@ -3012,8 +3051,58 @@ static int resolve_append(struct resolve_ctx *rc, const char *src, char ***v, in
 	return 0;
 }
 
+/* control_group, expanded: a number, or a name from the group file. */
+static int resolve_control_group(struct config *cfg, struct resolve_ctx *rc, char *err, size_t len)
+{
+	struct account a = { 0 };
+	const char *e;
+	uint32_t id;
+	char **w;
+	int n, r;
+
+	cfg->has_control_gid = false;
+	if (!cfg->control_group)
+		return 0;
+	r = argv_split_env(cfg->control_group, resolve_getenv, rc, &w, &n, &e);
+	if (r < 0) {
+		snprintf(err, len, "control_group %s: %s", cfg->control_group, e);
+		return r;
+	}
+	if (n == 0 || strcmp(w[0], "none") == 0) {
+		argv_free(w);
+		return 0; /* expanded to nothing: root only */
+	}
+	if (all_digits(w[0], strlen(w[0]))) {
+		r = parse_id(w[0], strlen(w[0]), &id) ? 1 : -ERANGE;
+	} else {
+		r = account_find(group_file, false, w[0], strlen(w[0]), 0, &a);
+		id = a.id;
+		free(a.name);
+	}
+	if (r <= 0) {
+		snprintf(err, len,
+			 r == -ERANGE ? "control_group '%s' (%s): a gid is at most 4294967294"
+			 : r == 0     ? "control_group '%s' (%s): no such group in the group file; "
+					"use a number"
+				      : "control_group '%s' (%s): cannot read the group file; use a "
+					"number",
+			 w[0], cfg->control_group);
+		argv_free(w);
+		return r < 0 ? r : -ENOENT;
+	}
+	argv_free(w);
+	cfg->control_gid = id;
+	cfg->has_control_gid = true;
+	return 0;
+}
+
 int cfg_resolve(struct config *cfg, cfg_getenv_fn *getenv_fn, void *ctx, char *err, size_t len)
 {
+	struct resolve_ctx grc = { cfg, NULL, getenv_fn, ctx };
+	int gr = resolve_control_group(cfg, &grc, err, len);
+
+	if (gr < 0)
+		return gr;
 	for (int i = 0; i < cfg->nservices; i++) {
 		struct cfg_service *svc = &cfg->services[i];
 		struct resolve_ctx rc = { cfg, svc, getenv_fn, ctx };
@@ -3264,6 +3353,12 @@ void cfg_print(const struct config *cfg, FILE *out)
 	}
 	if (cfg->args_to)
 		fprintf(out, "COMMAND arguments starting with '-' go to: %s\n", cfg->args_to);
+	if (cfg->control_group && cfg->resolved && cfg->has_control_gid)
+		fprintf(out, "dind-ctl status, health and wait: also for group %u (%s)\n",
+			(unsigned)cfg->control_gid, cfg->control_group);
+	else if (cfg->control_group)
+		fprintf(out, "dind-ctl status, health and wait: also for group %s\n",
+			cfg->control_group);
 	if (cfg->service_output != OUTPUT_STDOUT)
 		fprintf(out, "service output goes to: stderr\n");
 	print_setup(cfg, out);

@@ -207,6 +207,10 @@ struct config {
 					  * group or others (checked by cfg_load_file) */
 	char *insecure_reason; /* owned or NULL: why the file's ownership/mode is unsafe, when
 				* strict_config = no let it pass */
+	char *control_group;   /* owned or NULL: `control_group` as written (may hold ${...}) */
+	bool has_control_gid;  /* cfg_resolve: members of control_gid may use the read-only
+				* requests (status, health, wait) */
+	gid_t control_gid;
 	char *require_socket;  /* owned or NULL: COMMAND needs this unix socket (the
 				* host's Docker, for docker-outside-of-docker) */
 	struct cfg_service services[MAX_SERVICES];

@@ -148,6 +148,7 @@ static int exchange(const char *path, const struct ctl_args *a)
 {
 	int64_t deadline = deadline_after(a->timeout_ms);
 	size_t off = 0, len = 0;
+	int send_err = 0;
 	char *buf;
 	int fd, rc;
 
@@ -167,6 +168,12 @@ static int exchange(const char *path, const struct ctl_args *a)
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+			/* dind-init refused us before reading (permission denied, too many
+			 * clients): its reason is waiting to be read. */
+			send_err = errno;
+			break;
+		}
 		if (n < 0) {
 			fprintf(stderr, "dind-ctl: sending the request to %s: %s\n", path,
 				strerror(errno));
@@ -219,6 +226,12 @@ static int exchange(const char *path, const struct ctl_args *a)
 			rc = CTL_EXIT_FAIL;
 			goto out;
 		}
+	}
+	if (len == 0 && send_err) {
+		fprintf(stderr, "dind-ctl: sending the request to %s: %s\n", path,
+			strerror(send_err));
+		rc = CTL_EXIT_FAIL;
+		goto out;
 	}
 	rc = finish(buf, len, path);
 out:

@@ -460,7 +460,7 @@ int main(int argc, char **argv)
 		log_error_errno(-r, "cannot set up the event loop");
 		return EXIT_SETUP;
 	}
-	r = control_init(cfg.control_socket);
+	r = control_init(cfg.control_socket, cfg.has_control_gid, cfg.control_gid);
 	if (r < 0) {
 		log_error_errno(-r,
 				"cannot create the control socket %s (set [init] control_socket "
