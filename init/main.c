@@ -50,35 +50,66 @@ static void usage(FILE *out)
 		"  -h, --help         this text\n"
 		"\n"
 		"Exit status: COMMAND's (128+N if killed by signal N, 127 not found, 126 not\n"
-		"executable); 0 after a shutdown by signal without COMMAND; 2 usage or config error;\n"
-		"3 setup error; 4 a critical service failed; 5 internal error.\n",
+		"executable); 0 after a shutdown by signal without COMMAND; 137 after a forced\n"
+		"shutdown (a second stop signal, or shutdown_timeout) unless COMMAND exited before\n"
+		"the shutdown began; 2 usage or config error; 3 setup error; 4 a critical service\n"
+		"failed; 5 internal error.\n",
 		DEFAULT_CONFIG);
 }
 
 static int signal_fd = -1;
 static struct loop_fd signal_lfd;
+static int args_to_idx = -1; /* [init] args_to: takes HUP, USR1, USR2 without a main command */
+
+static void reap(void)
+{
+	int r = reap_all();
+
+	if (r < 0)
+		log_warn_errno(-r, "waitpid failed");
+	if (shutdown_active())
+		shutdown_progress();
+}
+
+/* Without a main command running (none, not started yet, or exited with on_main_exit =
+ * ignore), HUP, USR1 and USR2 go to the args_to service: with docker:dind, `docker kill -s HUP`
+ * makes dockerd reload daemon.json. */
+static void signal_without_main(int sig)
+{
+	const char *name = signal_name(sig) ? signal_name(sig) : "?";
+	char msg[128];
+
+	if (sig != SIGHUP && sig != SIGUSR1 && sig != SIGUSR2) {
+		log_debug("SIG%s received with no main command running: ignored", name);
+		return;
+	}
+	if (args_to_idx < 0) {
+		log_info("SIG%s received with no main command running and no [init] args_to "
+			 "service to pass it to: ignored",
+			 name);
+		return;
+	}
+	if (svc_request_kill(svc_get(args_to_idx), sig, msg, sizeof(msg)) < 0)
+		log_info("SIG%s received with no main command running, not passed on: %s", name,
+			 msg);
+	else
+		log_info("SIG%s received with no main command running: %s", name, msg);
+}
 
 static void handle_signal(int sig)
 {
 	switch (sig) {
 	case SIGCHLD:
-		if (reap_all() < 0)
-			log_warn_errno(errno, "waitpid failed");
-		if (shutdown_active())
-			shutdown_progress();
+		reap();
 		break;
 	case SIGTERM:
 	case SIGINT:
 	case SIGQUIT:
-		if (shutdown_active()) {
-			char why[64];
-
-			snprintf(why, sizeof(why), "SIG%s received again during shutdown",
-				 signal_name(sig));
-			shutdown_force(why);
-		} else {
-			shutdown_begin(sig, -1);
-		}
+		/* signalfd hands out the lowest signal number first, not the oldest: a main
+		 * command that exited just before this signal (SIGCHLD is 17) has ended on its
+		 * own, and its exit begins the shutdown. */
+		reap();
+		shutdown_stop_signal(sig);
 		break;
 	case SIGTSTP:
 	case SIGTTIN:
@@ -88,8 +119,7 @@ static void handle_signal(int sig)
 		break; /* job control is for the main command, not for PID 1 */
 	default:
 		if (!cmd_signal(sig))
-			log_debug("SIG%s received with no main command running: ignored",
-				  signal_name(sig) ? signal_name(sig) : "?");
+			signal_without_main(sig);
 		break;
 	}
 }
@@ -335,7 +365,6 @@ int main(int argc, char **argv)
 	char **command;
 	struct config cfg;
 	const char *what;
-	sigset_t old_mask;
 	int opt, r, code;
 
 	/* A client, not an init: it keeps the signals a command line tool gets. */
@@ -343,8 +372,10 @@ int main(int argc, char **argv)
 		return ctl_main(argc, argv);
 
 	/* Before anything else: no signal may be lost or act on us before the loop reads it. */
-	setup_block_signals(&old_mask);
-	spawn_set_child_sigmask(&old_mask);
+	setup_block_signals();
+
+	/* Our log lines never block, from the first one on (a stderr nobody reads). */
+	log_setup();
 
 	/* Our options end at "--" or at the first word that is not one of them: that word starts
 	 * COMMAND, even when it looks like an option (docker run IMAGE --debug, see args_to). */
@@ -433,7 +464,6 @@ int main(int argc, char **argv)
 	if (cfg.control_socket)
 		setenv("DIND_INIT_SOCKET", cfg.control_socket, 1);
 
-	log_setup();
 	if (no_setup)
 		cfg.setup.setup = TRI_NO;
 	r = setup_container(&cfg);
@@ -474,6 +504,7 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	shutdown_init(&cfg);
+	args_to_idx = cfg.args_to_idx;
 	{
 		char err[128];
 

@@ -38,12 +38,18 @@ static void blocked_set(sigset_t *set)
 		sigdelset(set, sync_signals[i]);
 }
 
-void setup_block_signals(sigset_t *old)
+void setup_block_signals(void)
 {
 	sigset_t set;
 
 	blocked_set(&set);
-	(void)sigprocmask(SIG_SETMASK, &set, old);
+	(void)sigprocmask(SIG_SETMASK, &set, NULL);
+	/* Whatever the parent left us (a shell's background job ignores SIGINT and SIGQUIT; a
+	 * SIGCHLD set to SIG_IGN makes the kernel reap our children before we see them), we rely
+	 * on the defaults, and children inherit them. After blocking, not before: a stop signal
+	 * that comes in between then waits for the loop instead of killing us by its default
+	 * action (a blocked signal is queued even while its disposition is still SIG_IGN). */
+	spawn_default_signals();
 }
 
 int setup_signalfd(void)

@@ -13,8 +13,9 @@
 #define CGROUP_RETRIES		  10   /* moving processes / enabling controllers on EBUSY */
 #define PROBE_CMD_TIMEOUT_MS	  5000 /* iptables-nft -nL and friends during setup */
 
-/* Block every signal except the synchronous ones; *old gets the mask to restore in children. */
-void setup_block_signals(sigset_t *old);
+/* Block every signal except the synchronous ones, then set every disposition to SIG_DFL
+ * (children start from those defaults and an empty mask, see spawn_process). */
+void setup_block_signals(void);
 /* signalfd over the blocked signals (non-blocking, CLOEXEC). Returns the fd or -errno. */
 int setup_signalfd(void);
 /* When not PID 1, become a child subreaper so orphans are re-parented to us. 0 or -errno. */

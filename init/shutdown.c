@@ -24,6 +24,8 @@ static enum phase phase = PHASE_NONE;
 static int forced_exit = -1;
 static int trigger_sig;
 static int rest_sig;
+static int stop_signals; /* received since the shutdown began, the one that began it included */
+static bool main_ended_first; /* the main command had exited when the shutdown began */
 static bool forced;
 static struct loop_timer deadline_timer;
 static struct loop_timer grace_timer;
@@ -80,11 +82,13 @@ int shutdown_exit_code(void)
 {
 	if (forced_exit >= 0)
 		return forced_exit;
-	if (cmd_state() == CMD_EXITED)
+	/* A job that ended on its own has its result, whatever it took to stop the rest: that is
+	 * what CI wants to see. */
+	if (cmd_state() == CMD_EXITED && (main_ended_first || !forced))
 		return cmd_exit_code();
-	/* Gave up on a main command that would not die even to SIGKILL. */
-	if (cmd_state() == CMD_RUNNING)
-		return 128 + SIGKILL;
+	/* Everything was SIGKILLed (or a main command would not die even to that). */
+	if (forced || cmd_state() == CMD_RUNNING)
+		return EXIT_FORCED;
 	/* A main command that never got to run was, in effect, ended by that signal. */
 	if (cmd_state() == CMD_WAITING && trigger_sig)
 		return 128 + trigger_sig;
@@ -191,6 +195,8 @@ void shutdown_begin(int sig, int exit_code)
 	if (phase != PHASE_NONE)
 		return;
 	trigger_sig = sig;
+	stop_signals = sig ? 1 : 0;
+	main_ended_first = cmd_state() == CMD_EXITED;
 	if (sig)
 		log_info("received SIG%s, shutting down (budget %s)", signal_name(sig),
 			 format_duration(config->shutdown_timeout_ms, dbuf, sizeof(dbuf)));
@@ -201,6 +207,27 @@ void shutdown_begin(int sig, int exit_code)
 	phase = PHASE_MAIN;
 	(void)cmd_stop(sig);
 	shutdown_progress();
+}
+
+void shutdown_stop_signal(int sig)
+{
+	char why[64];
+
+	if (phase == PHASE_NONE) {
+		shutdown_begin(sig, -1);
+		return;
+	}
+	if (phase == PHASE_DONE)
+		return;
+	if (stop_signals++ == 0) {
+		/* docker stop after the main command ended: the shutdown it began goes on. */
+		log_info("received SIG%s while already shutting down; a second stop signal sends "
+			 "SIGKILL to every process",
+			 signal_name(sig));
+		return;
+	}
+	snprintf(why, sizeof(why), "SIG%s received again during shutdown", signal_name(sig));
+	shutdown_force(why);
 }
 
 void shutdown_force(const char *why)

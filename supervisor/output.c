@@ -6,10 +6,12 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 static int sink = STDOUT_FILENO;
+static bool sink_sock; /* a socket: send() with MSG_DONTWAIT */
 static struct loop_fd sink_lfd = { .fd = -1 };
 static char queue[OUTPUT_QUEUE_MAX];
 static size_t qlen;
@@ -28,8 +30,11 @@ void output_setup(int fd)
 	sink = fd;
 	if (fstat(fd, &st) < 0)
 		return;
+	/* A socket (a journald stream, a log collector) cannot be reopened through /proc, and
+	 * O_NONBLOCK on fd N would reach the main command too; MSG_DONTWAIT works per call. */
+	sink_sock = S_ISSOCK(st.st_mode);
 	if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
-		return; /* a file or a socket: plain blocking writes */
+		return; /* a file (writes do not block for long) or a socket */
 	/* Opening /proc/self/fd/N gives a new open file description of the same pipe or tty:
 	 * O_NONBLOCK on it does not leak into the main command, which shares fd N's. */
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
@@ -40,10 +45,18 @@ void output_setup(int fd)
 
 static void on_sink_writable(void *data, uint32_t events);
 
+/* One write to the sink that never blocks (but on a file). */
+static ssize_t sink_write(const void *buf, size_t n)
+{
+	if (sink_sock)
+		return send(sink, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	return write(sink, buf, n);
+}
+
 static void queue_flush(void)
 {
 	while (qlen > 0) {
-		ssize_t n = write(sink, queue, qlen);
+		ssize_t n = sink_write(queue, qlen);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -88,7 +101,7 @@ static bool write_line(const char *name, const char *line, size_t len)
 		ssize_t n;
 
 		do
-			n = write(sink, out, total);
+			n = sink_write(out, total);
 		while (n < 0 && errno == EINTR);
 		if (n == (ssize_t)total)
 			return true;
@@ -137,8 +150,9 @@ static bool emit_lines(struct output *o)
 	return room;
 }
 
-/* Up to max reads. Returns the bytes read, or -EPIPE at end of file. */
-static long drain(struct output *o, int max)
+/* Up to max reads, fewer when the pipe is empty (then *dry is set, if given) or the queue is
+ * full. Returns the bytes read, or -EPIPE at end of file. */
+static long drain(struct output *o, int max, bool *dry)
 {
 	long total = 0;
 
@@ -148,7 +162,11 @@ static long drain(struct output *o, int max)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return errno == EAGAIN ? total : -errno;
+			if (errno != EAGAIN)
+				return -errno;
+			if (dry)
+				*dry = true;
+			return total;
 		}
 		if (n == 0)
 			return -EPIPE;
@@ -165,7 +183,7 @@ static void on_readable(void *data, uint32_t events)
 	struct output *o = data;
 
 	(void)events;
-	if (drain(o, OUTPUT_READS_PER_WAKEUP) < 0) {
+	if (drain(o, OUTPUT_READS_PER_WAKEUP, NULL) < 0) {
 		/* Cannot happen while we hold write_fd; still, never spin on a dead fd. */
 		loop_del_fd(&o->lfd);
 		return;
@@ -227,10 +245,23 @@ int output_open(struct output *o, const char *name)
 
 void output_end_of_run(struct output *o)
 {
-	if (o->paused)
-		return; /* the queue is full; the partial line goes out with the next data */
-	(void)drain(o, OUTPUT_READS_PER_WAKEUP);
-	if (o->len > 0 && !o->paused && write_line(o->name, o->buf, o->len)) {
+	int size = fcntl(o->read_fd, F_GETPIPE_SZ);
+	/* Everything the run wrote is in the pipe now: all of it must be read before a partial
+	 * line can be taken for its last. Bounded by what the pipe holds (plus one read to see it
+	 * empty): other processes of the service may go on writing, and the loop must go on. */
+	long budget = (size > 0 ? size : 65536) + (long)sizeof(o->buf);
+	bool dry = false;
+
+	while (!dry && !o->paused && budget > 0) {
+		long n = drain(o, 1, &dry);
+
+		if (n <= 0 && !dry)
+			break; /* end of file, or the queue is full */
+		budget -= n;
+	}
+	/* Not dry: the queue filled up, or someone is still writing; the partial line then goes
+	 * out with the data that follows it. */
+	if (dry && o->len > 0 && !o->paused && write_line(o->name, o->buf, o->len)) {
 		o->len = 0;
 		o->split = false;
 	}
@@ -260,7 +291,7 @@ void output_flush_all(void)
 			continue;
 		for (int round = 0; round < 64; round++) {
 			queue_flush_wait();
-			if (drain(o, 1) <= 0)
+			if (drain(o, 1, NULL) <= 0)
 				break;
 		}
 		queue_flush_wait();

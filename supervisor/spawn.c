@@ -16,11 +16,16 @@
 
 extern char **environ;
 
-static sigset_t child_mask;
-
-void spawn_set_child_sigmask(const sigset_t *mask)
+void spawn_default_signals(void)
 {
-	child_mask = *mask;
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+
+	sigemptyset(&sa.sa_mask);
+	/* sa_flags 0 also clears SA_NOCLDWAIT. glibc refuses its own two real-time signals
+	 * (EINVAL), and SIGKILL and SIGSTOP cannot be changed: nothing to do for those. */
+	for (int sig = 1; sig < _NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)sigaction(sig, &sa, NULL);
 }
 
 void spawn_kill_group(pid_t pid)
@@ -282,10 +287,18 @@ static void child_run(const struct spawn_opts *o, const char *file, int file_err
 	close_fds_from(3, report_fd);
 	if (o->workdir && chdir(o->workdir) < 0)
 		child_fail(report_fd, SPAWN_STAGE_CHDIR, errno);
-	/* Before the seccomp filter, which might not allow rt_sigprocmask: the child must not
-	 * exec with every signal blocked. Dispositions are the defaults by now, so a signal that
-	 * arrives from here on acts as it would after exec. */
-	(void)sigprocmask(SIG_SETMASK, &child_mask, NULL);
+	/* A clean slate whatever dind-init was started with, as systemd gives its services: every
+	 * disposition SIG_DFL (dind-init's are already, but no child should depend on that; an
+	 * ignored signal would stay ignored across exec) and an empty mask, in that order, while
+	 * everything is still blocked. Before the seccomp filter, which might not allow
+	 * rt_sigaction or rt_sigprocmask. */
+	{
+		sigset_t none;
+
+		spawn_default_signals();
+		sigemptyset(&none);
+		(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	}
 	if (o->privs) {
 		enum privs_stage ps = PRIVS_STAGE_NONE;
 		int r = privs_apply(o->privs, &ps);

@@ -52,10 +52,12 @@ struct spawn_result {
 	unsigned int file_uid;	/* ... and its owner */
 };
 
-/* Remember the signal mask to restore in every child (the one dind-init was started with). */
-void spawn_set_child_sigmask(const sigset_t *mask);
+/* Set every signal's disposition to SIG_DFL (flags cleared, so no SA_NOCLDWAIT either);
+ * SIGKILL and SIGSTOP excepted. Async-signal-safe. */
+void spawn_default_signals(void);
 
-/* Fork and exec in a new process group with the original signal mask and fds above 2 closed.
+/* Fork and exec in a new process group, with every signal at its default disposition, an
+ * empty signal mask, and fds above 2 closed.
  * Returns 0 (see res: the child may still have failed before exec, then it exits 127/126) or
  * -errno if fork itself failed. Blocks only until the child has exec'd or failed. */
 int spawn_process(const struct spawn_opts *opts, struct spawn_result *res);

@@ -47,10 +47,10 @@ in_ns() {
 
 # start_ns ARGS...: same in the background; sets NS_PID (unshare) and waits for INIT_PID (the
 # dind-init process, PID 1 inside, as seen from here); output goes to $T/out.
-# A background job of a script starts with SIGINT and SIGQUIT ignored, and dind-init hands its
-# children the dispositions it got: reset them, as a container runtime would have them.
+# A background job of a script starts with SIGINT and SIGQUIT ignored: dind-init resets them
+# (and every other disposition) itself, so they are left as they come.
 start_ns() {
-	env --default-signal unshare --pid --fork --kill-child --mount-proc "$DIND_INIT" --no-setup "$@" >"$T/out" 2>&1 &
+	unshare --pid --fork --kill-child --mount-proc "$DIND_INIT" --no-setup "$@" >"$T/out" 2>&1 &
 	NS_PID=$!
 	INIT_PID=""
 	for _ in $(seq 400); do

@@ -324,6 +324,8 @@ EOF
 	cat "$T/out"
 	grep -q 'received again during shutdown: sending SIGKILL' "$T/out"
 	grep -q 'shutdown complete' "$T/out"
+	# forced: not the 0 of an orderly shutdown
+	[ "$STATUS" -eq 137 ]
 }
 
 @test "shutdown_timeout bounds the whole shutdown" {
@@ -344,6 +346,7 @@ EOF
 	cat "$T/out"
 	grep -q 'shutdown_timeout (1s) reached: sending SIGKILL' "$T/out"
 	grep -q 'shutdown complete' "$T/out"
+	[ "$STATUS" -eq 137 ]
 }
 
 @test "the command exiting stops the services; on_main_exit = ignore keeps them" {
@@ -458,6 +461,108 @@ EOF
 	echo "$output"
 	grep -qx '\[part\] no-newline-0' <<<"$output"
 	grep -qx '\[part\] no-newline-1' <<<"$output"
+}
+
+@test "output left in a service's pipe when it exits is read whole before a partial last line" {
+	# 50 lines of 1000 bytes and a last line without a newline, all still in the pipe when
+	# dind-init learns of the exit: dind-init is stopped meanwhile
+	service_script burst 'while [ ! -f $T/go ]; do sleep 0.05; done
+awk "BEGIN { for (i = 1; i <= 50; i++) { printf \"line-%02d-\", i; for (j = 0; j < 992; j++) printf \"x\"; printf \"\\n\" }; printf \"tail-no-newline\" }"'
+	write_config <<EOF
+[init]
+main_after =
+[service:burst]
+command = $T/burst
+restart = no
+EOF
+	start_ns -c "$T/dind-init.ini" -- sleep 1000
+	wait_for_line "$T/out" 'service burst started'
+	burst=$(pgrep -P "$INIT_PID" -f "$T/burst")
+	kill -STOP "$INIT_PID"
+	for _ in $(seq 400); do [ "$(sed 's/.*) //' "/proc/$INIT_PID/stat" | cut -d' ' -f1)" = T ] && break; sleep 0.05; done
+	touch "$T/go"
+	for _ in $(seq 400); do [ "$(sed 's/.*) //' "/proc/$burst/stat" | cut -d' ' -f1)" = Z ] && break; sleep 0.05; done
+	kill -CONT "$INIT_PID"
+	wait_for_line "$T/out" 'service burst exited'
+	kill -TERM "$INIT_PID"
+	wait_ns
+	lines=$(grep '^\[burst\]' "$T/out")
+	echo "$lines" | cut -c 1-40
+	# every line whole, in order, the partial one last
+	[ "$(echo "$lines" | wc -l)" -eq 51 ]
+	[ "$(echo "$lines" | grep -cxE '\[burst\] line-[0-9]{2}-x{992}')" -eq 50 ]
+	[ "$(echo "$lines" | tail -n 1)" = "[burst] tail-no-newline" ]
+	[ "$(echo "$lines" | head -n 50 | cut -c 9-15 | tr '\n' ' ')" = "$(for i in $(seq 50); do printf 'line-%02d ' "$i"; done)" ]
+}
+
+@test "a stdout and stderr socket nobody reads does not block PID 1" {
+	service_script main 'trap "echo main-USR1 >>$EVENTS" USR1
+trap "echo main-TERM >>$EVENTS; exit 5" TERM
+echo main-up >>$EVENTS
+while :; do sleep 0.05; done'
+	service_script flap 'echo flap >>$EVENTS; exit 1'
+	{
+		ctl_init
+		cat <<EOF
+main_after = spam
+[service:spam]
+command = yes spam-spam-spam-spam-spam-spam
+[service:flap]
+command = $T/flap
+restart_delay = 10ms
+restart_delay_max = 10ms
+start_limit_burst = 1000
+start_limit_interval = 1s
+EOF
+	} | write_config
+	# stdout and stderr of dind-init: one end of a unix stream socketpair (a journald stream);
+	# the other end is not read until dind-init has exited. $T/full appears once the socket
+	# stops being writable (the reader is far behind); after the exit, everything queued in it
+	# lands in $T/sock-out.
+	"$PYTHON" -c '
+import select, socket, subprocess, sys, time
+a, b = socket.socketpair()
+p = subprocess.Popen(sys.argv[3:], stdout=b, stderr=b)
+while p.poll() is None:
+    if not select.select([], [b], [], 0)[1]:
+        open(sys.argv[1], "w").close()
+    time.sleep(0.05)
+b.close()
+with open(sys.argv[2], "wb") as f:
+    while True:
+        d = a.recv(65536)
+        if not d:
+            break
+        f.write(d)
+sys.exit(p.returncode if p.returncode >= 0 else 128 - p.returncode)
+' "$T/full" "$T/sock-out" unshare --pid --fork --kill-child --mount-proc "$DIND_INIT" --no-setup -c "$T/dind-init.ini" -- "$T/main" &
+	NS_PID=$!
+	for _ in $(seq 200); do
+		INIT_PID=$(pgrep -P "$(pgrep -P "$NS_PID" | head -n 1)" 2>/dev/null || true)
+		[ -n "$INIT_PID" ] && break
+		sleep 0.05
+	done
+	wait_for_line "$EVENTS" main-up
+	for _ in $(seq 400); do [ -e "$T/full" ] && break; sleep 0.05; done
+	[ -e "$T/full" ]
+	# with the socket full: children are still reaped and restarted...
+	n=$(grep -c flap "$EVENTS")
+	wait_for_count "$EVENTS" flap $((n + 5))
+	# ...the control socket answers...
+	ctl status >"$T/status"
+	grep -q spam "$T/status"
+	# ...signals are forwarded...
+	kill -USR1 "$INIT_PID"
+	wait_for_line "$EVENTS" main-USR1
+	# ...and SIGTERM ends it all with the main command's status
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 5 ]
+	grep -q main-TERM "$EVENTS"
+	# what got into the socket is whole lines (the last one may have been cut by the exit)
+	sed '$d' "$T/sock-out" >"$T/whole"
+	[ -s "$T/whole" ]
+	refute grep -vE '^(\[spam\] spam-spam-spam-spam-spam-spam|\[dind-init\] .*)$' "$T/whole"
 }
 
 @test "a service that floods stdout does not keep PID 1 from handling SIGTERM" {
