@@ -2,7 +2,8 @@
 # The whole test suite, from a fresh Debian 12 machine, as root: installs the build and test
 # dependencies, builds dind-init (warnings are errors), and runs every test through CTest:
 # unit, integration, the static and sanitizer builds, libFuzzer runs of every parser (a bounded
-# time each, label fuzz), and end to end on a real Docker engine
+# time each, label fuzz), the schema checks of the CI recipes (label recipes), and end to end on
+# a real Docker engine
 # (the e2e fixture installs docker.io, starts containerd and dockerd, makes the base image and
 # builds the images; see tests/e2e/docker-env.sh).
 #   SKIP_DEPS=1 tests/run.sh    skip the apt-get step (dependencies already installed)
@@ -18,12 +19,21 @@ fi
 
 if [ "${SKIP_DEPS:-0}" != 1 ]; then
 	export DEBIAN_FRONTEND=noninteractive
+	# node and npm for the recipe checks (tests/recipes), Debian's unless a node with its npm
+	# is installed already (NodeSource's nodejs brings npm and conflicts with Debian's npm).
+	node_pkgs="nodejs npm"
+	if command -v node >/dev/null && command -v npm >/dev/null; then
+		node_pkgs=
+	fi
 	apt-get update -qq
+	# shellcheck disable=SC2086 # node_pkgs is a list of words, or nothing
 	apt-get install -y -qq --no-install-recommends \
 		build-essential cmake pkg-config file \
 		libcap-dev libseccomp-dev libinih-dev libcmocka-dev \
 		bats util-linux procps python3 iptables \
-		clang libclang-rt-14-dev llvm >/dev/null
+		clang libclang-rt-14-dev llvm $node_pkgs >/dev/null
+	# The recipe checks' validators, as pinned in tests/recipes/package-lock.json.
+	(cd tests/recipes && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 build=${BUILD_DIR:-build}
