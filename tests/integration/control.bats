@@ -425,7 +425,9 @@ time.sleep(60)' "$T/ctl.sock" "$T/stuck-connected" &
 
 @test "without dind-init: a clear message naming the socket, exit 1" {
 	ctl_link
-	for verb in status health wait; do
+	# (wait keeps trying until its --timeout: see the next test)
+	for verb in status health "wait --timeout 300ms"; do
+		# shellcheck disable=SC2086
 		run "$T/dind-ctl" -s "$T/nope.sock" $verb
 		echo "$verb: $output"
 		[ "$status" -eq 1 ]
@@ -453,6 +455,28 @@ time.sleep(60)' "$T/ctl.sock" "$T/stuck-connected" &
 		[ "$status" -eq 1 ]
 		[[ "$output" == *"/run/dind-init.sock"* ]]
 	fi
+}
+
+@test "wait before dind-init has made its socket: it keeps trying, and answers once ready" {
+	write_config <<EOF
+$(ctl_init)
+[service:n]
+command = $HELPERS/notifier --delay 300 --status up
+ready = notify
+EOF
+	ctl_link
+	# started first: no socket yet (a Kubernetes startup probe right after the container started)
+	"$T/dind-ctl" -s "$T/ctl.sock" wait --timeout 30s >"$T/wait.out" 2>&1 &
+	BG_PIDS=$!
+	sleep 0.3
+	kill -0 "$BG_PIDS"
+	start_ns -c "$T/dind-init.ini"
+	local rc=0
+	wait "$BG_PIDS" || rc=$?
+	cat "$T/wait.out"
+	[ "$rc" -eq 0 ]
+	grep -q '^ready: n' "$T/wait.out"
+	in_order "$T/out" 'service n is ready'
 }
 
 @test "wait: a client that only half-closes its side still gets its answer" {
