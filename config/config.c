@@ -19,6 +19,7 @@
 #include <sys/capability.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -517,6 +518,8 @@ static void set_runtime_dir(struct loader *ld, const char *key, const char *valu
  * defaults above; a value from the file is an owned copy. */
 static const char default_data_root[] = "/var/lib/docker";
 static const char *const default_mount_tmpfs[] = { "/run", "/tmp" };
+/* containerd's and dockerd's state, pid files and sockets (mount_tmpfs makes it a tmpfs) */
+static const char *const default_writable_paths[] = { "/run" };
 static const char *const default_stale_files[] = {
 	"/var/run/docker.pid",	"/run/docker.pid",  "/run/containerd/containerd.pid",
 	"/var/run/docker.sock", "/run/docker.sock", "/run/containerd/containerd.sock",
@@ -524,8 +527,11 @@ static const char *const default_stale_files[] = {
 
 #define NDEFAULT_MOUNT_TMPFS ((int)(sizeof(default_mount_tmpfs) / sizeof(*default_mount_tmpfs)))
 #define NDEFAULT_STALE_FILES ((int)(sizeof(default_stale_files) / sizeof(*default_stale_files)))
+#define NDEFAULT_WRITABLE_PATHS                                                                    \
+	((int)(sizeof(default_writable_paths) / sizeof(*default_writable_paths)))
 
-_Static_assert(NDEFAULT_MOUNT_TMPFS <= MAX_SETUP_PATHS && NDEFAULT_STALE_FILES <= MAX_SETUP_PATHS,
+_Static_assert(NDEFAULT_MOUNT_TMPFS <= MAX_SETUP_PATHS && NDEFAULT_STALE_FILES <= MAX_SETUP_PATHS &&
+		       NDEFAULT_WRITABLE_PATHS <= MAX_SETUP_PATHS,
 	       "raise MAX_SETUP_PATHS");
 
 static bool is_static_default(const char *p)
@@ -539,6 +545,9 @@ static bool is_static_default(const char *p)
 			return true;
 	for (i = 0; i < NDEFAULT_STALE_FILES; i++)
 		if (p == default_stale_files[i])
+			return true;
+	for (i = 0; i < NDEFAULT_WRITABLE_PATHS; i++)
+		if (p == default_writable_paths[i])
 			return true;
 	return false;
 }
@@ -676,6 +685,21 @@ static void set_stale_files(struct loader *ld, const char *key, const char *valu
 	for_each_name(ld, value, add_stale_file);
 }
 
+static bool add_writable_path(struct loader *ld, const char *p, size_t len)
+{
+	struct cfg_setup *s = &ld->cfg->setup;
+
+	return add_setup_path(ld, "writable_paths", s->writable_paths, &s->nwritable_paths, p, len);
+}
+
+static void set_writable_paths(struct loader *ld, const char *key, const char *value)
+{
+	(void)key;
+	if (ld->kind == LINE_KEY)
+		clear_paths(ld->cfg->setup.writable_paths, &ld->cfg->setup.nwritable_paths);
+	for_each_name(ld, value, add_writable_path);
+}
+
 static void set_cgroups(struct loader *ld, const char *key, const char *value)
 {
 	static const char *const names[] = { "auto", "v1", "v2", "no" };
@@ -757,6 +781,48 @@ static void set_service_output(struct loader *ld, const char *key, const char *v
 }
 
 /* Resolved by validation, once every service is known. */
+
+/* Inits that only reap and forward signals, and run one child: with one of them as PID 1 of a
+ * container, that child is the container's real init. Podman's --init mounts catatonit as
+ * /run/podman-init. */
+static const char *const minimal_inits[] = { "docker-init", "tini",	   "tini-static",
+					     "catatonit",   "podman-init", "dumb-init" };
+
+static const char *known_init(const char *name)
+{
+	const char *base;
+
+	if (!name)
+		return NULL;
+	base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+	for (size_t i = 0; i < sizeof(minimal_inits) / sizeof(minimal_inits[0]); i++)
+		if (strcmp(base, minimal_inits[i]) == 0)
+			return minimal_inits[i];
+	return NULL;
+}
+
+const char *cfg_minimal_init(const struct setup_facts *f)
+{
+	const char *name = known_init(f->pid1_exe);
+
+	return name ? name : known_init(f->pid1_comm);
+}
+
+enum setup_decision cfg_setup_decide(enum tristate setup, int nservices,
+				     const struct setup_facts *f)
+{
+	if (setup == TRI_NO)
+		return SETUP_SKIP_OFF;
+	if (setup == TRI_YES)
+		return SETUP_RUN_FORCED;
+	if (nservices == 0)
+		return SETUP_SKIP_NO_SERVICES;
+	if (f->pid1)
+		return SETUP_RUN_PID1;
+	if (f->parent_is_pid1 && f->in_container && cfg_minimal_init(f))
+		return SETUP_RUN_UNDER_INIT;
+	return SETUP_SKIP_NOT_PID1;
+}
 static void set_args_to(struct loader *ld, const char *key, const char *value)
 {
 	(void)key;
@@ -1849,6 +1915,7 @@ enum init_key {
 	IK_RLIMIT_NOFILE,
 	IK_DATA_ROOT,
 	IK_PREFLIGHT,
+	IK_WRITABLE_PATHS,
 	IK_SERVICE_OUTPUT,
 	IK_ARGS_TO,
 	IK_REQUIRE_SOCKET,
@@ -1924,6 +1991,7 @@ static const struct key_def init_keys[IK_COUNT] = {
 	[IK_RLIMIT_NOFILE] = { "rlimit_nofile", false, false, set_rlimit_nofile },
 	[IK_DATA_ROOT] = { "data_root", false, false, set_data_root },
 	[IK_PREFLIGHT] = { "preflight", false, false, set_preflight },
+	[IK_WRITABLE_PATHS] = { "writable_paths", true, false, set_writable_paths },
 	[IK_SERVICE_OUTPUT] = { "service_output", false, false, set_service_output },
 	[IK_ARGS_TO] = { "args_to", false, false, set_args_to },
 	[IK_REQUIRE_SOCKET] = { "require_socket", false, false, set_require_socket },
@@ -2411,7 +2479,7 @@ static int ld_handler(void *user, const char *section, const char *name, const c
 			ld_error(
 				ld, ld->lineno,
 				"%s already set at line %d: only command, depends_on, "
-				"environment, main_after, mount_tmpfs, stale_files, "
+				"environment, main_after, mount_tmpfs, stale_files, writable_paths, "
 				"supplementary_groups, capabilities and seccomp = deny: continue on "
 				"indented lines",
 				key->name, ld->prev_key_line);
@@ -2729,6 +2797,8 @@ void cfg_init(struct config *cfg)
 	cfg->setup.rlimit_nofile = RLIMIT_NOFILE_HARD;
 	cfg->setup.data_root = (char *)default_data_root; /* see default_paths */
 	cfg->setup.preflight = TRI_AUTO;
+	default_paths(cfg->setup.writable_paths, &cfg->setup.nwritable_paths,
+		      default_writable_paths, NDEFAULT_WRITABLE_PATHS);
 	cfg->service_output = OUTPUT_STDOUT;
 	cfg->args_to = NULL;
 	cfg->args_to_idx = -1;
@@ -2758,6 +2828,7 @@ void cfg_release(struct config *cfg)
 		free(cfg->main_after_names[i]);
 	clear_paths(cfg->setup.mount_tmpfs, &cfg->setup.nmount_tmpfs);
 	clear_paths(cfg->setup.stale_files, &cfg->setup.nstale_files);
+	clear_paths(cfg->setup.writable_paths, &cfg->setup.nwritable_paths);
 	free_setup_str(cfg->setup.data_root);
 	free(cfg->args_to);
 	free(cfg->control_group);
@@ -2796,8 +2867,16 @@ void cfg_release(struct config *cfg)
  * --check-config on their own file gains nothing over themselves). /dev/null is empty and
  * anything else that is not a regular file (a pipe from -c <(...), created by whoever runs the
  * shell) is checked for its owner only: its mode bits say nothing about who writes into it.
+ *
+ * A file on a read-only mount is safe whatever its owner and mode: nobody in the container can
+ * change it (only root, by remounting, and root is whom we would trust anyway). Nor can it be
+ * replaced through a writable parent folder: a read-only file there is a mount point of its own
+ * (-v FILE:PATH:ro), and a mount point cannot be unlinked or renamed over (EBUSY). The common case
+ * is a file bind-mounted read-only from the host, owned by the host user with the host's umask;
+ * who may change it on the host is the host's business.
+ *
  * Recorded as errors unless [init] strict_config = no, then kept in cfg->insecure_reason. */
-static void check_file_safety(struct loader *ld, const struct stat *st)
+static void check_file_safety(struct loader *ld, const struct stat *st, bool readonly)
 {
 	struct config *cfg = ld->cfg;
 	const char *path = cfg->path;
@@ -2810,7 +2889,7 @@ static void check_file_safety(struct loader *ld, const struct stat *st)
 
 	if (S_ISCHR(st->st_mode) && major(st->st_rdev) == 1 && minor(st->st_rdev) == 3)
 		return;
-	if (!bad_owner && !bad_mode)
+	if (readonly || (!bad_owner && !bad_mode))
 		return;
 	if (euid == 0)
 		(void)snprintf(who, sizeof(who), "not root");
@@ -2818,16 +2897,20 @@ static void check_file_safety(struct loader *ld, const struct stat *st)
 		(void)snprintf(who, sizeof(who), "not root or uid %u (running dind-init)",
 			       (unsigned)euid);
 	if (cfg->strict_config) {
+		/* The fix usually belongs on the host: the file is bind-mounted from there. */
 		if (bad_owner)
-			ld_error(
-				ld, 0,
-				"refusing a config file owned by uid %u, %s: chown root %s, or set "
-				"[init] strict_config = no",
-				(unsigned)st->st_uid, who, path);
+			ld_error(ld, 0,
+				 "refusing a config file owned by uid %u, %s: mount it read-only "
+				 "(docker run -v HOST-FILE:%s:ro), or chown root the file (on the "
+				 "host, if it is bind-mounted from there), or set [init] "
+				 "strict_config = no",
+				 (unsigned)st->st_uid, who, path);
 		if (bad_mode)
 			ld_error(ld, 0,
 				 "refusing a config file that is writable by group or others (mode "
-				 "%04o): chmod go-w %s, or set [init] strict_config = no",
+				 "%04o): mount it read-only (docker run -v HOST-FILE:%s:ro), or "
+				 "chmod go-w the file (on the host, if it is bind-mounted from "
+				 "there), or set [init] strict_config = no",
 				 mode, path);
 		return;
 	}
@@ -2849,7 +2932,7 @@ static void check_file_safety(struct loader *ld, const struct stat *st)
 }
 
 static int load(struct config *cfg, const char *name, FILE *file, const char *text,
-		const struct stat *st)
+		const struct stat *st, bool readonly)
 {
 	struct loader *ld;
 	int r;
@@ -2881,7 +2964,7 @@ static int load(struct config *cfg, const char *name, FILE *file, const char *te
 		ld_error(ld, r, "cannot parse this line");
 	validate(ld);
 	if (st) /* after the parse: strict_config is in the file itself */
-		check_file_safety(ld, st);
+		check_file_safety(ld, st, readonly);
 	sort_errors(ld);
 	r = ld->oom ? -ENOMEM : cfg->nerrors ? -EINVAL : 0;
 	free(ld);
@@ -2890,6 +2973,7 @@ static int load(struct config *cfg, const char *name, FILE *file, const char *te
 
 int cfg_load_file(struct config *cfg, const char *path)
 {
+	struct statvfs vfs;
 	struct stat st;
 	FILE *f;
 	int r;
@@ -2903,7 +2987,10 @@ int cfg_load_file(struct config *cfg, const char *path)
 		(void)fclose(f);
 		return r;
 	}
-	r = load(cfg, path, f, NULL, &st);
+	/* Of the opened file, not of the path: what we read is what was checked. */
+	bool readonly = fstatvfs(fileno(f), &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+
+	r = load(cfg, path, f, NULL, &st, readonly);
 	(void)fclose(f); /* read-only: nothing to lose on close */
 	return r;
 }
@@ -2911,7 +2998,7 @@ int cfg_load_file(struct config *cfg, const char *path)
 int cfg_load_string(struct config *cfg, const char *name, const char *text)
 {
 	cfg_init(cfg);
-	return load(cfg, name, NULL, text ? text : "", NULL);
+	return load(cfg, name, NULL, text ? text : "", NULL, false);
 }
 
 int cfg_find_service(const struct config *cfg, const char *name)
@@ -3240,6 +3327,10 @@ static void print_setup(const struct config *cfg, FILE *out)
 			s->data_root ? s->data_root : "none");
 	if (s->preflight != TRI_AUTO)
 		fprintf(out, "%spreflight=%s", setup_sep(out, &any), tri[s->preflight]);
+	if (!paths_are(s->writable_paths, s->nwritable_paths, default_writable_paths,
+		       NDEFAULT_WRITABLE_PATHS))
+		print_paths(out, setup_sep(out, &any), "writable_paths", s->writable_paths,
+			    s->nwritable_paths);
 	if (any)
 		fprintf(out, "\n");
 }

@@ -36,7 +36,7 @@ enum cgroup_mode { CGROUPS_AUTO, CGROUPS_V1, CGROUPS_V2, CGROUPS_NO };
 enum iptables_mode { IPTABLES_AUTO, IPTABLES_LEGACY, IPTABLES_NFT, IPTABLES_NO };
 enum output_sink { OUTPUT_STDOUT, OUTPUT_STDERR };
 
-#define MAX_SETUP_PATHS	   16	/* paths in mount_tmpfs, and in stale_files */
+#define MAX_SETUP_PATHS	   16	/* paths in mount_tmpfs, stale_files and writable_paths */
 #define RLIMIT_NOFILE_HARD (-1) /* rlimit_nofile = hard: raise the soft limit to the hard one */
 #define RLIMIT_NOFILE_KEEP (-2) /* rlimit_nofile = keep */
 
@@ -56,7 +56,39 @@ struct cfg_setup {
 	long rlimit_nofile;	 /* RLIMIT_NOFILE_HARD (default), _KEEP, or a number >= 1 */
 	char *data_root;	 /* owned; default /var/lib/docker; NULL: no overlay check */
 	enum tristate preflight; /* default auto: required caps checked when setup runs */
+	char *writable_paths[MAX_SETUP_PATHS]; /* owned absolute paths the services write to,
+						* besides data_root; default "/run" */
+	int nwritable_paths;
 };
+
+/* What `setup = auto` decides on: plain facts that init/setup.c gathers, so that the rule
+ * (cfg_setup_decide) is unit-tested. */
+struct setup_facts {
+	bool pid1;	       /* dind-init is PID 1 */
+	bool parent_is_pid1;   /* its parent is PID 1 (getppid() == 1) */
+	const char *pid1_comm; /* /proc/1/comm without the newline, or NULL when unreadable */
+	const char *pid1_exe;  /* where /proc/1/exe points, or NULL when unreadable */
+	bool in_container;     /* /.dockerenv or /run/.containerenv exists, or $container is set */
+};
+
+enum setup_decision {
+	SETUP_RUN_FORCED,	/* setup = yes */
+	SETUP_RUN_PID1,		/* auto: PID 1 with services */
+	SETUP_RUN_UNDER_INIT,	/* auto: with services, the child of a minimal init that is PID 1
+				 * of a container (docker run --init, Compose init: true) */
+	SETUP_SKIP_OFF,		/* setup = no, or --no-setup */
+	SETUP_SKIP_NO_SERVICES, /* auto: a plain init around COMMAND */
+	SETUP_SKIP_NOT_PID1,	/* auto: services, but neither PID 1 nor under a container's init */
+};
+
+/* Whether the container setup runs. Under another init it runs only when that init is a known
+ * minimal one (cfg_minimal_init) AND there is evidence of a container: a host's PID 1 (systemd,
+ * init, ...) never matches. */
+enum setup_decision cfg_setup_decide(enum tristate setup, int nservices,
+				     const struct setup_facts *f);
+/* The known minimal init (docker-init, tini, ...) that PID 1 is, by its comm or the base name of
+ * its executable; NULL when it is none of them. Returns a static string. */
+const char *cfg_minimal_init(const struct setup_facts *f);
 
 #define DEFAULT_CONTROL_SOCKET "/run/dind-init.sock"
 #define DEFAULT_RUNTIME_DIR    "/run/dind-init"

@@ -222,6 +222,16 @@ static int step_preflight(const struct config *cfg)
 
 	if (cfg->setup.preflight == TRI_NO)
 		return 0;
+	/* First: as another user the capabilities are missing too, but --privileged would not
+	 * help (docker run --user 1000, Kubernetes runAsUser). */
+	if (geteuid() != 0) {
+		log_error("dind-init runs as uid %u, but must run as root (uid 0) to prepare the "
+			  "container and start containerd and dockerd: drop docker run --user "
+			  "(Kubernetes: runAsUser); run the main command as another user with "
+			  "[main] user",
+			  (unsigned)geteuid());
+		return STEP_FATAL;
+	}
 	caps = cap_get_proc();
 	if (!caps) {
 		log_warn_errno(errno, "preflight: cannot read this process's capabilities");
@@ -880,21 +890,163 @@ static int step_data_root(const struct config *cfg)
 	return 0;
 }
 
+/* The mount point a path is on: the longest mount point that is a prefix of it. */
+struct mount_of {
+	const char *path;
+	char point[256];
+	size_t len;
+};
+
+static int find_mount_of(const struct mount_entry *m, void *data)
+{
+	struct mount_of *o = data;
+	size_t n = strlen(m->point);
+
+	if (n == 1 && m->point[0] == '/')
+		n = 0; /* "/" is a prefix of everything */
+	if (strncmp(o->path, m->point, n) == 0 && (o->path[n] == '/' || o->path[n] == '\0') &&
+	    (n >= o->len || !o->point[0])) {
+		snprintf(o->point, sizeof(o->point), "%s", m->point);
+		o->len = n;
+	}
+	return 0;
+}
+
+/* 1 when path, or the closest folder above it that exists (where it would be created), is on
+ * a read-only filesystem; that folder goes to at. 0 when writable, -errno when it cannot tell. */
+static int path_readonly(const char *path, char *at, size_t len)
+{
+	struct statvfs st;
+
+	snprintf(at, len, "%s", path);
+	for (;;) {
+		char *slash;
+
+		if (statvfs(at, &st) == 0)
+			return (st.f_flag & ST_RDONLY) ? 1 : 0;
+		if (errno != ENOENT && errno != ENOTDIR)
+			return -errno;
+		slash = strrchr(at, '/');
+		if (!slash)
+			return -ENOENT;
+		if (slash == at)
+			slash[1] = '\0'; /* up to "/" */
+		else
+			*slash = '\0';
+	}
+}
+
+/* Every path the services write to (data_root and writable_paths) must be on a writable
+ * filesystem: with `docker run --read-only` containerd and dockerd would otherwise fail one after
+ * the other, each after five restarts. Name them all at once, with what to do for each. After
+ * step_tmpfs, so the fresh tmpfs on /run and /tmp count. */
+static int step_writable(const struct config *cfg)
+{
+	const struct cfg_setup *s = &cfg->setup;
+	int bad = 0;
+
+	if (s->preflight == TRI_NO)
+		return 0;
+	for (int i = -1; i < s->nwritable_paths; i++) {
+		const char *path = i < 0 ? s->data_root : s->writable_paths[i];
+		struct mount_of o = { .path = path };
+		char at[256];
+		int r;
+
+		if (!path || (i >= 0 && s->data_root && strcmp(path, s->data_root) == 0))
+			continue;
+		r = path_readonly(path, at, sizeof(at));
+		if (r < 0)
+			log_warn_errno(-r, "setup: cannot tell whether %s is writable", path);
+		if (r <= 0)
+			continue;
+		bad++;
+		o.path = at;
+		(void)each_mount(find_mount_of, &o);
+		if (strcmp(o.point, "/") != 0 && o.point[0])
+			log_error("setup: %s is on %s, which is mounted read-only, but %s writes "
+				  "there: mount it read-write (no :ro, no readOnly: true)",
+				  path, o.point, i < 0 ? "dockerd" : "a service");
+		else if (i < 0)
+			log_error(
+				"setup: %s is on the container's read-only root filesystem "
+				"(docker run --read-only), but dockerd writes there: mount a volume "
+				"on it (docker run -v dind-data:%s)",
+				path, path);
+		else
+			log_error(
+				"setup: %s is on the container's read-only root filesystem "
+				"(docker run --read-only), but a service writes there: mount a "
+				"tmpfs (docker run --tmpfs %s, or [init] mount_tmpfs) or a volume "
+				"on it",
+				path, path);
+	}
+	if (bad) {
+		log_error("setup: %d path%s the services write to %s read-only ([init] data_root "
+			  "and writable_paths); nothing was started",
+			  bad, bad == 1 ? "" : "s", bad == 1 ? "is" : "are");
+		return STEP_FATAL;
+	}
+	return 0;
+}
+
 int setup_container(const struct config *cfg)
 {
 	static int (*const steps[])(const struct config *) = {
-		step_preflight, step_rshared, step_sys_rw,   step_securityfs, step_tmpfs,
-		step_stale,	step_cgroups, step_iptables, step_rlimit,     step_data_root,
+		step_preflight, step_rshared,  step_sys_rw,    step_securityfs,
+		step_tmpfs,	step_writable, step_stale,     step_cgroups,
+		step_iptables,	step_rlimit,   step_data_root,
 	};
-	bool pid1 = getpid() == 1;
+	char comm[32] = "", exe[256] = "", who[64];
+	struct setup_facts f = {
+		.pid1 = getpid() == 1,
+		.parent_is_pid1 = getppid() == 1,
+	};
+	const char *container = getenv("container");
+	ssize_t n;
 
-	if (cfg->setup.setup == TRI_NO) {
-		log_debug("setup: off (setup = no)");
-		return 0;
+	/* Who PID 1 is matters only when we are not it (docker run --init). */
+	if (!f.pid1 && f.parent_is_pid1) {
+		if (read_file("/proc/1/comm", comm, sizeof(comm)) > 0) {
+			comm[strcspn(comm, "\n")] = '\0';
+			f.pid1_comm = comm;
+		}
+		n = readlink("/proc/1/exe", exe, sizeof(exe) - 1);
+		if (n > 0) {
+			exe[n] = '\0';
+			f.pid1_exe = exe;
+		}
+		f.in_container = access("/.dockerenv", F_OK) == 0 ||
+				 access("/run/.containerenv", F_OK) == 0 ||
+				 (container && *container);
 	}
-	if (cfg->setup.setup == TRI_AUTO && (!pid1 || cfg->nservices == 0)) {
-		log_debug("setup: skipped (%s)", pid1 ? "no services configured" : "not PID 1");
+	switch (cfg_setup_decide(cfg->setup.setup, cfg->nservices, &f)) {
+	case SETUP_SKIP_OFF:
+		log_debug("setup: off (setup = no or --no-setup)");
 		return 0;
+	case SETUP_SKIP_NO_SERVICES:
+		log_debug("setup: skipped (no services configured)");
+		return 0;
+	case SETUP_SKIP_NOT_PID1:
+		if (f.parent_is_pid1)
+			snprintf(who, sizeof(who), "PID 1 is '%s'", comm[0] ? comm : "?");
+		else
+			snprintf(who, sizeof(who), "pid %d, parent %d", (int)getpid(),
+				 (int)getppid());
+		log_warn("setup: skipped: dind-init is not PID 1 (%s), so the container is not "
+			 "prepared for Docker (cgroups, mounts, iptables) and nested containers "
+			 "will likely fail; make dind-init the container's PID 1 (its ENTRYPOINT), "
+			 "or set [init] setup = yes",
+			 who);
+		return 0;
+	case SETUP_RUN_UNDER_INIT:
+		log_info("setup: dind-init is pid %d under %s, the container's init (docker run "
+			 "--init): preparing the container all the same",
+			 (int)getpid(), cfg_minimal_init(&f));
+		break;
+	case SETUP_RUN_FORCED:
+	case SETUP_RUN_PID1:
+		break;
 	}
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (steps[i](cfg) == STEP_FATAL)

@@ -25,8 +25,10 @@ int setup_subreaper(void);
 int setup_mkdirs(const char *path);
 
 /* Prepare the container for Docker (mounts, cgroups, stale files, iptables, limits), as
- * cfg->setup says; by default only as PID 1 with services configured. Runs before the event
- * loop: fails fast. Returns 0, or EXIT_SETUP after logging what failed and what to do.
+ * cfg->setup says; by default only with services configured, as PID 1 or as the child of a
+ * container's minimal init (docker run --init; see cfg_setup_decide), and with a warning when
+ * services are configured but it is skipped. Runs before the event loop: fails fast. Returns 0,
+ * or EXIT_SETUP after logging what failed and what to do.
  * May prepend a folder to PATH (the iptables choice), so call it before services get their
  * environment. */
 int setup_container(const struct config *cfg);

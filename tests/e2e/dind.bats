@@ -227,3 +227,162 @@ got-TERM" ]
 	grep -qx mount=refused <<<"$output"
 	grep -Eq '^Seccomp:[[:space:]]+2$' <<<"$output"
 }
+
+@test "docker run --init: the setup runs under Docker's tini, a nested run works, docker stop exits 0 in order" {
+	local c
+	c=$(cname)
+	dind_start "$c" --init "$E2E_IMAGE"
+	run -0 dind_wait "$c"
+	# dind-init is a child of docker-init (tini), PID 1
+	[ "$(d exec "$c" cat /proc/1/comm)" = docker-init ]
+	load_tiny "$c"
+	nested_hello "$c"
+	# docker stop: SIGTERM to tini, which forwards it to dind-init
+	d stop "$c" >/dev/null
+	[ "$(d inspect "$c" --format '{{.State.Running}} {{.State.ExitCode}}')" = "false 0" ]
+	d logs "$c" >"$BATS_TEST_TMPDIR/logs" 2>&1
+	grep -q "setup: dind-init is pid [0-9]* under docker-init, the container's init (docker run --init)" "$BATS_TEST_TMPDIR/logs"
+	refute grep -q 'setup: skipped' "$BATS_TEST_TMPDIR/logs"
+	in_order "$BATS_TEST_TMPDIR/logs" '^\[dind-init\] received SIGTERM' '^\[dind-init\] stopping service dockerd' \
+		'^\[dind-init\] stopping service containerd' '^\[dind-init\] shutdown complete, exiting with status 0'
+	refute grep -i "sending SIGKILL" "$BATS_TEST_TMPDIR/logs"
+}
+
+@test "docker stop with five nested containers that ignore SIGTERM: killed after their grace and logged, exit 0 within docker stop's 10 s" {
+	local c i id5 start end
+	c=$(cname)
+	dind_start "$c" "$E2E_IMAGE"
+	dind_wait "$c"
+	load_tiny "$c"
+	for i in 1 2 3 4 5; do
+		# deaf1 should come back with the next start, as after any daemon restart; deaf5 has
+		# a stop timeout shorter than stop-nested's grace, so dockerd kills it itself
+		d exec "$c" docker run -d --name "deaf$i" $([ "$i" = 1 ] && echo --restart=unless-stopped) \
+			$([ "$i" = 5 ] && echo --stop-timeout=1) \
+			"$E2E_TINY_IMAGE" sh -c 'trap "" TERM; while :; do sleep 1; done' >/dev/null
+	done
+	[ "$(d exec "$c" docker ps -q | wc -l)" -eq 5 ]
+	id5=$(d exec "$c" docker inspect deaf5 --format '{{.Id}}')
+	start=$(date +%s.%N)
+	# docker stop's default: SIGKILL to the whole container after 10 s. Exit status 0, not 137,
+	# means the ordered stop finished by itself before that.
+	d stop "$c" >/dev/null
+	end=$(date +%s.%N)
+	echo "docker stop took $(echo "$end - $start" | bc) s" >&3
+	[ "$(d inspect "$c" --format '{{.State.Running}} {{.State.ExitCode}}')" = "false 0" ]
+	d logs "$c" >"$BATS_TEST_TMPDIR/logs" 2>&1
+	for i in 1 2 3 4; do
+		grep -q "^\[stop-nested\] nested container deaf$i ([0-9a-f]\{12\}) still runs 4 s after its stop signal: killing it" "$BATS_TEST_TMPDIR/logs"
+	done
+	# dockerd's own line for the one it killed is in the outer container's log too
+	grep -q "^\[dockerd\] .*Container failed to exit within 1s of signal 15 - using the force.*container=$id5" "$BATS_TEST_TMPDIR/logs"
+	refute grep -q 'nested container deaf5' "$BATS_TEST_TMPDIR/logs"
+	in_order "$BATS_TEST_TMPDIR/logs" '^\[dind-init\] stopping service dockerd' \
+		'^\[stop-nested\] nested container deaf' '^\[dind-init\] service dockerd stopped' \
+		'^\[dind-init\] stopping service containerd' '^\[dind-init\] shutdown complete, exiting with status 0'
+	refute grep -i "sending SIGKILL" "$BATS_TEST_TMPDIR/logs"
+	refute grep -q "shutdown_timeout .* reached" "$BATS_TEST_TMPDIR/logs"
+
+	# Killed while dockerd shut down, not stopped through its API: the restart policy holds.
+	d start "$c" >/dev/null
+	dind_wait "$c"
+	wait_until 60 0.5 d exec "$c" sh -c '[ "$(docker inspect deaf1 --format {{.State.Running}})" = true ]'
+	[ "$(d exec "$c" docker inspect deaf2 --format '{{.State.Running}}')" = false ]
+}
+
+@test "stop-nested stopped alone (dockerd running) leaves the nested containers alone" {
+	local c
+	c=$(cname)
+	dind_start "$c" "$E2E_IMAGE"
+	dind_wait "$c"
+	load_tiny "$c"
+	d exec "$c" docker run -d --name deaf "$E2E_TINY_IMAGE" sh -c 'trap "" TERM; while :; do sleep 1; done' >/dev/null
+	run -0 d exec "$c" dind-ctl stop stop-nested
+	wait_until 40 0.5 d exec "$c" sh -c 'dind-ctl status | grep -q "stop-nested *stopped"'
+	[ "$(d exec "$c" docker inspect deaf --format '{{.State.Running}}')" = true ]
+	refute grep -q 'killing it' <<<"$(d logs "$c" 2>&1)"
+}
+
+@test "containerd runs without its CRI plugin and logs warnings only: no 'failed to load cni', few lines" {
+	local c
+	c=$(cname)
+	run -0 dind_run "$c" "$E2E_IMAGE" docker version
+	echo "$output" >"$BATS_TEST_TMPDIR/out"
+	refute grep -q 'failed to load cni' "$BATS_TEST_TMPDIR/out"
+	refute grep -q 'cri' "$BATS_TEST_TMPDIR/out"
+	refute grep -q '^\[containerd\] .*level=info' "$BATS_TEST_TMPDIR/out"
+	[[ "$output" == *"Server:"* ]]
+
+	c=$(cname daemon)
+	dind_start "$c" "$E2E_IMAGE"
+	dind_wait "$c"
+	run -0 d exec "$c" ctr plugins ls
+	[[ "$output" == *io.containerd.grpc.v1*tasks* ]]
+	refute grep -qw cri <<<"$output"
+}
+
+@test "containerd's root and state are under dockerd's data root: its data is on the /var/lib/docker volume" {
+	local c mnt
+	c=$(cname)
+	dind_start "$c" "$E2E_IMAGE"
+	dind_wait "$c"
+	load_tiny "$c"
+	nested_hello "$c"
+	run -0 d exec "$c" ps -o args= -C containerd
+	[[ "$output" == *"--root /var/lib/docker/containerd/daemon --state /var/run/docker/containerd/daemon"* ]]
+	# the metadata and the task bundles of the nested run, on the volume; nothing in the image
+	d exec "$c" test -s /var/lib/docker/containerd/daemon/io.containerd.metadata.v1.bolt/meta.db
+	d exec "$c" test -d /var/lib/docker/containerd/daemon/io.containerd.runtime.v2.task
+	refute d exec "$c" test -e /var/lib/containerd
+	mnt=$(d volume inspect "$c" --format '{{.Mountpoint}}')
+	[ -s "$mnt/containerd/daemon/io.containerd.metadata.v1.bolt/meta.db" ]
+}
+
+@test "--read-only root filesystem with a volume on /var/lib/docker: nested runs work (--tmpfs /run /tmp optional)" {
+	local c
+	c=$(cname)
+	cp "$E2E_TINY_TAR" "$BATS_TEST_TMPDIR/tiny.tar"
+	run -0 dind_run "$c" --read-only -v "$BATS_TEST_TMPDIR/tiny.tar:/tiny.tar:ro" "$E2E_IMAGE" \
+		sh -c "docker load -i /tiny.tar >/dev/null && docker run --rm $E2E_TINY_IMAGE echo nested-on-read-only"
+	grep -qx nested-on-read-only <<<"$output"
+	refute grep -q 'read-only file system' <<<"$output"
+
+	run -0 dind_run "$c" --read-only --tmpfs /run --tmpfs /tmp "$E2E_IMAGE" \
+		sh -c "docker run --rm $E2E_TINY_IMAGE echo again-on-read-only"
+	grep -qx again-on-read-only <<<"$output"
+}
+
+@test "a read-only /var/lib/docker: exit 3 before anything starts, naming it and the fix" {
+	local c
+	c=$(cname)
+	run -3 d run --rm --name "$c" "${FLAGS[@]}" --read-only -v "$c:/var/lib/docker:ro" "$E2E_IMAGE" docker version
+	echo "$output"
+	[[ "$output" == *"setup: /var/lib/docker is on /var/lib/docker, which is mounted read-only, but dockerd writes there: mount it read-write"* ]]
+	refute grep -q 'service .* started' <<<"$output"
+}
+
+@test "docker run --user 1000: exit 3 saying dind-init must run as root, not that capabilities are missing" {
+	local c
+	c=$(cname)
+	run -3 d run --rm --name "$c" --user 1000 "${FLAGS[@]}" -v "$c:/var/lib/docker" "$E2E_IMAGE" docker version
+	echo "$output"
+	[[ "$output" == *"dind-init runs as uid 1000, but must run as root (uid 0)"*"[main] user"* ]]
+	refute grep -q 'lacks CAP_' <<<"$output"
+}
+
+@test "a config file bind-mounted read-only from the host is accepted whatever its owner and mode" {
+	local c cfg=$BATS_TEST_TMPDIR/dind-init.ini
+	c=$(cname)
+	d create --name "$c-cfg" "$E2E_IMAGE" >/dev/null
+	d cp "$c-cfg:/etc/dind-init.ini" "$cfg"
+	d rm -v "$c-cfg" >/dev/null
+	# a host user's file, with umask 002
+	chown 1000:1000 "$cfg"
+	chmod 664 "$cfg"
+	run -0 dind_run "$c" -v "$cfg:/etc/dind-init.ini:ro" "$E2E_IMAGE" docker version --format '{{.Server.Version}}'
+	refute grep -q refusing <<<"$output"
+
+	# read-write, it is refused with the fix
+	run -2 dind_run "$c" -v "$cfg:/etc/dind-init.ini" "$E2E_IMAGE" true
+	[[ "$output" == *"refusing a config file owned by uid 1000, not root: mount it read-only (docker run -v HOST-FILE:/etc/dind-init.ini:ro)"* ]]
+}

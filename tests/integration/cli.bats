@@ -202,3 +202,35 @@ EOF
 	[ "$status" -eq 2 ]
 	[[ "$output" == *'bad $D_ARGS for service d: unterminated single quote'* ]]
 }
+
+@test "a config file on a read-only mount is accepted whatever its owner and mode; on a writable one the host-side fix is named" {
+	# as bind-mounted from a host where the user is uid 1000 and the umask 002
+	write_config <<EOF
+[service:a]
+command = /bin/true
+type = oneshot
+EOF
+	chown 1000:1000 "$T/dind-init.ini"
+	chmod 664 "$T/dind-init.ini"
+	# -v FILE:/etc/dind-init.ini:ro: a read-only bind mount of the single file
+	run timeout 30 unshare --mount sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && exec "$0" --check-config -c "$1"' \
+		"$DIND_INIT" "$T/dind-init.ini"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q '1 service, in start order' <<<"$output"
+	# and it runs, without a warning
+	run timeout 30 unshare --mount --pid --fork --mount-proc sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && exec "$0" --no-setup -c "$1" -- echo main-ran' \
+		"$DIND_INIT" "$T/dind-init.ini"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx main-ran <<<"$output"
+	refute grep -q 'warning' <<<"$output"
+
+	# the same file read-write (-v without :ro): refused, saying to mount it read-only or fix it
+	# on the host
+	run "$DIND_INIT" --check-config -c "$T/dind-init.ini"
+	echo "$output"
+	[ "$status" -eq 2 ]
+	grep -q "refusing a config file owned by uid 1000, not root: mount it read-only (docker run -v HOST-FILE:$T/dind-init.ini:ro), or chown root the file (on the host, if it is bind-mounted from there)" <<<"$output"
+	grep -q "refusing a config file that is writable by group or others (mode 0664): mount it read-only (docker run -v HOST-FILE:$T/dind-init.ini:ro), or chmod go-w the file (on the host, if it is bind-mounted from there)" <<<"$output"
+}

@@ -283,19 +283,21 @@ EOF
 	grep -q 'setup: cgroup v1: mounted [0-9]* hierarchies read-write' <<<"$output"
 }
 
-@test "no setup when not PID 1, with --no-setup, or with setup = no" {
+@test "no setup when not PID 1 (with a warning that says what to do), with --no-setup, or with setup = no" {
 	mkdir -p "$T/run"
 	write_config <<EOF
 $(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
 $(service_s)
 EOF
-	run timeout 30 "$DIND_INIT" -v -c "$T/dind-init.ini" -- stat -f -c 'type=%T' "$T/run"
+	run timeout 30 "$DIND_INIT" -c "$T/dind-init.ini" -- stat -f -c 'type=%T' "$T/run"
 	echo "$output"
 	refute grep -qx 'type=tmpfs' <<<"$output"
-	grep -q 'setup: skipped (not PID 1)' <<<"$output"
+	# services are configured, so the skip is a warning (visible with -q too), with the fix
+	grep -q "warning: setup: skipped: dind-init is not PID 1 (pid [0-9]*, parent [0-9]*).*make dind-init the container's PID 1.*setup = yes" <<<"$output"
 
 	run in_setup_ns ':' --no-setup -c "$T/dind-init.ini" -- stat -f -c 'type=%T' "$T/run"
 	refute grep -qx 'type=tmpfs' <<<"$output"
+	refute grep -q 'warning: setup' <<<"$output"
 
 	write_config <<EOF
 $(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
@@ -306,9 +308,126 @@ EOF
 	echo "$output"
 	[ "$status" -eq 0 ]
 	refute grep -qx 'type=tmpfs' <<<"$output"
+	refute grep -q 'warning: setup' <<<"$output"
 
-	# and a plain init around a command (no services) does no setup either
+	# and a plain init around a command (no services) does no setup either, silently
 	run in_setup_ns ':' -c /dev/null -- stat -f -c 'type=%T' /tmp
 	echo "$output"
 	[ "$status" -eq 0 ]
+	refute grep -q 'warning: setup' <<<"$output"
+}
+
+# under_init NAME ARGS...: dind-init ARGS as the child of PID 1 named NAME (a script that runs
+# its arguments and exits with their status, like tini), in fresh PID and mount namespaces, and
+# in a container as far as dind-init can tell ($container is set, as Podman and nspawn do)
+under_init() {
+	local name=$1
+	shift
+	mkdir -p "$T/initbin"
+	printf '#!/bin/sh\n"$@"\nexit $?\n' >"$T/initbin/$name"
+	chmod +x "$T/initbin/$name"
+	timeout --kill-after=5 60 unshare --pid --fork --kill-child --mount-proc \
+		env container=test "$T/initbin/$name" "$DIND_INIT" "$@"
+}
+
+@test "docker run --init: as the child of a minimal init that is PID 1 of a container, the setup runs" {
+	mkdir -p "$T/run"
+	write_config <<EOF
+$(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
+$(service_s)
+EOF
+	for init in docker-init tini catatonit; do
+		run under_init "$init" -c "$T/dind-init.ini" -- stat -f -c 'type=%T' "$T/run"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		grep -qx 'type=tmpfs' <<<"$output"
+		grep -q "setup: dind-init is pid 2 under $init, the container's init (docker run --init)" <<<"$output"
+		grep -q "setup: mounted a fresh tmpfs on $T/run" <<<"$output"
+	done
+}
+
+@test "under a PID 1 that is not a known minimal init (a host's systemd, a shell), no setup, and a warning" {
+	mkdir -p "$T/run"
+	write_config <<EOF
+$(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
+$(service_s)
+EOF
+	for init in systemd init entrypoint.sh; do
+		run under_init "$init" -c "$T/dind-init.ini" -- stat -f -c 'type=%T' "$T/run"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		refute grep -qx 'type=tmpfs' <<<"$output"
+		grep -q "warning: setup: skipped: dind-init is not PID 1 (PID 1 is '$init')" <<<"$output"
+	done
+}
+
+@test "preflight: as another user than root it exits 3 and says to run as root, before the capabilities" {
+	chmod 755 "$T"
+	write_config <<EOF
+$(quiet_setup)
+$(service_s)
+EOF
+	chmod 644 "$T/dind-init.ini"
+	# docker run --user 1000: no capabilities in the effective set either
+	run in_setup_ns 'exec setpriv --reuid=1000 --regid=1000 --clear-groups "$0" "$@"' \
+		-c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+	[ "$status" -eq 3 ]
+	grep -q 'dind-init runs as uid 1000, but must run as root (uid 0).*drop docker run --user.*\[main\] user' <<<"$output"
+	refute grep -q 'lacks CAP_' <<<"$output"
+	refute grep -q main-ran <<<"$output"
+}
+
+@test "preflight: each path the services write to that is on a read-only mount is named, with the fix; exit 3" {
+	mkdir -p "$T/data" "$T/ro" "$T/rw"
+	write_config <<EOF
+$(quiet_setup | sed "s|^data_root =.*|data_root = $T/data|")
+writable_paths = $T/ro/state $T/rw
+    $T/ro/missing/deeper
+$(service_s)
+EOF
+	# read-only volumes on the data root and on $T/ro; $T/rw stays writable
+	run in_setup_ns "mount --bind $T/data $T/data && mount -o remount,bind,ro $T/data && mount --bind $T/ro $T/ro && mount -o remount,bind,ro $T/ro" \
+		-c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+	[ "$status" -eq 3 ]
+	grep -q "error: setup: $T/data is on $T/data, which is mounted read-only, but dockerd writes there: mount it read-write" <<<"$output"
+	grep -q "error: setup: $T/ro/state is on $T/ro, which is mounted read-only, but a service writes there" <<<"$output"
+	# a path that does not exist yet counts where it would be created
+	grep -q "error: setup: $T/ro/missing/deeper is on $T/ro, which is mounted read-only" <<<"$output"
+	refute grep -q "$T/rw is" <<<"$output"
+	grep -q "error: setup: 3 paths the services write to are read-only (\[init\] data_root and writable_paths); nothing was started" <<<"$output"
+	refute grep -q main-ran <<<"$output"
+}
+
+@test "preflight: on a read-only root filesystem (docker run --read-only) it says volume or tmpfs; mount_tmpfs paths are fine" {
+	mkdir -p "$T/data" "$T/run"
+	write_config <<EOF
+$(quiet_setup | sed -e "s|^data_root =.*|data_root = $T/data|" -e "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
+writable_paths = $T/run $T/state
+$(service_s)
+EOF
+	# / read-only in this mount namespace only (a bind remount: the filesystem itself stays rw)
+	run in_setup_ns "mount -o remount,bind,ro /" -c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+	[ "$status" -eq 3 ]
+	grep -q "error: setup: $T/data is on the container's read-only root filesystem (docker run --read-only), but dockerd writes there: mount a volume on it (docker run -v dind-data:$T/data)" <<<"$output"
+	grep -q "error: setup: $T/state is on the container's read-only root filesystem (docker run --read-only), but a service writes there: mount a tmpfs (docker run --tmpfs $T/state, or \[init\] mount_tmpfs) or a volume on it" <<<"$output"
+	# $T/run got its fresh tmpfs before the check
+	grep -q "setup: mounted a fresh tmpfs on $T/run" <<<"$output"
+	refute grep -q "error: setup: $T/run " <<<"$output"
+	grep -q "2 paths the services write to are read-only" <<<"$output"
+	refute grep -q main-ran <<<"$output"
+
+	# preflight = no skips the check
+	write_config <<EOF
+$(quiet_setup | sed -e "s|^data_root =.*|data_root = $T/data|" -e "s|^runtime_dir =.*|runtime_dir = $T/run/rundir|" -e "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
+writable_paths = $T/state
+preflight = no
+$(service_s)
+EOF
+	run in_setup_ns "mount -o remount,bind,ro /" -c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx main-ran <<<"$output"
 }

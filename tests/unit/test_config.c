@@ -475,7 +475,7 @@ static void test_unknown_key(void **state)
 		"unknown key 'foo' in [init]: valid keys are log_level, shutdown_timeout, "
 		"main_after, on_main_exit, control_socket, runtime_dir, setup, mount_tmpfs, "
 		"securityfs, sys_rw, cgroups, iptables, make_rshared, stale_files, "
-		"rlimit_nofile, data_root, preflight, service_output, args_to");
+		"rlimit_nofile, data_root, preflight, writable_paths, service_output, args_to");
 	cfg_release(cfg);
 	expect_only_error(
 		cfg, "[main]\ncommand = x\n", 2,
@@ -689,7 +689,7 @@ static void test_scalar_continuation(void **state)
 	expect_only_error(*state, "[service:a]\ncommand = x\nstop_timeout = 5s\n    10s\n    20s\n",
 			  4,
 			  "stop_timeout already set at line 3: only command, depends_on, "
-			  "environment, main_after, mount_tmpfs, stale_files, "
+			  "environment, main_after, mount_tmpfs, stale_files, writable_paths, "
 			  "supplementary_groups, capabilities and seccomp = deny: continue on "
 			  "indented lines");
 }
@@ -1495,6 +1495,8 @@ static void assert_setup_defaults(const struct cfg_setup *s)
 	assert_int_equal(s->rlimit_nofile, RLIMIT_NOFILE_HARD);
 	assert_string_equal(s->data_root, "/var/lib/docker");
 	assert_int_equal(s->preflight, TRI_AUTO);
+	assert_int_equal(s->nwritable_paths, 1);
+	assert_string_equal(s->writable_paths[0], "/run");
 }
 
 static void assert_init_defaults(const struct config *cfg)
@@ -1536,12 +1538,14 @@ static const char setup_config[] = "[init]\n"			      /* 1 */
 				   "preflight = off\n"		      /* 15 */
 				   "service_output = stderr\n"	      /* 16 */
 				   "args_to = dockerd\n"	      /* 17 */
-				   "[service:containerd]\n"	      /* 18 */
-				   "command = containerd\n"	      /* 19 */
-				   "args_env = CONTAINERD_ARGS\n"     /* 20 */
-				   "[service:dockerd]\n"	      /* 21 */
-				   "command = dockerd\n"	      /* 22 */
-				   "args_env = _dockerd_args2\n";     /* 23 */
+				   "writable_paths = /srv/a /run/\n"  /* 18 */
+				   "  /srv/b\n"			      /* 19 */
+				   "[service:containerd]\n"	      /* 20 */
+				   "command = containerd\n"	      /* 21 */
+				   "args_env = CONTAINERD_ARGS\n"     /* 22 */
+				   "[service:dockerd]\n"	      /* 23 */
+				   "command = dockerd\n"	      /* 24 */
+				   "args_env = _dockerd_args2\n";     /* 25 */
 
 static void test_setup_keys(void **state)
 {
@@ -1567,6 +1571,11 @@ static void test_setup_keys(void **state)
 	assert_int_equal(s->rlimit_nofile, 1048576);
 	assert_string_equal(s->data_root, "/srv/docker");
 	assert_int_equal(s->preflight, TRI_NO);
+	/* The key line replaces the default "/run"; it may list it again. */
+	assert_int_equal(s->nwritable_paths, 3);
+	assert_string_equal(s->writable_paths[0], "/srv/a");
+	assert_string_equal(s->writable_paths[1], "/run");
+	assert_string_equal(s->writable_paths[2], "/srv/b");
 	assert_int_equal(cfg->service_output, OUTPUT_STDERR);
 	assert_string_equal(cfg->args_to, "dockerd");
 	assert_int_equal(cfg->args_to_idx, 1);
@@ -1610,11 +1619,13 @@ static void test_setup_lists_empty(void **state)
 	struct config *cfg = *state;
 	const struct cfg_setup *s = &cfg->setup;
 
-	load_ok(cfg, "[init]\nmount_tmpfs =\nstale_files =   ; none\n");
+	load_ok(cfg, "[init]\nmount_tmpfs =\nstale_files =   ; none\nwritable_paths =\n");
 	assert_int_equal(s->nmount_tmpfs, 0);
 	assert_null(s->mount_tmpfs[0]);
 	assert_int_equal(s->nstale_files, 0);
 	assert_null(s->stale_files[0]);
+	assert_int_equal(s->nwritable_paths, 0);
+	assert_null(s->writable_paths[0]);
 	cfg_release(cfg);
 
 	/* An empty key line then the list on indented lines, as for depends_on. */
@@ -1691,11 +1702,14 @@ static void test_setup_bad_paths(void **state)
 	load_bad(cfg, "[init]\n"
 		      "mount_tmpfs = run /tmp ./x\n"
 		      "stale_files = /run/a.pid\n"
-		      "   docker.pid\n");
-	assert_int_equal(cfg->nerrors, 3);
+		      "   docker.pid\n"
+		      "writable_paths = var/lib/docker /run\n");
+	assert_int_equal(cfg->nerrors, 4);
 	expect_error(cfg, 2, "bad path 'run' in mount_tmpfs: use absolute paths");
 	expect_error(cfg, 2, "bad path './x' in mount_tmpfs: use absolute paths");
 	expect_error(cfg, 4, "bad path 'docker.pid' in stale_files: use absolute paths");
+	expect_error(cfg, 5, "bad path 'var/lib/docker' in writable_paths: use absolute paths");
+	assert_int_equal(s->nwritable_paths, 1);
 	assert_int_equal(s->nmount_tmpfs, 1);
 	assert_string_equal(s->mount_tmpfs[0], "/tmp");
 	assert_int_equal(s->nstale_files, 1);
@@ -1722,6 +1736,85 @@ static void test_setup_bad_paths(void **state)
 	cfg_release(cfg);
 	expect_only_error(cfg, "[init]\ncgroups = v2\n  v1\n", 3,
 			  "cgroups already set at line 2: only command, depends_on");
+}
+
+/* setup = auto under another init: only a known minimal init that is PID 1 of a container. */
+static void test_setup_decide(void **state)
+{
+	static const struct {
+		enum tristate setup;
+		int nservices;
+		struct setup_facts f;
+		enum setup_decision want;
+	} rows[] = {
+		/* PID 1 (docker run without --init) */
+		{ TRI_AUTO, 2, { .pid1 = true }, SETUP_RUN_PID1 },
+		{ TRI_AUTO, 0, { .pid1 = true }, SETUP_SKIP_NO_SERVICES },
+		{ TRI_NO, 2, { .pid1 = true }, SETUP_SKIP_OFF },
+		{ TRI_YES, 0, { .pid1 = false }, SETUP_RUN_FORCED },
+		/* docker run --init: Docker's tini as /sbin/docker-init, /.dockerenv */
+		{ TRI_AUTO,
+		  2,
+		  { false, true, "docker-init", "/usr/sbin/docker-init", true },
+		  SETUP_RUN_UNDER_INIT },
+		/* the exe alone, or the comm alone (exe unreadable), is enough */
+		{ TRI_AUTO,
+		  2,
+		  { false, true, "init", "/usr/bin/tini-static", true },
+		  SETUP_RUN_UNDER_INIT },
+		{ TRI_AUTO, 2, { false, true, "catatonit", NULL, true }, SETUP_RUN_UNDER_INIT },
+		{ TRI_AUTO,
+		  2,
+		  { false, true, "podman-init", "/run/podman-init", true },
+		  SETUP_RUN_UNDER_INIT },
+		{ TRI_AUTO,
+		  2,
+		  { false, true, "dumb-init", "/usr/bin/dumb-init", true },
+		  SETUP_RUN_UNDER_INIT },
+		{ TRI_AUTO, 2, { false, true, "tini", "/tini", true }, SETUP_RUN_UNDER_INIT },
+		/* ...but never without services, and never when turned off */
+		{ TRI_AUTO, 0, { false, true, "tini", "/tini", true }, SETUP_SKIP_NO_SERVICES },
+		{ TRI_NO, 2, { false, true, "tini", "/tini", true }, SETUP_SKIP_OFF },
+		/* a host: systemd or another full init is PID 1; never matched */
+		{ TRI_AUTO,
+		  2,
+		  { false, true, "systemd", "/usr/lib/systemd/systemd", true },
+		  SETUP_SKIP_NOT_PID1 },
+		{ TRI_AUTO, 2, { false, true, "init", "/sbin/init", true }, SETUP_SKIP_NOT_PID1 },
+		{ TRI_AUTO,
+		  2,
+		  { false, true, "bash", "/usr/bin/bash", true },
+		  SETUP_SKIP_NOT_PID1 },
+		/* a known init but no sign of a container: a host (or a VM) booted with tini */
+		{ TRI_AUTO,
+		  2,
+		  { false, true, "tini", "/usr/bin/tini", false },
+		  SETUP_SKIP_NOT_PID1 },
+		/* a grandchild of tini (tini -> sh -> dind-init), or docker exec (parent outside)
+		 */
+		{ TRI_AUTO,
+		  2,
+		  { false, false, "tini", "/usr/bin/tini", true },
+		  SETUP_SKIP_NOT_PID1 },
+		/* names are whole base names: no prefixes, no suffixes */
+		{ TRI_AUTO,
+		  2,
+		  { false, true, "tini2", "/usr/bin/tinix", true },
+		  SETUP_SKIP_NOT_PID1 },
+		{ TRI_AUTO, 2, { false, true, NULL, NULL, true }, SETUP_SKIP_NOT_PID1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		enum setup_decision got =
+			cfg_setup_decide(rows[i].setup, rows[i].nservices, &rows[i].f);
+
+		if (got != rows[i].want)
+			fail_msg("row %zu: got %d, want %d", i, (int)got, (int)rows[i].want);
+	}
+	assert_string_equal(cfg_minimal_init(&rows[4].f), "docker-init");
+	assert_string_equal(cfg_minimal_init(&rows[5].f), "tini-static");
+	assert_null(cfg_minimal_init(&rows[12].f));
 }
 
 static void test_args_to(void **state)
@@ -1839,27 +1932,27 @@ static void test_print_setup(void **state)
 
 	load_ok(cfg, setup_config);
 	out = print_to_string(cfg);
-	assert_string_equal(out,
-			    "t.ini: 2 services, in start order:\n"
-			    "  1. containerd  simple   restart=always      containerd\n"
-			    "  2. dockerd     simple   restart=always      dockerd\n"
-			    "main command starts after: containerd, dockerd\n"
-			    "COMMAND arguments starting with '-' go to: dockerd\n"
-			    "service output goes to: stderr\n"
-			    "container setup: setup=yes, mount_tmpfs=/run,/tmp,/var/tmp,/dev/shm, "
-			    "securityfs=no, sys_rw=yes, cgroups=v2, iptables=nft, make_rshared=no, "
-			    "stale_files=/run/a.pid,/run/b.sock, rlimit_nofile=1048576, "
-			    "data_root=/srv/docker, preflight=no\n");
+	assert_string_equal(
+		out, "t.ini: 2 services, in start order:\n"
+		     "  1. containerd  simple   restart=always      containerd\n"
+		     "  2. dockerd     simple   restart=always      dockerd\n"
+		     "main command starts after: containerd, dockerd\n"
+		     "COMMAND arguments starting with '-' go to: dockerd\n"
+		     "service output goes to: stderr\n"
+		     "container setup: setup=yes, mount_tmpfs=/run,/tmp,/var/tmp,/dev/shm, "
+		     "securityfs=no, sys_rw=yes, cgroups=v2, iptables=nft, make_rshared=no, "
+		     "stale_files=/run/a.pid,/run/b.sock, rlimit_nofile=1048576, "
+		     "data_root=/srv/docker, preflight=no, writable_paths=/srv/a,/run,/srv/b\n");
 	free(out);
 	cfg_release(cfg);
 
 	load_ok(cfg, "[init]\nmount_tmpfs =\nstale_files = /run /tmp\nrlimit_nofile = keep\n"
-		     "data_root = none\n");
+		     "data_root = none\nwritable_paths =\n");
 	out = print_to_string(cfg);
 	assert_string_equal(out, "t.ini: no services\n"
 				 "main command starts after: (none)\n"
 				 "container setup: mount_tmpfs=(none), stale_files=/run,/tmp, "
-				 "rlimit_nofile=keep, data_root=none\n");
+				 "rlimit_nofile=keep, data_root=none, writable_paths=(none)\n");
 	free(out);
 	cfg_release(cfg);
 
@@ -1897,7 +1990,8 @@ static void test_default_ini(void **state)
 {
 #ifdef SOURCE_DIR
 	struct config *cfg = *state;
-	const struct cfg_service *c, *d;
+	const struct cfg_service *c, *d, *n;
+	int64_t grace_ms;
 	int r;
 
 	/* From a copy: the checkout's owner and mode are not what strict_config is about. */
@@ -1906,25 +2000,32 @@ static void test_default_ini(void **state)
 		dump_errors(cfg);
 		fail_msg("loading " SOURCE_DIR "/config/dind-init.ini failed: %d", r);
 	}
-	assert_int_equal(cfg->nservices, 2);
+	assert_int_equal(cfg->nservices, 3);
 	c = svc(cfg, "containerd");
 	d = svc(cfg, "dockerd");
+	n = svc(cfg, "stop-nested");
 	assert_int_equal(cfg->order[0], c - cfg->services);
 	assert_int_equal(cfg->order[1], d - cfg->services);
 	assert_int_equal(cfg->nmain_after, 1);
 	assert_int_equal(cfg->main_after[0], d - cfg->services);
 	assert_int_equal(cfg->args_to_idx, d - cfg->services);
 	assert_int_equal(cfg->service_output, OUTPUT_STDERR);
-	assert_int_equal(cfg->shutdown_timeout_ms, 30000);
 	assert_setup_defaults(&cfg->setup);
 
+	/* containerd's data on the /var/lib/docker volume, as dockerd's managed containerd's. */
+	assert_int_equal(c->argc, 7);
 	assert_string_equal(c->argv[0], "containerd");
+	assert_string_equal(c->argv[1], "--log-level");
+	assert_string_equal(c->argv[2], "warn");
+	assert_string_equal(c->argv[3], "--root");
+	assert_string_equal(c->argv[4], "/var/lib/docker/containerd/daemon");
+	assert_string_equal(c->argv[5], "--state");
+	assert_string_equal(c->argv[6], "/var/run/docker/containerd/daemon");
 	assert_string_equal(c->args_env, "CONTAINERD_ARGS");
 	assert_int_equal(c->ready.kind, PROBE_NOTIFY);
 	assert_true(c->notify_socket);
 	assert_int_equal(c->restart, RESTART_ALWAYS);
 	assert_true(c->critical);
-	assert_int_equal(c->stop_timeout_ms, 15000);
 
 	assert_int_equal(d->argc, 3);
 	assert_string_equal(d->argv[0], "dockerd");
@@ -1941,10 +2042,25 @@ static void test_default_ini(void **state)
 	assert_int_equal(d->health_interval_ms, 10000);
 	assert_int_equal(d->restart, RESTART_ALWAYS);
 	assert_true(d->critical);
-	/* Longer than dockerd's own --shutdown-timeout default of 15 s. */
-	assert_true(d->stop_timeout_ms > 15000);
 	assert_int_equal(d->nenv, 1);
 	assert_string_equal(d->env[0], "container=docker");
+
+	/* Stopped with dockerd, before containerd. */
+	assert_int_equal(n->argc, 2);
+	assert_string_equal(n->argv[0], "/usr/local/libexec/dind-init/stop-nested");
+	assert_int_equal(n->ndeps, 1);
+	assert_int_equal(n->dep_idx[0], c - cfg->services);
+	assert_false(n->critical);
+	grace_ms = atoi(n->argv[1]) * 1000;
+
+	/* The whole ordered stop fits docker stop's 10 s: grace period > shutdown_timeout >= the
+	 * main command's + dockerd's + containerd's stop_timeout; dockerd's > the nested grace. */
+	assert_true(cfg->shutdown_timeout_ms < 10000);
+	assert_true(cfg->shutdown_timeout_ms >=
+		    cfg->main.stop_timeout_ms + d->stop_timeout_ms + c->stop_timeout_ms);
+	assert_true(grace_ms > 0 && d->stop_timeout_ms > grace_ms);
+	assert_true(n->stop_timeout_ms > grace_ms);
+	assert_true(n->stop_timeout_ms <= cfg->shutdown_timeout_ms - cfg->main.stop_timeout_ms);
 #else
 	(void)state;
 	fail_msg("built without SOURCE_DIR: cannot find config/dind-init.ini");
@@ -2647,7 +2763,7 @@ static void write_config(char *path, const char *text, mode_t mode, uid_t owner)
 static void test_strict_config(void **state)
 {
 	struct config *cfg = *state;
-	char path[] = "/tmp/test_config_XXXXXX", msg[256];
+	char path[] = "/tmp/test_config_XXXXXX", msg[512];
 
 	write_config(path, "[service:a]\ncommand = x\n", 0644, (uid_t)-1);
 	assert_int_equal(cfg_load_file(cfg, path), 0);
@@ -2662,7 +2778,8 @@ static void test_strict_config(void **state)
 	assert_int_equal(cfg->nerrors, 2);
 	snprintf(msg, sizeof(msg),
 		 "%s: refusing a config file that is writable by group or others (mode 0664): "
-		 "chmod go-w %s, or set [init] strict_config = no",
+		 "mount it read-only (docker run -v HOST-FILE:%s:ro), or chmod go-w the file (on "
+		 "the host, if it is bind-mounted from there), or set [init] strict_config = no",
 		 path, path);
 	assert_string_equal(cfg->errors[0], msg);
 	assert_non_null(strstr(cfg->errors[1], ":3: bad value 'sometimes'"));
@@ -2693,7 +2810,7 @@ static void test_strict_config(void **state)
 static void test_strict_config_owner(void **state)
 {
 	struct config *cfg = *state;
-	char path[] = "/tmp/test_config_XXXXXX", msg[256];
+	char path[] = "/tmp/test_config_XXXXXX", msg[512];
 
 	if (geteuid() != 0)
 		skip(); /* chown needs root; CI runs the unit tests as root */
@@ -2701,8 +2818,9 @@ static void test_strict_config_owner(void **state)
 	assert_int_equal(cfg_load_file(cfg, path), -EINVAL);
 	assert_int_equal(cfg->nerrors, 1);
 	snprintf(msg, sizeof(msg),
-		 "%s: refusing a config file owned by uid 65534, not root: chown root %s, or set "
-		 "[init] strict_config = no",
+		 "%s: refusing a config file owned by uid 65534, not root: mount it read-only "
+		 "(docker run -v HOST-FILE:%s:ro), or chown root the file (on the host, if it is "
+		 "bind-mounted from there), or set [init] strict_config = no",
 		 path, path);
 	assert_string_equal(cfg->errors[0], msg);
 	unlink(path);
@@ -2901,6 +3019,7 @@ int main(void)
 		T(test_setup_lists_empty),
 		T(test_setup_bad_values),
 		T(test_setup_bad_paths),
+		T(test_setup_decide),
 		T(test_args_to),
 		T(test_args_env),
 		T(test_append_args),
