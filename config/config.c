@@ -239,6 +239,29 @@ static const char *sec_label(struct loader *ld, char *buf, size_t len)
 
 #define LABEL_MAX (SVC_NAME_MAX + 16)
 
+/* For checking ${...} syntax at load time: every variable unset. */
+static const char *no_env(const char *name, void *ctx)
+{
+	(void)name;
+	(void)ctx;
+	return NULL;
+}
+
+/* *text = *text + " " + more (or a copy of more). False when out of memory. */
+static bool append_text(char **text, const char *more)
+{
+	size_t old = *text ? strlen(*text) : 0, n = strlen(more);
+	char *t = realloc(*text, old + n + 2);
+
+	if (!t)
+		return false;
+	if (old)
+		t[old++] = ' ';
+	memcpy(t + old, more, n + 1);
+	*text = t;
+	return true;
+}
+
 static char *dup_or_oom(struct loader *ld, const char *s, size_t n)
 {
 	char *copy = strndup(s, n);
@@ -423,6 +446,42 @@ static void set_control_socket(struct loader *ld, const char *key, const char *v
 		return;
 	}
 	set_owned(&ld->cfg->control_socket, default_control_socket, dup_or_oom(ld, value, n));
+}
+
+static bool get_gid(struct loader *ld, const char *key, const char *name, size_t len, gid_t *out);
+
+/* `control_group = NAME|GID`, maybe from ${...}: checked now when it holds no variable, else by
+ * cfg_resolve. */
+static void set_control_group(struct loader *ld, const char *key, const char *value)
+{
+	struct config *cfg = ld->cfg;
+	const char *err;
+	char **w;
+	int n, r;
+
+	free(cfg->control_group);
+	cfg->control_group = NULL;
+	r = argv_split_env(value, no_env, NULL, &w, &n, &err);
+	if (r == -ENOMEM) {
+		ld->oom = true;
+		return;
+	}
+	if (r == 0)
+		argv_free(w);
+	if (r < 0 || strchr(value, ' ') || strchr(value, '\t')) {
+		ld_error(ld, ld->lineno, "bad control_group '%s': %s", value,
+			 r < 0 ? err : "expected one group name or number");
+		return;
+	}
+	if (!*value || strcmp(value, "none") == 0)
+		return;
+	if (!strstr(value, "${")) {
+		gid_t gid;
+
+		if (!get_gid(ld, key, value, strlen(value), &gid))
+			return;
+	}
+	cfg->control_group = dup_or_oom(ld, value, strlen(value));
 }
 
 static void set_require_socket(struct loader *ld, const char *key, const char *value)
@@ -813,7 +872,13 @@ static void set_command(struct loader *ld, const char *key, const char *value)
 	int n, r, i;
 
 	(void)key;
-	r = argv_split(value, &words, &n, &err);
+	/* ${...} is checked now and expanded by cfg_resolve: one split with every variable unset
+	 * finds the syntax errors; argv keeps the words unexpanded until then. */
+	r = argv_split_env(value, no_env, NULL, &words, &n, &err);
+	if (r == 0) {
+		argv_free(words);
+		r = argv_split(value, &words, &n, &err);
+	}
 	if (r == -ENOMEM) {
 		ld->oom = true;
 		return;
@@ -855,6 +920,84 @@ static void set_command(struct loader *ld, const char *key, const char *value)
 	argv[svc->argc] = NULL;
 	svc->argv = argv;
 	free(words); /* the strings moved into argv */
+	if (!append_text(&svc->command_text, value))
+		ld->oom = true;
+}
+
+/* `when = CONDITIONS`: the service runs only when they all hold (see config/cond.h). */
+static void set_when(struct loader *ld, const char *key, const char *value)
+{
+	struct cfg_service *svc = cur_svc(ld);
+	char label[LABEL_MAX];
+	const char *err;
+	int r;
+
+	(void)key;
+	cond_release(&svc->when);
+	r = cond_parse(value, false, &svc->when, NULL, &err);
+	if (r == -ENOMEM) {
+		ld->oom = true;
+		return;
+	}
+	if (r < 0) {
+		ld_error(ld, ld->lineno, "bad when in %s: %s", sec_label(ld, label, sizeof(label)),
+			 err);
+		return;
+	}
+	svc->when_line = ld->lineno;
+}
+
+/* `args_if = CONDITIONS : WORDS`, repeatable; an indented line adds words to the last one. */
+static void set_args_if(struct loader *ld, const char *key, const char *value)
+{
+	struct cfg_service *svc = cur_svc(ld);
+	struct cfg_args_if *a;
+	char label[LABEL_MAX];
+	const char *err = NULL, *rest = value;
+	char **words;
+	int n, r;
+
+	(void)key;
+	if (ld->kind == LINE_CONT) {
+		if (svc->nargs_if == 0)
+			return; /* continues a line that was refused, already reported */
+		a = &svc->args_if[svc->nargs_if - 1];
+	} else {
+		if (svc->nargs_if == MAX_ARGS_IF) {
+			ld_error(ld, ld->lineno, "too many args_if lines in %s (limit %d)",
+				 sec_label(ld, label, sizeof(label)), MAX_ARGS_IF);
+			return;
+		}
+		a = &svc->args_if[svc->nargs_if];
+		memset(a, 0, sizeof(*a));
+		r = cond_parse(value, true, &a->cond, &rest, &err);
+		if (r == -ENOMEM) {
+			ld->oom = true;
+			return;
+		}
+		if (r < 0) {
+			ld_error(ld, ld->lineno, "bad args_if in %s: %s (expected: args_if = "
+				 "CONDITION... : WORD...)", sec_label(ld, label, sizeof(label)), err);
+			return;
+		}
+		a->line = ld->lineno;
+		svc->nargs_if++;
+	}
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	r = argv_split_env(rest, no_env, NULL, &words, &n, &err);
+	if (r == -ENOMEM) {
+		ld->oom = true;
+		return;
+	}
+	if (r < 0) {
+		ld_error(ld, ld->lineno, "bad args_if words in %s: %s",
+			 sec_label(ld, label, sizeof(label)), err);
+		return;
+	}
+	argv_free(words);
+	if (!append_text(&a->words, rest))
+		ld->oom = true;
 }
 
 static void set_type(struct loader *ld, const char *key, const char *value)
@@ -1777,6 +1920,7 @@ enum init_key {
 	IK_ARGS_TO,
 	IK_REQUIRE_SOCKET,
 	IK_STRICT_CONFIG,
+	IK_CONTROL_GROUP,
 	IK_COUNT
 };
 /* Privilege keys, the same in [main] and [service:NAME]: each section's enum has them at the
@@ -1821,6 +1965,8 @@ enum svc_key {
 	SK_WATCHDOG,
 	SK_NOTIFY_ACCESS,
 	SK_ARGS_ENV,
+	SK_WHEN,
+	SK_ARGS_IF,
 	SK_PRIVS,
 	SK_COUNT = SK_PRIVS + PK_COUNT
 };
@@ -1850,6 +1996,7 @@ static const struct key_def init_keys[IK_COUNT] = {
 	[IK_ARGS_TO] = { "args_to", false, false, set_args_to },
 	[IK_REQUIRE_SOCKET] = { "require_socket", false, false, set_require_socket },
 	[IK_STRICT_CONFIG] = { "strict_config", false, false, set_strict_config },
+	[IK_CONTROL_GROUP] = { "control_group", false, false, set_control_group },
 };
 
 /* Lists continue on indented lines but are not repeated (like mount_tmpfs); seccomp continues
@@ -1906,6 +2053,8 @@ static const struct key_def svc_keys[SK_COUNT] = {
 	[SK_WATCHDOG] = { "watchdog", false, false, set_watchdog },
 	[SK_NOTIFY_ACCESS] = { "notify_access", false, false, set_notify_access },
 	[SK_ARGS_ENV] = { "args_env", false, false, set_args_env },
+	[SK_WHEN] = { "when", false, false, set_when },
+	[SK_ARGS_IF] = { "args_if", true, true, set_args_if },
 	PRIV_KEY_DEFS(SK_PRIVS),
 };
 
@@ -2044,6 +2193,7 @@ static void service_defaults(struct cfg_service *svc)
 	svc->health_retries = 3;
 	svc->watchdog_ms = 0;
 	svc->notify_access = NOTIFY_ACCESS_NONE; /* validation picks main where notify is used */
+	svc->user_start = -1;
 	svc->notify_socket = false;
 	privs_defaults(&svc->privs);
 }
@@ -2492,6 +2642,30 @@ static void validate_privs(struct loader *ld, struct cfg_privs *p, int idx, int 
 			 label);
 }
 
+/* replaced:NAME must name a service; arg:OPTION means nothing in `when` (the arguments are
+ * another service's business there). */
+static void check_conds(struct loader *ld, const struct cfg_service *svc,
+			const struct cond_list *l, int line, const char *key)
+{
+	for (int i = 0; i < l->n; i++) {
+		const struct cond *c = &l->v[i];
+
+		if (c->kind == COND_REPLACED && cfg_find_service(ld->cfg, c->name) < 0)
+			ld_error(ld, line, "%s of [service:%s] names unknown service '%s' in "
+				 "replaced:%s", key, svc->name, c->name, c->name);
+		if (c->kind == COND_ARG && strcmp(key, "when") == 0)
+			ld_error(ld, line, "arg:%s in when of [service:%s]: arg: conditions are "
+				 "for args_if only", c->name, svc->name);
+	}
+}
+
+static void validate_conditions(struct loader *ld, const struct cfg_service *svc)
+{
+	check_conds(ld, svc, &svc->when, svc->when_line, "when");
+	for (int i = 0; i < svc->nargs_if; i++)
+		check_conds(ld, svc, &svc->args_if[i].cond, svc->args_if[i].line, "args_if");
+}
+
 static void validate(struct loader *ld)
 {
 	struct config *cfg = ld->cfg;
@@ -2527,6 +2701,7 @@ static void validate(struct loader *ld)
 				 "[service:%s]: raise restart_delay_max or lower restart_delay",
 				 format_duration(svc->restart_delay_max_ms, a, sizeof(a)),
 				 format_duration(svc->restart_delay_ms, b, sizeof(b)), svc->name);
+		validate_conditions(ld, svc);
 		for (j = 0; j < svc->ndeps; j++) {
 			svc->dep_idx[j] = cfg_find_service(cfg, svc->deps[j]);
 			if (svc->dep_idx[j] < 0)
@@ -2656,12 +2831,19 @@ void cfg_release(struct config *cfg)
 	clear_paths(cfg->setup.writable_paths, &cfg->setup.nwritable_paths);
 	free_setup_str(cfg->setup.data_root);
 	free(cfg->args_to);
+	free(cfg->control_group);
 	free(cfg->require_socket);
 	cfg->require_socket = NULL;
 	for (i = 0; i < cfg->nservices; i++) {
 		struct cfg_service *svc = &cfg->services[i];
 
 		argv_free(svc->argv);
+		free(svc->command_text);
+		for (j = 0; j < svc->nargs_if; j++) {
+			cond_release(&svc->args_if[j].cond);
+			free(svc->args_if[j].words);
+		}
+		cond_release(&svc->when);
 		for (j = 0; j < svc->ndeps; j++)
 			free(svc->deps[j]);
 		for (j = 0; j < svc->nenv; j++)
@@ -2840,6 +3022,8 @@ int cfg_append_args(struct config *cfg, int idx, char *const *words, int nwords)
 	svc = &cfg->services[idx];
 	if (nwords == 0)
 		return 0;
+	if (svc->user_start < 0)
+		svc->user_start = svc->argc;
 	if (nwords > ARGV_MAX_WORDS - svc->argc ||
 	    strings_bytes(svc->argv, svc->argc) + strings_bytes(words, nwords) > ARGV_BYTES_MAX)
 		return -E2BIG;
@@ -2866,6 +3050,212 @@ oom:
 		free(copies[i]);
 	free(copies);
 	return -ENOMEM;
+}
+
+int cfg_replace_command(struct config *cfg, int idx, char *const *words, int nwords)
+{
+	struct cfg_service *svc;
+	char **old;
+	int old_argc, r;
+
+	if (idx < 0 || idx >= cfg->nservices || nwords < 1)
+		return -EINVAL;
+	svc = &cfg->services[idx];
+	old = svc->argv;
+	old_argc = svc->argc;
+	svc->argv = NULL;
+	svc->argc = 0;
+	svc->user_start = -1;
+	r = cfg_append_args(cfg, idx, words, nwords);
+	if (r < 0) {
+		argv_free(svc->argv);
+		svc->argv = old;
+		svc->argc = old_argc;
+		return r;
+	}
+	argv_free(old);
+	svc->replaced = true;
+	svc->user_start = 0;
+	return 0;
+}
+
+struct resolve_ctx {
+	const struct config *cfg;
+	const struct cfg_service *svc;
+	cfg_getenv_fn *getenv_fn;
+	void *ctx;
+};
+
+static const char *resolve_getenv(const char *name, void *data)
+{
+	const struct resolve_ctx *rc = data;
+
+	return rc->getenv_fn(name, rc->ctx);
+}
+
+static bool resolve_has_arg(const char *option, void *data)
+{
+	const struct resolve_ctx *rc = data;
+	const struct cfg_service *svc = rc->svc;
+
+	if (svc->user_start < 0)
+		return false;
+	return args_have_option(svc->argv + svc->user_start, svc->argc - svc->user_start, option);
+}
+
+static bool resolve_replaced(const char *name, void *data)
+{
+	const struct resolve_ctx *rc = data;
+	int i = cfg_find_service(rc->cfg, name);
+
+	return i >= 0 && rc->cfg->services[i].replaced;
+}
+
+/* Append the words of src (split and expanded) to the growing array v of n words. */
+static int resolve_append(struct resolve_ctx *rc, const char *src, char ***v, int *n)
+{
+	char **words, **grown;
+	const char *err;
+	int k, r;
+
+	r = argv_split_env(src, resolve_getenv, rc, &words, &k, &err);
+	if (r < 0)
+		return r == -EINVAL ? -E2BIG : r; /* the syntax was checked when loading */
+	if (*n + k > ARGV_MAX_WORDS) {
+		argv_free(words);
+		return -E2BIG;
+	}
+	grown = realloc(*v, (size_t)(*n + k + 1) * sizeof(**v));
+	if (!grown) {
+		argv_free(words);
+		return -ENOMEM;
+	}
+	memcpy(grown + *n, words, (size_t)k * sizeof(*words));
+	*n += k;
+	grown[*n] = NULL;
+	*v = grown;
+	free(words);
+	return 0;
+}
+
+/* control_group, expanded: a number, or a name from the group file. */
+static int resolve_control_group(struct config *cfg, struct resolve_ctx *rc, char *err, size_t len)
+{
+	struct account a = { 0 };
+	const char *e;
+	uint32_t id;
+	char **w;
+	int n, r;
+
+	cfg->has_control_gid = false;
+	if (!cfg->control_group)
+		return 0;
+	r = argv_split_env(cfg->control_group, resolve_getenv, rc, &w, &n, &e);
+	if (r < 0) {
+		snprintf(err, len, "control_group %s: %s", cfg->control_group, e);
+		return r;
+	}
+	if (n == 0 || strcmp(w[0], "none") == 0) {
+		argv_free(w);
+		return 0; /* expanded to nothing: root only */
+	}
+	if (all_digits(w[0], strlen(w[0]))) {
+		r = parse_id(w[0], strlen(w[0]), &id) ? 1 : -ERANGE;
+	} else {
+		r = account_find(group_file, false, w[0], strlen(w[0]), 0, &a);
+		id = a.id;
+		free(a.name);
+	}
+	if (r <= 0) {
+		snprintf(err, len,
+			 r == -ERANGE ? "control_group '%s' (%s): a gid is at most 4294967294"
+			 : r == 0     ? "control_group '%s' (%s): no such group in the group file; "
+					"use a number"
+				      : "control_group '%s' (%s): cannot read the group file; use a "
+					"number",
+			 w[0], cfg->control_group);
+		argv_free(w);
+		return r < 0 ? r : -ENOENT;
+	}
+	argv_free(w);
+	cfg->control_gid = id;
+	cfg->has_control_gid = true;
+	return 0;
+}
+
+int cfg_resolve(struct config *cfg, cfg_getenv_fn *getenv_fn, void *ctx, char *err, size_t len)
+{
+	struct resolve_ctx grc = { cfg, NULL, getenv_fn, ctx };
+	int gr = resolve_control_group(cfg, &grc, err, len);
+
+	if (gr < 0)
+		return gr;
+	for (int i = 0; i < cfg->nservices; i++) {
+		struct cfg_service *svc = &cfg->services[i];
+		struct resolve_ctx rc = { cfg, svc, getenv_fn, ctx };
+		struct cond_env env = { resolve_getenv, resolve_has_arg, resolve_replaced, &rc };
+		int start = svc->user_start < 0 ? svc->argc : svc->user_start;
+		char **v = NULL;
+		int n = 0, r = 0;
+
+		svc->skip = svc->when.n > 0 && !cond_eval(&svc->when, &env);
+		/* The configured command, expanded now; or the one COMMAND gave, as it is. */
+		if (!svc->replaced)
+			r = resolve_append(&rc, svc->command_text ? svc->command_text : "", &v, &n);
+		int base = n;
+
+		if (r == 0 && svc->argc - start > ARGV_MAX_WORDS - n)
+			r = -E2BIG;
+		if (r == 0) {
+			char **grown = realloc(v, (size_t)(n + svc->argc - start + 1) * sizeof(*v));
+
+			if (!grown)
+				r = -ENOMEM;
+			else
+				v = grown;
+		}
+		for (int k = start; r == 0 && k < svc->argc; k++) {
+			v[n] = strdup(svc->argv[k]);
+			if (!v[n])
+				r = -ENOMEM;
+			else
+				v[++n] = NULL;
+		}
+		/* Conditions look at the arguments from outside as they came, before any args_if. */
+		for (int k = 0; r == 0 && k < svc->nargs_if; k++) {
+			struct cfg_args_if *a = &svc->args_if[k];
+
+			a->held = cond_eval(&a->cond, &env);
+			if (a->held)
+				r = resolve_append(&rc, a->words ? a->words : "", &v, &n);
+		}
+		if (r == 0 && strings_bytes(v, n) > ARGV_BYTES_MAX)
+			r = -E2BIG;
+		if (r == 0 && n == 0)
+			r = -EINVAL;
+		if (r < 0) {
+			if (v) {
+				v[n] = NULL;
+				argv_free(v);
+			}
+			snprintf(err, len,
+				 r == -E2BIG ? "the command line of service %s is too long after "
+					       "${...} and args_if (limits: %d words, %d bytes)"
+				 : r == -EINVAL ? "the command line of service %s is empty after "
+						  "${...} expansion (limits: %d words, %d bytes)"
+						: "out of memory making the command line of service "
+						  "%s (limits: %d words, %d bytes)",
+				 svc->name, ARGV_MAX_WORDS, ARGV_BYTES_MAX);
+			return r;
+		}
+		if (svc->user_start >= 0)
+			svc->user_start = base; /* the arguments from outside follow the command */
+		argv_free(svc->argv);
+		svc->argv = v;
+		svc->argc = n;
+	}
+	cfg->resolved = true;
+	return 0;
 }
 
 static bool paths_are(char *const *paths, int n, const char *const *dflt, int ndflt)
@@ -2983,6 +3373,23 @@ static void print_privs(const struct cfg_privs *p, const char *sep, FILE *out)
 	}
 }
 
+/* when and args_if lines, and whether they held when the command line was made. */
+static void print_conditions(const struct config *cfg, const struct cfg_service *svc, FILE *out)
+{
+	char conds[512];
+
+	if (svc->when.n > 0)
+		fprintf(out, "       when %s%s\n", cond_format(&svc->when, conds, sizeof(conds)),
+			!cfg->resolved ? "" : svc->skip ? "  -> no: skipped" : "  -> yes");
+	for (int k = 0; k < svc->nargs_if; k++) {
+		const struct cfg_args_if *a = &svc->args_if[k];
+
+		fprintf(out, "       args_if %s : %s%s\n",
+			cond_format(&a->cond, conds, sizeof(conds)), a->words ? a->words : "",
+			!cfg->resolved ? "" : a->held ? "  -> yes" : "  -> no");
+	}
+}
+
 void cfg_print(const struct config *cfg, FILE *out)
 {
 	static const char *const types[] = { "simple", "notify", "oneshot" };
@@ -3018,8 +3425,11 @@ void cfg_print(const struct config *cfg, FILE *out)
 			fprintf(out, "  health=%s",
 				probe_spec_format(&svc->health, probe, sizeof(probe)));
 		print_privs(&svc->privs, "  ", out);
+		if (cfg->resolved && svc->skip)
+			fprintf(out, "  SKIPPED");
 		fprintf(out, "  %s\n",
 			svc->argc ? argv_format(svc->argv, cmd, sizeof(cmd)) : "(no command)");
+		print_conditions(cfg, svc, out);
 	}
 	fprintf(out, "main command starts after:");
 	if (cfg->nmain_after == 0)
@@ -3034,6 +3444,12 @@ void cfg_print(const struct config *cfg, FILE *out)
 	}
 	if (cfg->args_to)
 		fprintf(out, "COMMAND arguments starting with '-' go to: %s\n", cfg->args_to);
+	if (cfg->control_group && cfg->resolved && cfg->has_control_gid)
+		fprintf(out, "dind-ctl status, health and wait: also for group %u (%s)\n",
+			(unsigned)cfg->control_gid, cfg->control_group);
+	else if (cfg->control_group)
+		fprintf(out, "dind-ctl status, health and wait: also for group %s\n",
+			cfg->control_group);
 	if (cfg->service_output != OUTPUT_STDOUT)
 		fprintf(out, "service output goes to: stderr\n");
 	print_setup(cfg, out);

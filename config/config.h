@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "config/cond.h"
 #include "init/log.h"
 
 #define MAX_SERVICES	      64   /* [service:NAME] sections in one file */
@@ -23,6 +24,7 @@
 #define CFG_ERRORS_MAX	      100	  /* errors kept; more are counted as "N more errors" */
 #define CFG_LINE_MAX	      199  /* inih's line limit (Debian builds it with INI_MAX_LINE 200) */
 #define CFG_KEYS_MAX	      4096 /* key, continuation and section lines read from one file */
+#define MAX_ARGS_IF	      16   /* args_if lines of one service */
 
 enum svc_type { SVC_SIMPLE, SVC_NOTIFY, SVC_ONESHOT };
 enum restart_policy { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NO };
@@ -150,11 +152,31 @@ struct cfg_privs {
 	int umask;		/* -1: inherit; else 0..0777 */
 };
 
+/* One `args_if = CONDITIONS : WORDS` line. */
+struct cfg_args_if {
+	struct cond_list cond;
+	char *words; /* owned text after the ':', split (and ${...}-expanded) by cfg_resolve */
+	int line;
+	bool held; /* cfg_resolve: the conditions held and the words were appended */
+};
+
 struct cfg_service {
 	char name[SVC_NAME_MAX + 1];
 	int line;    /* line of the [service:NAME] header */
-	char **argv; /* NULL-terminated, owned; argc >= 1 after a successful load */
+	char **argv; /* NULL-terminated, owned; argc >= 1 after a successful load. Until
+		      * cfg_resolve: `command` split without ${...} expansion, plus arguments from
+		      * outside; after it: the command line the service is started with */
 	int argc;
+	char *command_text; /* owned: the `command` lines joined by blanks, split again with
+			     * ${...} expansion by cfg_resolve */
+	int user_start;	    /* argv index where arguments from outside begin (COMMAND's, $args_env);
+			     * -1: none yet */
+	bool replaced;	    /* COMMAND replaced the whole command line (`dockerd ...`) */
+	struct cfg_args_if args_if[MAX_ARGS_IF];
+	int nargs_if;
+	struct cond_list when; /* the service runs only if these hold; n == 0: always */
+	int when_line;
+	bool skip;	       /* cfg_resolve: `when` does not hold, the service is skipped */
 	enum svc_type type;
 	char *deps[MAX_DEPS]; /* owned names, as written */
 	int dep_line[MAX_DEPS];
@@ -217,10 +239,15 @@ struct config {
 					  * group or others (checked by cfg_load_file) */
 	char *insecure_reason; /* owned or NULL: why the file's ownership/mode is unsafe, when
 				* strict_config = no let it pass */
+	char *control_group;   /* owned or NULL: `control_group` as written (may hold ${...}) */
+	bool has_control_gid;  /* cfg_resolve: members of control_gid may use the read-only
+				* requests (status, health, wait) */
+	gid_t control_gid;
 	char *require_socket;  /* owned or NULL: COMMAND needs this unix socket (the
 				* host's Docker, for docker-outside-of-docker) */
 	struct cfg_service services[MAX_SERVICES];
 	int nservices;
+	bool resolved; /* cfg_resolve ran: argv are final, skip and args_if[].held are set */
 	int order[MAX_SERVICES]; /* start order (indices), filled by validation */
 	char **errors;		 /* owned "file:line: message" strings */
 	int nerrors;		 /* may exceed CFG_ERRORS_MAX; only that many are stored */
@@ -246,6 +273,19 @@ int cfg_append_args(struct config *cfg, int idx, char *const *words, int nwords)
 /* Where user and group names are looked up (default /etc/passwd and /etc/group); for tests.
  * The strings must outlive every later load; NULL restores the default. */
 void cfg_set_account_files(const char *passwd, const char *group);
+
+/* docker:dind's `dockerd ...` form: COMMAND is the service's whole command line, in place of
+ * `command` (args_if lines conditioned on replaced:NAME still apply). 0, -E2BIG or -ENOMEM. */
+int cfg_replace_command(struct config *cfg, int idx, char *const *words, int nwords);
+
+/* The environment cfg_resolve reads: NULL when NAME is unset. */
+typedef const char *cfg_getenv_fn(const char *name, void *ctx);
+
+/* Make the final command lines, after the arguments from outside were added and the container
+ * setup (which may set variables, such as DOCKER_MTU) ran: evaluate `when` (sets skip) and each
+ * `args_if`, expand ${...} in `command` and in the args_if words, append the words of the lines
+ * that hold. Returns 0, or -E2BIG/-ENOMEM with a message naming the service in err. Call once. */
+int cfg_resolve(struct config *cfg, cfg_getenv_fn *getenv_fn, void *ctx, char *err, size_t len);
 
 /* Index of a service by name, or -1. */
 int cfg_find_service(const struct config *cfg, const char *name);

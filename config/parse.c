@@ -172,12 +172,103 @@ static int words_add(struct words *w, const char *word, size_t len)
 	return 0;
 }
 
-int argv_split(const char *s, char ***argv_out, int *argc_out, const char **err)
+/* A word being built: grows as needed (an expanded variable can make it longer than the input). */
+struct word {
+	char *buf;
+	size_t len, cap;
+	bool quoted;   /* it held quotes: an empty result is still a word ("") */
+	bool expanded; /* it held a ${...}: an empty unquoted result is no word, as in sh */
+};
+
+static int word_put(struct word *w, const char *s, size_t n)
+{
+	if (w->len + n + 1 > w->cap) {
+		size_t cap = w->cap ? w->cap : 64;
+		char *b;
+
+		while (w->len + n + 1 > cap)
+			cap *= 2;
+		if (cap > ARGV_BYTES_MAX + 1)
+			return -E2BIG;
+		b = realloc(w->buf, cap);
+		if (!b)
+			return -ENOMEM;
+		w->buf = b;
+		w->cap = cap;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+	return 0;
+}
+
+static bool is_name_start(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool is_name_char(char c)
+{
+	return is_name_start(c) || is_digit(c);
+}
+
+/* At "${": parse "${NAME}" or "${NAME:-DEFAULT}" (DEFAULT is literal text up to the '}'), put the
+ * value into w and return the length consumed, or -EINVAL with *msg set. */
+static long expand_var(const char *s, struct word *w, argv_lookup_fn *lookup, void *ctx,
+		       const char **msg)
+{
+	const char *p = s + 2, *name = p, *dflt = NULL, *end;
+	char nbuf[ENV_NAME_MAX + 1];
+	const char *value;
+	size_t nlen;
+	int r;
+
+	if (!is_name_start(*p)) {
+		*msg = "bad ${...}: expected ${NAME} or ${NAME:-DEFAULT}, NAME made of letters, "
+		       "digits and '_'";
+		return -EINVAL;
+	}
+	while (is_name_char(*p))
+		p++;
+	nlen = (size_t)(p - name);
+	if (p[0] == ':' && p[1] == '-') {
+		dflt = p + 2;
+		p = dflt;
+	}
+	end = strchr(p, '}');
+	if (!end) {
+		*msg = "unterminated ${";
+		return -EINVAL;
+	}
+	if (!dflt && p != end) {
+		*msg = "bad ${...}: expected ${NAME} or ${NAME:-DEFAULT}, NAME made of letters, "
+		       "digits and '_'";
+		return -EINVAL;
+	}
+	if (nlen > ENV_NAME_MAX) {
+		*msg = "variable name too long in ${...}";
+		return -EINVAL;
+	}
+	memcpy(nbuf, name, nlen);
+	nbuf[nlen] = '\0';
+	value = lookup(nbuf, ctx);
+	if ((!value || !*value) && dflt)
+		r = word_put(w, dflt, (size_t)(end - dflt));
+	else
+		r = value ? word_put(w, value, strlen(value)) : 0;
+	if (r < 0) {
+		*msg = r == -E2BIG ? "command too long after ${...} expansion" : "out of memory";
+		return r;
+	}
+	w->expanded = true;
+	return end + 1 - s;
+}
+
+int argv_split_env(const char *s, argv_lookup_fn *lookup, void *ctx, char ***argv_out,
+		   int *argc_out, const char **err)
 {
 	struct words w = { NULL, 0, 0 };
+	struct word word = { NULL, 0, 0, false, false };
 	const char *msg = NULL;
-	char *word;
-	size_t len = 0;
 	bool in_word = false;
 	int r = 0;
 
@@ -185,27 +276,21 @@ int argv_split(const char *s, char ***argv_out, int *argc_out, const char **err)
 	*argc_out = 0;
 	if (!s)
 		s = "";
-	/* A word is never longer than the input, so one buffer of that size is enough. */
-	word = malloc(strlen(s) + 1);
-	if (!word) {
-		msg = "out of memory";
-		r = -ENOMEM;
-		goto out;
-	}
 	for (;;) {
 		char c = *s;
 
 		if (c == '\0' || is_blank(c)) {
-			if (in_word) {
-				r = words_add(&w, word, len);
+			if (in_word && (word.len > 0 || word.quoted || !word.expanded)) {
+				r = words_add(&w, word.buf ? word.buf : "", word.len);
 				if (r < 0) {
 					msg = r == -E2BIG ? "too many words (limit 256)"
 							  : "out of memory";
 					goto out;
 				}
-				in_word = false;
-				len = 0;
 			}
+			in_word = false;
+			word.len = 0;
+			word.quoted = word.expanded = false;
 			if (c == '\0')
 				break;
 			s++;
@@ -213,21 +298,35 @@ int argv_split(const char *s, char ***argv_out, int *argc_out, const char **err)
 		}
 		in_word = true;
 		if (c == '\'') {
-			for (s++; *s && *s != '\''; s++)
-				word[len++] = *s;
-			if (!*s) {
+			const char *q = strchr(s + 1, '\'');
+
+			if (!q) {
 				msg = "unterminated single quote";
 				r = -EINVAL;
 				goto out;
 			}
-			s++;
+			r = word_put(&word, s + 1, (size_t)(q - s - 1));
+			word.quoted = true;
+			s = q + 1;
 		} else if (c == '"') {
-			for (s++; *s && *s != '"'; s++) {
+			word.quoted = true;
+			for (s++; *s && *s != '"' && r == 0;) {
+				if (lookup && s[0] == '$' && s[1] == '{') {
+					long n = expand_var(s, &word, lookup, ctx, &msg);
+
+					if (n < 0) {
+						r = (int)n;
+						goto out;
+					}
+					s += n;
+					continue;
+				}
 				if (*s == '\\' && s[1] && strchr("\"\\$`", s[1]))
 					s++;
-				word[len++] = *s;
+				r = word_put(&word, s, 1);
+				s++;
 			}
-			if (!*s) {
+			if (r == 0 && !*s) {
 				msg = "unterminated double quote";
 				r = -EINVAL;
 				goto out;
@@ -239,11 +338,23 @@ int argv_split(const char *s, char ***argv_out, int *argc_out, const char **err)
 				r = -EINVAL;
 				goto out;
 			}
-			word[len++] = s[1];
+			r = word_put(&word, s + 1, 1);
 			s += 2;
+		} else if (lookup && c == '$' && s[1] == '{') {
+			long n = expand_var(s, &word, lookup, ctx, &msg);
+
+			if (n < 0) {
+				r = (int)n;
+				goto out;
+			}
+			s += n;
 		} else {
-			word[len++] = c;
+			r = word_put(&word, s, 1);
 			s++;
+		}
+		if (r < 0) {
+			msg = r == -E2BIG ? "command too long" : "out of memory";
+			goto out;
 		}
 	}
 	if (!w.v) {
@@ -258,7 +369,7 @@ int argv_split(const char *s, char ***argv_out, int *argc_out, const char **err)
 	*argc_out = w.n;
 	w.v = NULL;
 out:
-	free(word);
+	free(word.buf);
 	if (w.v) {
 		w.v[w.n] = NULL;
 		argv_free(w.v);
@@ -266,6 +377,11 @@ out:
 	if (err)
 		*err = msg;
 	return r;
+}
+
+int argv_split(const char *s, char ***argv_out, int *argc_out, const char **err)
+{
+	return argv_split_env(s, NULL, NULL, argv_out, argc_out, err);
 }
 
 void argv_free(char **argv)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -40,6 +41,8 @@ static void usage(FILE *out)
 		"Exit status: 0 success, 1 failure (or dind-init unreachable), 2 usage error.\n",
 		DEFAULT_CONTROL_SOCKET);
 }
+
+#define CTL_CONNECT_RETRY_MS 50 /* `wait` before dind-init's socket exists */
 
 static int connect_to(const char *path)
 {
@@ -148,10 +151,20 @@ static int exchange(const char *path, const struct ctl_args *a)
 {
 	int64_t deadline = deadline_after(a->timeout_ms);
 	size_t off = 0, len = 0;
+	int send_err = 0;
 	char *buf;
 	int fd, rc;
 
 	fd = connect_to(path);
+	/* `wait` waits for dind-init too: a probe that runs before the socket exists (a container
+	 * that just started) or while it is being replaced keeps trying until the deadline. */
+	while (fd < 0 && a->verb == CTL_WAIT && (errno == ENOENT || errno == ECONNREFUSED) &&
+	       (deadline < 0 || now_ms() < deadline)) {
+		struct timespec ts = { 0, CTL_CONNECT_RETRY_MS * 1000000L };
+
+		(void)nanosleep(&ts, NULL);
+		fd = connect_to(path);
+	}
 	if (fd < 0) {
 		int err = errno;
 
@@ -167,6 +180,12 @@ static int exchange(const char *path, const struct ctl_args *a)
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+			/* dind-init refused us before reading (permission denied, too many
+			 * clients): its reason is waiting to be read. */
+			send_err = errno;
+			break;
+		}
 		if (n < 0) {
 			fprintf(stderr, "dind-ctl: sending the request to %s: %s\n", path,
 				strerror(errno));
@@ -219,6 +238,12 @@ static int exchange(const char *path, const struct ctl_args *a)
 			rc = CTL_EXIT_FAIL;
 			goto out;
 		}
+	}
+	if (len == 0 && send_err) {
+		fprintf(stderr, "dind-ctl: sending the request to %s: %s\n", path,
+			strerror(send_err));
+		rc = CTL_EXIT_FAIL;
+		goto out;
 	}
 	rc = finish(buf, len, path);
 out:

@@ -178,14 +178,43 @@ static int options_end(int argc, char **argv, int *opt_end)
 	return i;
 }
 
-/* docker:dind compatibility: COMMAND arguments that start with '-' go to the args_to service
- * (docker run IMAGE --debug), and each service's args_env variable adds arguments too. On an
- * error, says why and returns -1. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* docker:dind's argument forms. COMMAND arguments that start with '-' go to the args_to service
+ * (docker run IMAGE --debug); a COMMAND that names the args_to service's program (`dockerd
+ * --host=...`, as ARC passes it) becomes that service's whole command line; anything else is the
+ * main command. Each service's args_env variable adds arguments too. On an error, says why and
+ * returns -1. */
 static int add_service_args(struct config *cfg, char ***command)
 {
 	char **cmd = *command;
 
-	if (cmd && cmd[0][0] == '-') {
+	if (cmd && cfg->args_to_idx >= 0 &&
+	    strcmp(base_name(cmd[0]), base_name(cfg->services[cfg->args_to_idx].argv[0])) == 0) {
+		int n = 0, r;
+
+		while (cmd[n])
+			n++;
+		/* A bare "dockerd" means the configured program (its path, or a wrapper in its place);
+		 * a path is taken as given. */
+		if (!strchr(cmd[0], '/'))
+			cmd[0] = cfg->services[cfg->args_to_idx].argv[0];
+		r = cfg_replace_command(cfg, cfg->args_to_idx, cmd, n);
+		if (r < 0) {
+			fprintf(stderr, "dind-init: cannot use COMMAND as the command line of %s: %s\n",
+				cfg->args_to, strerror(-r));
+			return -1;
+		}
+		log_info("COMMAND is %s's own command line (%s ...): it replaces [service:%s] "
+			 "command",
+			 cfg->args_to, base_name(cmd[0]), cfg->args_to);
+		*command = NULL;
+	} else if (cmd && cmd[0][0] == '-') {
 		int n = 0, r;
 
 		if (cfg->args_to_idx < 0) {
@@ -255,6 +284,37 @@ static int require_socket(const struct config *cfg)
 		  "DOCKER_HOST)",
 		  path, why, path, path);
 	return -1;
+}
+
+static const char *env_lookup(const char *name, void *ctx)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+/* The final command lines: after the arguments from outside, and after the setup (which may set
+ * DOCKER_MTU or PATH). Logs what the conditions decided. */
+static int resolve_commands(struct config *cfg, bool quiet)
+{
+	char err[256], conds[256];
+
+	if (cfg_resolve(cfg, env_lookup, NULL, err, sizeof(err)) < 0) {
+		fprintf(stderr, "dind-init: %s\n", err);
+		return -1;
+	}
+	for (int i = 0; i < cfg->nservices && !quiet; i++) {
+		const struct cfg_service *svc = &cfg->services[i];
+
+		if (svc->skip)
+			log_info("service %s is skipped: when %s does not hold", svc->name,
+				 cond_format(&svc->when, conds, sizeof(conds)));
+		for (int k = 0; k < svc->nargs_if && !svc->skip; k++)
+			if (svc->args_if[k].held)
+				log_info("service %s gets %s (args_if %s)", svc->name,
+					 svc->args_if[k].words,
+					 cond_format(&svc->args_if[k].cond, conds, sizeof(conds)));
+	}
+	return 0;
 }
 
 static int load_config(struct config *cfg, const char *path, bool explicit_path)
@@ -363,6 +423,12 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (check_only) {
+		/* With COMMAND given, show what it would make of the command lines. */
+		command = cmd_start < argc ? argv + cmd_start : NULL;
+		if (add_service_args(&cfg, &command) < 0 || resolve_commands(&cfg, true) < 0) {
+			cfg_release(&cfg);
+			return EXIT_USAGE;
+		}
 		cfg_print(&cfg, stdout);
 		cfg_release(&cfg);
 		return 0;
@@ -405,6 +471,10 @@ int main(int argc, char **argv)
 		cfg_release(&cfg);
 		return r;
 	}
+	if (resolve_commands(&cfg, false) < 0) {
+		cfg_release(&cfg);
+		return EXIT_USAGE;
+	}
 	output_setup(cfg.service_output == OUTPUT_STDERR ? STDERR_FILENO : STDOUT_FILENO);
 	r = setup_subreaper();
 	if (r < 0)
@@ -420,7 +490,7 @@ int main(int argc, char **argv)
 		log_error_errno(-r, "cannot set up the event loop");
 		return EXIT_SETUP;
 	}
-	r = control_init(cfg.control_socket);
+	r = control_init(cfg.control_socket, cfg.has_control_gid, cfg.control_gid);
 	if (r < 0) {
 		log_error_errno(-r,
 				"cannot create the control socket %s (set [init] control_socket "

@@ -29,6 +29,7 @@ struct client {
 	char in[CONTROL_LINE_MAX];
 	size_t outlen, outoff;
 	char *out; /* CONTROL_REPLY_MAX bytes */
+	bool read_only; /* a member of control_group, not root: status, health and wait only */
 	/* `wait`: the services waited for (all when nwait == 0 and wait_all) */
 	bool wait_all;
 	int nwait;
@@ -37,6 +38,8 @@ struct client {
 
 static int listen_fd = -1;
 static struct loop_fd listen_lfd;
+static bool has_group;
+static gid_t group_gid;
 static char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static struct client clients[CONTROL_CLIENTS_MAX];
 static struct loop_timer accept_timer;
@@ -221,7 +224,7 @@ static void health(struct client *c)
 		const struct service *s = svc_get(i);
 		char dbuf[32];
 
-		if (s->cfg->type == SVC_ONESHOT)
+		if (s->cfg->type == SVC_ONESHOT || s->state == SVC_SKIPPED)
 			continue;
 		n++;
 		if (s->state != SVC_READY) {
@@ -286,6 +289,14 @@ static void handle(struct client *c, char *line)
 
 	if (ctl_parse_request(line, &req, &err) < 0) {
 		put(c, "error %s\n", err);
+		reply(c);
+		return;
+	}
+	if (c->read_only && req.verb != CTL_STATUS && req.verb != CTL_STATUS_JSON &&
+	    req.verb != CTL_HEALTH && req.verb != CTL_WAIT) {
+		put(c, "error permission denied: only root may start, stop, restart or kill "
+		       "services; members of group %u may use status, health and wait\n",
+		    (unsigned)group_gid);
 		reply(c);
 		return;
 	}
@@ -399,13 +410,32 @@ static void on_idle(void *data)
 	drop(c);
 }
 
+/* Is the peer in control_group: as its primary group, or among its supplementary groups
+ * (SO_PEERGROUPS, Linux 4.13)? */
+static bool peer_in_group(int fd, const struct ucred *cred)
+{
+	gid_t groups[256];
+	socklen_t len = sizeof(groups);
+
+	if (!has_group)
+		return false;
+	if (cred->gid == group_gid)
+		return true;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
+		return false; /* ERANGE with more than 256 groups: not for us */
+	for (size_t i = 0; i < len / sizeof(gid_t); i++)
+		if (groups[i] == group_gid)
+			return true;
+	return false;
+}
+
 static void on_accept(void *data, uint32_t events)
 {
 	(void)data;
 	(void)events;
 	for (;;) {
 		int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		struct ucred cred;
+		struct ucred cred = { .pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1 };
 		socklen_t len = sizeof(cred);
 		struct client *c = NULL;
 
@@ -423,13 +453,22 @@ static void on_accept(void *data, uint32_t events)
 			}
 			return;
 		}
-		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
-		    (cred.uid != 0 && cred.uid != geteuid())) {
+		bool root = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+			    (cred.uid == 0 || cred.uid == geteuid());
+
+		if (!root && !peer_in_group(fd, &cred)) {
 			static const char no[] =
 				"error permission denied: only root may use dind-ctl\n";
+			char why[160];
 
 			log_debug("control socket: refused a client with uid %d", (int)cred.uid);
-			(void)!send(fd, no, sizeof(no) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (has_group)
+				snprintf(why, sizeof(why),
+					 "error permission denied: only root and members of group "
+					 "%u (control_group) may use dind-ctl\n",
+					 (unsigned)group_gid);
+			(void)!send(fd, has_group ? why : no, has_group ? strlen(why) : sizeof(no) - 1,
+				    MSG_NOSIGNAL | MSG_DONTWAIT);
 			(void)close(fd);
 			continue;
 		}
@@ -446,6 +485,7 @@ static void on_accept(void *data, uint32_t events)
 			continue;
 		}
 		c->fd = fd;
+		c->read_only = !root;
 		c->inlen = c->outlen = c->outoff = 0;
 		c->phase = CLIENT_READING;
 		if (loop_add_fd(&c->lfd, fd, EPOLLIN | EPOLLRDHUP, on_client, c) < 0) {
@@ -468,7 +508,7 @@ void control_services_changed(void)
 	}
 }
 
-int control_init(const char *path)
+int control_init(const char *path, bool with_group, gid_t gid)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	mode_t old;
@@ -505,6 +545,12 @@ int control_init(const char *path)
 	r = bind(listen_fd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
 	if (r < 0 || listen(listen_fd, 16) < 0)
+		goto fail;
+	/* Group members may connect (connecting needs write permission on the socket file); what
+	 * they may ask is decided per request. */
+	has_group = with_group;
+	group_gid = gid;
+	if (with_group && (chown(path, (uid_t)-1, gid) < 0 || chmod(path, 0660) < 0))
 		goto fail;
 	r = loop_add_fd(&listen_lfd, listen_fd, EPOLLIN, on_accept, NULL);
 	if (r < 0) {

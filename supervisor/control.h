@@ -9,9 +9,11 @@
 #define CONTROL_ACCEPT_PAUSE_MS 100   /* after accept fails for lack of fds or memory */
 #define CONTROL_IDLE_MS		10000 /* a client that sends no full line by then is dropped */
 
-/* Bind the socket (mode 0600; a stale socket file is replaced) and watch it.
- * path NULL: no control socket. 0 or -errno. */
-int control_init(const char *path);
+/* Bind the socket (mode 0600, or 0660 and group gid with_group; a stale socket file is
+ * replaced) and watch it. Root may send every request, members of group gid (primary or
+ * supplementary) the read-only ones: status, health, wait. path NULL: no control socket.
+ * 0 or -errno. */
+int control_init(const char *path, bool with_group, gid_t gid);
 void control_release(void);
 
 /* A service changed state or health: answer the `wait` clients that can be answered now. */

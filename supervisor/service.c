@@ -30,6 +30,7 @@ static const char *const state_names[] = {
 	[SVC_WAITING] = "waiting",     [SVC_STARTING] = "starting", [SVC_READY] = "ready",
 	[SVC_UNHEALTHY] = "unhealthy", [SVC_BACKOFF] = "backoff",   [SVC_STOPPING] = "stopping",
 	[SVC_STOPPED] = "stopped",     [SVC_FAILED] = "failed",	    [SVC_DONE] = "done",
+	[SVC_SKIPPED] = "skipped",
 };
 
 const char *svc_state_name(enum svc_state state)
@@ -143,7 +144,7 @@ int svc_init_all(const struct config *cfg, const char **what)
 
 		s->cfg = &cfg->services[i];
 		s->idx = i;
-		s->state = SVC_WAITING;
+		s->state = s->cfg->skip ? SVC_SKIPPED : SVC_WAITING;
 		s->state_since = now_ms();
 		s->last_status = -1;
 		s->out.read_fd = s->out.write_fd = -1;
@@ -220,7 +221,7 @@ static bool is_running(const struct service *s)
 
 bool svc_is_ready(const struct service *s)
 {
-	return s->state == SVC_READY || s->state == SVC_DONE;
+	return s->state == SVC_READY || s->state == SVC_DONE || s->state == SVC_SKIPPED;
 }
 
 static void set_state(struct service *s, enum svc_state state)
@@ -801,6 +802,13 @@ int svc_request_start(struct service *s, char *buf, size_t len)
 	if (shutdown_active()) {
 		snprintf(buf, len, "the container is shutting down");
 		return -ECANCELED;
+	}
+	if (s->state == SVC_SKIPPED) {
+		char conds[256];
+
+		snprintf(buf, len, "%s is skipped: when %s did not hold at start-up", s->cfg->name,
+			 cond_format(&s->cfg->when, conds, sizeof(conds)));
+		return -EPERM;
 	}
 	switch (s->state) {
 	case SVC_STOPPED:

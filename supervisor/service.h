@@ -24,6 +24,7 @@ enum svc_state {
 	SVC_STOPPED,   /* exited and will not be restarted (clean exit, or stopped on purpose) */
 	SVC_FAILED,    /* gave up: start limit hit, or failed with restart=no */
 	SVC_DONE,      /* oneshot that exited 0 */
+	SVC_SKIPPED,   /* never started: its `when` conditions do not hold; counts as ready */
 };
 
 /* Why dind-init itself is ending a run, which decides what happens at the exit. */

@@ -9,6 +9,12 @@
 
 static FILE *devnull;
 
+static const char *fuzz_env(const char *name, void *ctx)
+{
+	(void)ctx;
+	return name[0] == 'E' ? "" : name[0] == 'U' ? NULL : name;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* About 400 KB with MAX_SERVICES services: off the stack, as dind-init keeps it. */
@@ -44,6 +50,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			r = cfg_append_args(&cfg, cfg.args_to_idx, words, 3);
 			FUZZ_CHECK(r == 0 || r == -E2BIG);
+			/* And the `dockerd ...` form, on the same service. */
+			if (size % 2) {
+				static char d0[] = "dockerd", d1[] = "--host=unix:///x";
+				char *const cmd[] = { d0, d1 };
+
+				r = cfg_replace_command(&cfg, cfg.args_to_idx, cmd, 2);
+				FUZZ_CHECK(r == 0);
+			}
+		}
+		/* The final command lines: every variable set, to a value taken from its name. */
+		{
+			char err[256];
+
+			r = cfg_resolve(&cfg, fuzz_env, NULL, err, sizeof(err));
+			FUZZ_CHECK(r == 0 || r == -E2BIG || r == -EINVAL);
+			for (i = 0; r == 0 && i < cfg.nservices; i++) {
+				const struct cfg_service *svc = &cfg.services[i];
+
+				FUZZ_CHECK(svc->argc >= 1 && svc->argc <= ARGV_MAX_WORDS);
+				FUZZ_CHECK(svc->argv[svc->argc] == NULL);
+			}
+			cfg_print(&cfg, devnull);
 		}
 	}
 	cfg_release(&cfg);

@@ -425,7 +425,9 @@ time.sleep(60)' "$T/ctl.sock" "$T/stuck-connected" &
 
 @test "without dind-init: a clear message naming the socket, exit 1" {
 	ctl_link
-	for verb in status health wait; do
+	# (wait keeps trying until its --timeout: see the next test)
+	for verb in status health "wait --timeout 300ms"; do
+		# shellcheck disable=SC2086
 		run "$T/dind-ctl" -s "$T/nope.sock" $verb
 		echo "$verb: $output"
 		[ "$status" -eq 1 ]
@@ -453,6 +455,28 @@ time.sleep(60)' "$T/ctl.sock" "$T/stuck-connected" &
 		[ "$status" -eq 1 ]
 		[[ "$output" == *"/run/dind-init.sock"* ]]
 	fi
+}
+
+@test "wait before dind-init has made its socket: it keeps trying, and answers once ready" {
+	write_config <<EOF
+$(ctl_init)
+[service:n]
+command = $HELPERS/notifier --delay 300 --status up
+ready = notify
+EOF
+	ctl_link
+	# started first: no socket yet (a Kubernetes startup probe right after the container started)
+	"$T/dind-ctl" -s "$T/ctl.sock" wait --timeout 30s >"$T/wait.out" 2>&1 &
+	BG_PIDS=$!
+	sleep 0.3
+	kill -0 "$BG_PIDS"
+	start_ns -c "$T/dind-init.ini"
+	local rc=0
+	wait "$BG_PIDS" || rc=$?
+	cat "$T/wait.out"
+	[ "$rc" -eq 0 ]
+	grep -q '^ready: n' "$T/wait.out"
+	in_order "$T/out" 'service n is ready'
 }
 
 @test "wait: a client that only half-closes its side still gets its answer" {
@@ -772,4 +796,82 @@ EOF
 	[ "$output" = "ready: s" ]
 	kill -TERM "$INIT_PID"
 	wait_ns
+}
+
+# ctl_as UID GID GROUPS ARGS...: dind-ctl on this test's socket as another user (GROUPS: a
+# comma-separated supplementary list, or "-" for none)
+ctl_as() {
+	local uid=$1 gid=$2 groups=$3
+	shift 3
+	ctl_link
+	if [ "$groups" = - ]; then
+		timeout 30 setpriv --reuid="$uid" --regid="$gid" --clear-groups "$T/dind-ctl" -s "$T/ctl.sock" "$@"
+	else
+		timeout 30 setpriv --reuid="$uid" --regid="$gid" --groups="$groups" "$T/dind-ctl" -s "$T/ctl.sock" "$@"
+	fi
+}
+
+@test "control_group: its members may use status, health and wait; start/stop/restart/kill stay root's" {
+	write_config <<EOF
+$(ctl_init)
+control_group = 4242
+[service:n]
+command = $HELPERS/notifier --status up
+ready = notify
+EOF
+	chmod 755 "$T"
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service n is ready'
+	[ "$(stat -c '%a %g' "$T/ctl.sock")" = "660 4242" ]
+	# primary group, then supplementary group
+	run -0 ctl_as 1000 4242 - wait --timeout 10s
+	run -0 ctl_as 1000 1000 4242 status
+	[[ "$output" =~ n\ +ready ]]
+	run -0 ctl_as 1000 1000 4242 health
+	run -0 ctl_as 1000 1000 4242 status --json
+	for verb in "stop n" "start n" "restart n" "kill n HUP"; do
+		# shellcheck disable=SC2086
+		run -1 ctl_as 1000 4242 - $verb
+		[[ "$output" == *"permission denied: only root may start, stop, restart or kill services; members of group 4242 may use status, health and wait"* ]]
+	done
+	[ "$(svc_field n state)" = ready ]
+	[ "$(svc_field n restarts)" = 0 ]
+	# not a member: refused with the reason (with the file permissions opened up, as here;
+	# otherwise connect itself is refused)
+	chmod 666 "$T/ctl.sock"
+	run -1 ctl_as 1000 1000 - status
+	echo "$output"
+	[[ "$output" == *"only root and members of group 4242 (control_group) may use dind-ctl"* ]]
+	# root still may do everything
+	run -0 ctl restart n
+}
+
+@test "control_group from \${VAR:-default}, names from the group file, bad values" {
+	local g
+	write_config <<EOF
+$(ctl_init)
+control_group = \${CG_TEST:-nogroup}
+[service:n]
+command = $HELPERS/notifier --status up
+ready = notify
+EOF
+	g=$(getent group nogroup | cut -d: -f3)
+	CG_TEST=777 start_ns -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service n is ready'
+	[ "$(stat -c %g "$T/ctl.sock")" = 777 ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service n is ready'
+	[ "$(stat -c %g "$T/ctl.sock")" = "$g" ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+	# an unknown name after expansion: exit 2 before anything starts
+	CG_TEST=no-such-group-here run -2 in_ns -c "$T/dind-init.ini"
+	[[ "$output" == *"control_group 'no-such-group-here' (\${CG_TEST:-nogroup}): no such group in the group file; use a number"* ]]
+	refute grep -q 'service n' <<<"$output"
+	# and without a variable, already when the file is loaded
+	sed -i 's/^control_group = .*/control_group = no-such-group-here/' "$T/dind-init.ini"
+	run -2 "$DIND_INIT" --check-config -c "$T/dind-init.ini"
+	[[ "$output" == *"unknown group 'no-such-group-here' for control_group"* ]]
 }
