@@ -621,6 +621,15 @@ static void set_preflight(struct loader *ld, const char *key, const char *value)
 	(void)get_tristate(ld, key, value, &ld->cfg->setup.preflight);
 }
 
+static void set_mtu(struct loader *ld, const char *key, const char *value)
+{
+	static const char *const names[] = { "auto", "no" };
+	int v;
+
+	if (get_choice(ld, key, value, names, 2, "auto or no", &v))
+		ld->cfg->setup.mtu_auto = v == 0;
+}
+
 /* One path for a setup list; false stops the line (the list is full). */
 static bool add_setup_path(struct loader *ld, const char *key, char **paths, int *n, const char *p,
 			   size_t len)
@@ -976,8 +985,10 @@ static void set_args_if(struct loader *ld, const char *key, const char *value)
 			return;
 		}
 		if (r < 0) {
-			ld_error(ld, ld->lineno, "bad args_if in %s: %s (expected: args_if = "
-				 "CONDITION... : WORD...)", sec_label(ld, label, sizeof(label)), err);
+			ld_error(ld, ld->lineno,
+				 "bad args_if in %s: %s (expected: args_if = "
+				 "CONDITION... : WORD...)",
+				 sec_label(ld, label, sizeof(label)), err);
 			return;
 		}
 		a->line = ld->lineno;
@@ -1921,6 +1932,7 @@ enum init_key {
 	IK_REQUIRE_SOCKET,
 	IK_STRICT_CONFIG,
 	IK_CONTROL_GROUP,
+	IK_MTU,
 	IK_COUNT
 };
 /* Privilege keys, the same in [main] and [service:NAME]: each section's enum has them at the
@@ -1992,6 +2004,7 @@ static const struct key_def init_keys[IK_COUNT] = {
 	[IK_DATA_ROOT] = { "data_root", false, false, set_data_root },
 	[IK_PREFLIGHT] = { "preflight", false, false, set_preflight },
 	[IK_WRITABLE_PATHS] = { "writable_paths", true, false, set_writable_paths },
+	[IK_MTU] = { "mtu", false, false, set_mtu },
 	[IK_SERVICE_OUTPUT] = { "service_output", false, false, set_service_output },
 	[IK_ARGS_TO] = { "args_to", false, false, set_args_to },
 	[IK_REQUIRE_SOCKET] = { "require_socket", false, false, set_require_socket },
@@ -2644,18 +2657,22 @@ static void validate_privs(struct loader *ld, struct cfg_privs *p, int idx, int 
 
 /* replaced:NAME must name a service; arg:OPTION means nothing in `when` (the arguments are
  * another service's business there). */
-static void check_conds(struct loader *ld, const struct cfg_service *svc,
-			const struct cond_list *l, int line, const char *key)
+static void check_conds(struct loader *ld, const struct cfg_service *svc, const struct cond_list *l,
+			int line, const char *key)
 {
 	for (int i = 0; i < l->n; i++) {
 		const struct cond *c = &l->v[i];
 
 		if (c->kind == COND_REPLACED && cfg_find_service(ld->cfg, c->name) < 0)
-			ld_error(ld, line, "%s of [service:%s] names unknown service '%s' in "
-				 "replaced:%s", key, svc->name, c->name, c->name);
+			ld_error(ld, line,
+				 "%s of [service:%s] names unknown service '%s' in "
+				 "replaced:%s",
+				 key, svc->name, c->name, c->name);
 		if (c->kind == COND_ARG && strcmp(key, "when") == 0)
-			ld_error(ld, line, "arg:%s in when of [service:%s]: arg: conditions are "
-				 "for args_if only", c->name, svc->name);
+			ld_error(ld, line,
+				 "arg:%s in when of [service:%s]: arg: conditions are "
+				 "for args_if only",
+				 c->name, svc->name);
 	}
 }
 
@@ -2791,6 +2808,7 @@ void cfg_init(struct config *cfg)
 	cfg->setup.sys_rw = TRI_AUTO;
 	cfg->setup.cgroups = CGROUPS_AUTO;
 	cfg->setup.iptables = IPTABLES_AUTO;
+	cfg->setup.mtu_auto = true;
 	cfg->setup.make_rshared = true;
 	default_paths(cfg->setup.stale_files, &cfg->setup.nstale_files, default_stale_files,
 		      NDEFAULT_STALE_FILES);
@@ -3171,8 +3189,8 @@ static int resolve_control_group(struct config *cfg, struct resolve_ctx *rc, cha
 			 r == -ERANGE ? "control_group '%s' (%s): a gid is at most 4294967294"
 			 : r == 0     ? "control_group '%s' (%s): no such group in the group file; "
 					"use a number"
-				      : "control_group '%s' (%s): cannot read the group file; use a "
-					"number",
+				  : "control_group '%s' (%s): cannot read the group file; use a "
+				    "number",
 			 w[0], cfg->control_group);
 		argv_free(w);
 		return r < 0 ? r : -ENOENT;
@@ -3221,7 +3239,8 @@ int cfg_resolve(struct config *cfg, cfg_getenv_fn *getenv_fn, void *ctx, char *e
 			else
 				v[++n] = NULL;
 		}
-		/* Conditions look at the arguments from outside as they came, before any args_if. */
+		/* Conditions look at the arguments from outside as they came, before any args_if.
+		 */
 		for (int k = 0; r == 0 && k < svc->nargs_if; k++) {
 			struct cfg_args_if *a = &svc->args_if[k];
 
@@ -3241,10 +3260,11 @@ int cfg_resolve(struct config *cfg, cfg_getenv_fn *getenv_fn, void *ctx, char *e
 			snprintf(err, len,
 				 r == -E2BIG ? "the command line of service %s is too long after "
 					       "${...} and args_if (limits: %d words, %d bytes)"
-				 : r == -EINVAL ? "the command line of service %s is empty after "
-						  "${...} expansion (limits: %d words, %d bytes)"
-						: "out of memory making the command line of service "
-						  "%s (limits: %d words, %d bytes)",
+				 : r == -EINVAL
+					 ? "the command line of service %s is empty after "
+					   "${...} expansion (limits: %d words, %d bytes)"
+					 : "out of memory making the command line of service "
+					   "%s (limits: %d words, %d bytes)",
 				 svc->name, ARGV_MAX_WORDS, ARGV_BYTES_MAX);
 			return r;
 		}
@@ -3327,6 +3347,8 @@ static void print_setup(const struct config *cfg, FILE *out)
 			s->data_root ? s->data_root : "none");
 	if (s->preflight != TRI_AUTO)
 		fprintf(out, "%spreflight=%s", setup_sep(out, &any), tri[s->preflight]);
+	if (!s->mtu_auto)
+		fprintf(out, "%smtu=no", setup_sep(out, &any));
 	if (!paths_are(s->writable_paths, s->nwritable_paths, default_writable_paths,
 		       NDEFAULT_WRITABLE_PATHS))
 		print_paths(out, setup_sep(out, &any), "writable_paths", s->writable_paths,
@@ -3380,13 +3402,17 @@ static void print_conditions(const struct config *cfg, const struct cfg_service 
 
 	if (svc->when.n > 0)
 		fprintf(out, "       when %s%s\n", cond_format(&svc->when, conds, sizeof(conds)),
-			!cfg->resolved ? "" : svc->skip ? "  -> no: skipped" : "  -> yes");
+			!cfg->resolved ? ""
+			: svc->skip    ? "  -> no: skipped"
+				       : "  -> yes");
 	for (int k = 0; k < svc->nargs_if; k++) {
 		const struct cfg_args_if *a = &svc->args_if[k];
 
 		fprintf(out, "       args_if %s : %s%s\n",
 			cond_format(&a->cond, conds, sizeof(conds)), a->words ? a->words : "",
-			!cfg->resolved ? "" : a->held ? "  -> yes" : "  -> no");
+			!cfg->resolved ? ""
+			: a->held      ? "  -> yes"
+				       : "  -> no");
 	}
 }
 

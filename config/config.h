@@ -56,6 +56,8 @@ struct cfg_setup {
 	long rlimit_nofile;	 /* RLIMIT_NOFILE_HARD (default), _KEEP, or a number >= 1 */
 	char *data_root;	 /* owned; default /var/lib/docker; NULL: no overlay check */
 	enum tristate preflight; /* default auto: required caps checked when setup runs */
+	bool mtu_auto;		 /* default yes: DOCKER_MTU from the default route's MTU when below
+				  * 1500 (mtu = auto | no) */
 	char *writable_paths[MAX_SETUP_PATHS]; /* owned absolute paths the services write to,
 						* besides data_root; default "/run" */
 	int nwritable_paths;

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/capability.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -828,6 +830,15 @@ static int step_iptables(const struct config *cfg)
 		break;
 	case IPTABLES_AUTO:
 	default:
+		/* docker:dind's switch: set and not empty means legacy, set and empty nft. */
+		if (getenv("DOCKER_IPTABLES_LEGACY")) {
+			bool legacy = *getenv("DOCKER_IPTABLES_LEGACY") != '\0';
+
+			mode = legacy ? "legacy" : "nft";
+			why = legacy ? "DOCKER_IPTABLES_LEGACY is set"
+				     : "DOCKER_IPTABLES_LEGACY is empty";
+			break;
+		}
 		/* Look at the tables before running anything: `iptables-legacy -nL` itself loads
 		 * the legacy filter table. */
 		if (legacy_tables_in_use())
@@ -846,6 +857,117 @@ static int step_iptables(const struct config *cfg)
 	}
 	if (apply_iptables(cfg, mode) > 0)
 		log_info("setup: iptables: using %s (%s)", mode, why);
+	return 0;
+}
+
+/* MTU ------------------------------------------------------------------------------------- */
+
+/* The interface of the default route: IPv4 first (/proc/net/route), else IPv6
+ * (/proc/net/ipv6_route). This process's network namespace: the container's. */
+static bool default_route_iface(char *iface, size_t len)
+{
+	char buf[16384];
+	const char *line;
+
+	if (read_file("/proc/net/route", buf, sizeof(buf)) > 0) {
+		/* Iface Destination Gateway Flags RefCnt Use Metric Mask ...: destination and
+		 * mask 0 */
+		for (line = strchr(buf, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+			const char *p = line + 1;
+			char name[IFNAMSIZ], dest[16], skip[16], mask[16];
+			bool ok = next_field(&p, name, sizeof(name)) &&
+				  next_field(&p, dest, sizeof(dest));
+
+			for (int k = 0; ok && k < 5; k++)
+				ok = next_field(&p, skip, sizeof(skip));
+			if (ok && next_field(&p, mask, sizeof(mask)) &&
+			    strcmp(dest, "00000000") == 0 && strcmp(mask, "00000000") == 0) {
+				snprintf(iface, len, "%s", name);
+				return true;
+			}
+		}
+	}
+	if (read_file("/proc/net/ipv6_route", buf, sizeof(buf)) > 0) {
+		/* dest dest_len src src_len next_hop metric refcnt use flags iface: ::/0, not lo */
+		for (line = buf; line && *line;
+		     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+			const char *p = line;
+			char f[10][40];
+			int k;
+
+			for (k = 0; k < 10 && next_field(&p, f[k], sizeof(f[k])); k++)
+				;
+			if (k == 10 && strspn(f[0], "0") == 32 && strcmp(f[1], "00") == 0 &&
+			    strcmp(f[9], "lo") != 0) {
+				snprintf(iface, len, "%.*s", IFNAMSIZ - 1, f[9]);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static int iface_mtu(const char *iface)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r;
+
+	if (fd < 0)
+		fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", iface);
+	r = ioctl(fd, SIOCGIFMTU, &ifr) < 0 ? -errno : ifr.ifr_mtu;
+	(void)close(fd);
+	return r;
+}
+
+/* Nested containers must not get a larger MTU than the network the outer container is on (CI
+ * overlays, VPNs: 1450, 1400...), or large packets are lost and TLS handshakes hang. dockerd
+ * defaults to 1500; the default config gives it --mtu=$DOCKER_MTU (args_if). */
+static int step_mtu(const struct config *cfg)
+{
+	const char *given = getenv("DOCKER_MTU");
+	char iface[IFNAMSIZ], num[16];
+	int mtu;
+
+	if (given) {
+		char *end;
+		long v = strtol(given, &end, 10);
+
+		if (!*given || *end || v < 68 || v > 65535) {
+			log_error(
+				"setup: DOCKER_MTU='%s' is not an MTU: give a number from 68 to 65535, "
+				"or unset it to use the default route's MTU",
+				given);
+			return STEP_FATAL;
+		}
+		log_info("setup: MTU %ld (DOCKER_MTU) for dockerd and its networks", v);
+		return 0;
+	}
+	if (!cfg->setup.mtu_auto)
+		return 0;
+	if (!default_route_iface(iface, sizeof(iface))) {
+		log_debug("setup: no default route: MTU left to dockerd");
+		return 0;
+	}
+	mtu = iface_mtu(iface);
+	if (mtu < 0) {
+		log_warn_errno(-mtu,
+			       "setup: cannot read the MTU of %s (the default route's); set "
+			       "DOCKER_MTU if it is below 1500",
+			       iface);
+		return 0;
+	}
+	if (mtu >= 1500) {
+		log_debug("setup: MTU %d on %s: dockerd's default (1500) fits", mtu, iface);
+		return 0;
+	}
+	snprintf(num, sizeof(num), "%d", mtu);
+	setenv("DOCKER_MTU", num, 1);
+	log_info("setup: MTU %d on %s (the default route's), below 1500: DOCKER_MTU=%d for dockerd "
+		 "and its networks",
+		 mtu, iface, mtu);
 	return 0;
 }
 
@@ -993,9 +1115,9 @@ static int step_writable(const struct config *cfg)
 int setup_container(const struct config *cfg)
 {
 	static int (*const steps[])(const struct config *) = {
-		step_preflight, step_rshared,  step_sys_rw,    step_securityfs,
-		step_tmpfs,	step_writable, step_stale,     step_cgroups,
-		step_iptables,	step_rlimit,   step_data_root,
+		step_preflight, step_rshared,  step_sys_rw, step_securityfs,
+		step_tmpfs,	step_writable, step_stale,  step_cgroups,
+		step_iptables,	step_mtu,      step_rlimit, step_data_root,
 	};
 	char comm[32] = "", exe[256] = "", who[64];
 	struct setup_facts f = {

@@ -431,3 +431,73 @@ EOF
 	[ "$status" -eq 0 ]
 	grep -qx main-ran <<<"$output"
 }
+
+@test "iptables auto: DOCKER_IPTABLES_LEGACY set and not empty means legacy, set and empty nft (docker:dind's switch)" {
+	fake_iptables 0 0
+	iptables_config auto
+	DOCKER_IPTABLES_LEGACY=1 PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- iptables -nL
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q 'setup: iptables: using legacy (DOCKER_IPTABLES_LEGACY is set)' <<<"$output"
+	grep -qx 'iptables-legacy -nL' <<<"$output"
+	# empty: nft, even with legacy rules in place (the variable decides, not the detection)
+	DOCKER_IPTABLES_LEGACY= PATH="$T/fakebin:$PATH" run in_setup_ns --net "/usr/sbin/iptables-legacy -A INPUT -j ACCEPT" \
+		-c "$T/dind-init.ini" -- iptables -nL
+	echo "$output"
+	grep -q 'setup: iptables: using nft (DOCKER_IPTABLES_LEGACY is empty)' <<<"$output"
+	grep -qx 'iptables-nft -nL' <<<"$output"
+	# a configured mode still wins over the variable
+	iptables_config nft
+	DOCKER_IPTABLES_LEGACY=1 PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- iptables -nL
+	grep -q 'using nft (configured)' <<<"$output"
+}
+
+# veth_route MTU: shell for in_setup_ns that gives the fresh network namespace a default route
+# over an interface with that MTU
+veth_route() {
+	echo "ip link add v0 mtu $1 type veth peer name v1 mtu $1 && ip link set v0 up && ip link set v1 up &&
+ip addr add 10.77.0.2/24 dev v0 && ip route add default via 10.77.0.1 dev v0"
+}
+
+mtu_config() {
+	write_config <<EOF
+$(quiet_setup)
+$1
+$(service_s)
+EOF
+}
+
+@test "mtu: the default route's MTU below 1500 becomes DOCKER_MTU, logged in one line; 1500 leaves it unset" {
+	command -v ip >/dev/null
+	mtu_config ""
+	run env -u DOCKER_MTU bash -c "$(declare -f in_setup_ns); DIND_INIT=$DIND_INIT in_setup_ns --net '$(veth_route 1400)' -c '$T/dind-init.ini' -- sh -c 'echo \"mtu=\$DOCKER_MTU\"'"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'mtu=1400' <<<"$output"
+	[ "$(grep -c 'MTU' <<<"$output")" -eq 1 ]
+	grep -q 'setup: MTU 1400 on v0 (the default route'"'"'s), below 1500: DOCKER_MTU=1400' <<<"$output"
+	run env -u DOCKER_MTU bash -c "$(declare -f in_setup_ns); DIND_INIT=$DIND_INIT in_setup_ns --net '$(veth_route 1500)' -c '$T/dind-init.ini' -- sh -c 'echo \"mtu=\$DOCKER_MTU\"'"
+	echo "$output"
+	grep -qx 'mtu=' <<<"$output"
+	refute grep -q 'MTU' <<<"$output"
+	# mtu = no: not looked at
+	mtu_config "mtu = no"
+	run env -u DOCKER_MTU bash -c "$(declare -f in_setup_ns); DIND_INIT=$DIND_INIT in_setup_ns --net '$(veth_route 1400)' -c '$T/dind-init.ini' -- sh -c 'echo \"mtu=\$DOCKER_MTU\"'"
+	grep -qx 'mtu=' <<<"$output"
+}
+
+@test "mtu: DOCKER_MTU given wins; a bad one exits 3 saying what an MTU is" {
+	mtu_config ""
+	DOCKER_MTU=1300 run in_setup_ns --net "$(veth_route 1400)" -c "$T/dind-init.ini" -- sh -c 'echo "mtu=$DOCKER_MTU"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'mtu=1300' <<<"$output"
+	grep -q 'setup: MTU 1300 (DOCKER_MTU) for dockerd and its networks' <<<"$output"
+	for bad in abc 0 67 70000 1400x ""; do
+		DOCKER_MTU=$bad run in_setup_ns --net ':' -c "$T/dind-init.ini" -- true
+		echo "$bad: $output"
+		[ "$status" -eq 3 ]
+		grep -q "setup: DOCKER_MTU='$bad' is not an MTU: give a number from 68 to 65535" <<<"$output"
+		refute grep -q 'service s' <<<"$output"
+	done
+}
