@@ -338,18 +338,25 @@ got-TERM" ]
 	[ -s "$mnt/containerd/daemon/io.containerd.metadata.v1.bolt/meta.db" ]
 }
 
-@test "--read-only root filesystem with a volume on /var/lib/docker: nested runs work (--tmpfs /run /tmp optional)" {
+@test "--read-only root filesystem with volumes on /var/lib/docker and /certs: nested runs work (--tmpfs /run /tmp optional)" {
 	local c
 	c=$(cname)
 	cp "$E2E_TINY_TAR" "$BATS_TEST_TMPDIR/tiny.tar"
-	run -0 dind_run "$c" --read-only -v "$BATS_TEST_TMPDIR/tiny.tar:/tiny.tar:ro" "$E2E_IMAGE" \
+	run -0 dind_run "$c" --read-only -v "$(cname certs):/certs" -v "$BATS_TEST_TMPDIR/tiny.tar:/tiny.tar:ro" "$E2E_IMAGE" \
 		sh -c "docker load -i /tiny.tar >/dev/null && docker run --rm $E2E_TINY_IMAGE echo nested-on-read-only"
 	grep -qx nested-on-read-only <<<"$output"
 	refute grep -q 'read-only file system' <<<"$output"
 
-	run -0 dind_run "$c" --read-only --tmpfs /run --tmpfs /tmp "$E2E_IMAGE" \
+	# TLS off needs no /certs
+	run -0 dind_run "$c" --read-only --tmpfs /run --tmpfs /tmp -e DOCKER_TLS_CERTDIR= "$E2E_IMAGE" \
 		sh -c "docker run --rm $E2E_TINY_IMAGE echo again-on-read-only"
 	grep -qx again-on-read-only <<<"$output"
+
+	# TLS on without a writable /certs: dind-certs says what to do, and dockerd never starts
+	run -4 dind_run "$c" --read-only "$E2E_IMAGE" docker version
+	echo "$output"
+	grep -q 'dind-certs: error: cannot .*/certs.*Read-only file system.*mount a writable volume on /certs.*DOCKER_TLS_CERTDIR=' <<<"$output"
+	refute grep -q 'service dockerd started' <<<"$output"
 }
 
 @test "a read-only /var/lib/docker: exit 3 before anything starts, naming it and the fix" {
