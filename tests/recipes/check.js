@@ -195,12 +195,10 @@ function dindServes(c, env) {
 	if (args[0] === 'dockerd') {
 		const hosts = args.filter((a) => a.startsWith('--host=') || a.startsWith('-H='))
 			.map((a) => a.slice(a.indexOf('=') + 1));
-		const st = args.find((a) => a.startsWith('--shutdown-timeout='));
 		return {
 			dockerdForm: true,
 			sockets: hosts.filter((h) => h.startsWith('unix://')).map((h) => h.slice(7)),
 			tcp: hosts.filter((h) => h.startsWith('tcp://')),
-			shutdownTimeoutS: st ? Number(st.split('=')[1]) : 15, /* dockerd's default */
 		};
 	}
 	const certdir = 'DOCKER_TLS_CERTDIR' in env ? env.DOCKER_TLS_CERTDIR : '/certs';
@@ -291,11 +289,6 @@ function checkPodSpec(file, where, spec, conf) {
 			fail(file, `${where}.terminationGracePeriodSeconds`,
 			     `${grace} s must exceed dind-init's shutdown_timeout (${conf.shutdownMs / 1000} s in ` +
 			     `${path.basename(conf.file)}), or the kubelet kills the ordered stop`);
-		const serves = dindServes(c, env);
-		if (serves.dockerdForm && serves.shutdownTimeoutS * 1000 >= conf.dockerdStopMs)
-			fail(file, `${at}.args`,
-			     `dockerd's --shutdown-timeout (${serves.shutdownTimeoutS} s) must be below dockerd's ` +
-			     `stop_timeout (${conf.dockerdStopMs / 1000} s in ${path.basename(conf.file)})`);
 	}
 
 	/* The clients: every other container that names a Docker daemon. */

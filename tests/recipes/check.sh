@@ -143,9 +143,6 @@ broken "arc: \$(DOCKER_GROUP_GID) not defined" $arc \
 broken "arc: runner's socket not on the shared volume" $arc \
 	's|value: unix:///var/run/docker.sock$|value: unix:///run/docker/docker.sock|' \
 	'/run/docker/docker.sock is not the socket of template.spec.initContainers[1]'
-broken "arc: --shutdown-timeout not below dockerd's stop_timeout" $arc \
-	's/--shutdown-timeout=5$/--shutdown-timeout=600/' \
-	"dockerd's --shutdown-timeout (600 s) must be below dockerd's stop_timeout"
 broken "arc: dind sidecar without startupProbe" $arc \
 	'/^        startupProbe:$/,/^          failureThreshold: 3$/d' \
 	'add a startupProbe (dind-ctl wait)'
