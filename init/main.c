@@ -200,19 +200,23 @@ static int add_service_args(struct config *cfg, char ***command)
 
 		while (cmd[n])
 			n++;
-		/* A bare "dockerd" means the configured program (its path, or a wrapper in its place);
-		 * a path is taken as given. */
+		/* A bare "dockerd" means the configured program (its path, or a wrapper in its
+		 * place); a path is taken as given. */
 		if (!strchr(cmd[0], '/'))
 			cmd[0] = cfg->services[cfg->args_to_idx].argv[0];
 		r = cfg_replace_command(cfg, cfg->args_to_idx, cmd, n);
 		if (r < 0) {
-			fprintf(stderr, "dind-init: cannot use COMMAND as the command line of %s: %s\n",
+			fprintf(stderr,
+				"dind-init: cannot use COMMAND as the command line of %s: %s\n",
 				cfg->args_to, strerror(-r));
 			return -1;
 		}
+		/* cmd[0] may have pointed at the configured argv[0], which the replacement freed.
+		 */
 		log_info("COMMAND is %s's own command line (%s ...): it replaces [service:%s] "
 			 "command",
-			 cfg->args_to, base_name(cmd[0]), cfg->args_to);
+			 cfg->args_to, base_name(cfg->services[cfg->args_to_idx].argv[0]),
+			 cfg->args_to);
 		*command = NULL;
 	} else if (cmd && cmd[0][0] == '-') {
 		int n = 0, r;

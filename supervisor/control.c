@@ -28,8 +28,9 @@ struct client {
 	size_t inlen;
 	char in[CONTROL_LINE_MAX];
 	size_t outlen, outoff;
-	char *out; /* CONTROL_REPLY_MAX bytes */
+	char *out;	/* CONTROL_REPLY_MAX bytes */
 	bool read_only; /* a member of control_group, not root: status, health and wait only */
+	bool denied;	/* neither root nor a member: gets "permission denied" to any request */
 	/* `wait`: the services waited for (all when nwait == 0 and wait_all) */
 	bool wait_all;
 	int nwait;
@@ -287,6 +288,17 @@ static void handle(struct client *c, char *line)
 	bool shown[MAX_SERVICES];
 	int r;
 
+	if (c->denied) {
+		if (has_group)
+			put(c,
+			    "error permission denied: only root and members of group %u "
+			    "(control_group) may use dind-ctl\n",
+			    (unsigned)group_gid);
+		else
+			put(c, "error permission denied: only root may use dind-ctl\n");
+		reply(c);
+		return;
+	}
 	if (ctl_parse_request(line, &req, &err) < 0) {
 		put(c, "error %s\n", err);
 		reply(c);
@@ -294,8 +306,9 @@ static void handle(struct client *c, char *line)
 	}
 	if (c->read_only && req.verb != CTL_STATUS && req.verb != CTL_STATUS_JSON &&
 	    req.verb != CTL_HEALTH && req.verb != CTL_WAIT) {
-		put(c, "error permission denied: only root may start, stop, restart or kill "
-		       "services; members of group %u may use status, health and wait\n",
+		put(c,
+		    "error permission denied: only root may start, stop, restart or kill "
+		    "services; members of group %u may use status, health and wait\n",
 		    (unsigned)group_gid);
 		reply(c);
 		return;
@@ -456,36 +469,32 @@ static void on_accept(void *data, uint32_t events)
 		bool root = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
 			    (cred.uid == 0 || cred.uid == geteuid());
 
-		if (!root && !peer_in_group(fd, &cred)) {
-			static const char no[] =
-				"error permission denied: only root may use dind-ctl\n";
-			char why[160];
+		/* A client that may not ask anything still gets its request read, and then the
+		 * reason: closing with its request unread would reset the connection, and it would
+		 * see "Connection reset by peer" instead. */
+		bool denied = !root && !peer_in_group(fd, &cred);
 
-			log_debug("control socket: refused a client with uid %d", (int)cred.uid);
-			if (has_group)
-				snprintf(why, sizeof(why),
-					 "error permission denied: only root and members of group "
-					 "%u (control_group) may use dind-ctl\n",
-					 (unsigned)group_gid);
-			(void)!send(fd, has_group ? why : no, has_group ? strlen(why) : sizeof(no) - 1,
-				    MSG_NOSIGNAL | MSG_DONTWAIT);
-			(void)close(fd);
-			continue;
-		}
+		if (denied)
+			log_debug("control socket: refusing a client with uid %d", (int)cred.uid);
 		for (int i = 0; i < CONTROL_CLIENTS_MAX && !c; i++)
 			if (clients[i].phase == CLIENT_FREE)
 				c = &clients[i];
 		if (!c) {
 			static const char busy[] = "error too many clients, try again\n";
+			char drain[CONTROL_LINE_MAX];
 
 			log_warn("control socket: %d clients connected already; refusing one more",
 				 CONTROL_CLIENTS_MAX);
+			/* No slot to read its request later: take what it sent already, so that
+			 * the close does not reset the connection before it reads why. */
+			(void)!recv(fd, drain, sizeof(drain), MSG_DONTWAIT);
 			(void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 			(void)close(fd);
 			continue;
 		}
 		c->fd = fd;
 		c->read_only = !root;
+		c->denied = denied;
 		c->inlen = c->outlen = c->outoff = 0;
 		c->phase = CLIENT_READING;
 		if (loop_add_fd(&c->lfd, fd, EPOLLIN | EPOLLRDHUP, on_client, c) < 0) {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/cond.h"
 #include "config/config.h"
@@ -491,6 +492,89 @@ static void test_print_shows_conditions(void **state)
 	teardown_cfg();
 }
 
+/* The shipped config/dind-init.ini, resolved in docker:dind's situations. */
+static void load_shipped(void)
+{
+#ifdef SOURCE_DIR
+	FILE *f = fopen(SOURCE_DIR "/config/dind-init.ini", "re");
+	static char text[64 * 1024];
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	if (load(text) != 0)
+		fail_msg("config/dind-init.ini: %s", cfg.nerrors ? cfg.errors[0] : "?");
+#else
+	fail_msg("built without SOURCE_DIR: cannot find config/dind-init.ini");
+#endif
+}
+
+static void test_shipped_config_forms(void **state)
+{
+	static const char *const tls_on[] = { "DOCKER_TLS_CERTDIR=/certs", "DOCKER_GROUP_GID=",
+					      NULL };
+	static const char *const gitlab_off[] = { "DOCKER_TLS_CERTDIR=", "DOCKER_MTU=1400",
+						  "DOCKER_HOST=tcp://docker:2375", NULL };
+	static const char *const other_sock[] = { "DOCKER_TLS_CERTDIR=",
+						  "DOCKER_HOST=unix:///run/user/1/docker.sock", NULL };
+	char *arc[] = { (char *)"dockerd", (char *)"--host=unix:///var/run/docker.sock",
+			(char *)"--group=123", NULL };
+	char buf[2048];
+	int d;
+
+	char group_file[] = "/tmp/test_cond_group.XXXXXX";
+	int fd = mkstemp(group_file);
+
+	(void)state;
+	/* The image's group file, not this machine's (which may have no group docker). */
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "docker:x:2375:\n", 15), 15);
+	close(fd);
+	cfg_set_account_files(NULL, group_file);
+	load_shipped();
+	d = cfg_find_service(&cfg, "dockerd");
+	resolve_with(tls_on);
+	assert_false(cfg.services[cfg_find_service(&cfg, "certs")].skip);
+	assert_string_equal(cmdline(cfg_find_service(&cfg, "certs"), buf, sizeof(buf)),
+			    "dind-certs --dir /certs");
+	assert_string_equal(cmdline(d, buf, sizeof(buf)),
+			    "dockerd --containerd=/run/containerd/containerd.sock "
+			    "--host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2376 --tlsverify "
+			    "--tlscacert=/certs/server/ca.pem --tlscert=/certs/server/cert.pem "
+			    "--tlskey=/certs/server/key.pem");
+
+	load_shipped();
+	resolve_with(gitlab_off);
+	assert_true(cfg.services[cfg_find_service(&cfg, "certs")].skip);
+	/* GitLab's tcp:// DOCKER_HOST is ignored; the MTU goes to dockerd and its networks. */
+	assert_string_equal(cmdline(d, buf, sizeof(buf)),
+			    "dockerd --containerd=/run/containerd/containerd.sock "
+			    "--host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2375 --tls=false "
+			    "--mtu=1400 "
+			    "--default-network-opt=bridge=com.docker.network.driver.mtu=1400");
+
+	load_shipped();
+	resolve_with(other_sock);
+	assert_non_null(strstr(cmdline(d, buf, sizeof(buf)),
+			       "--host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2375 "
+			       "--tls=false --host=unix:///run/user/1/docker.sock"));
+
+	load_shipped();
+	assert_int_equal(cfg_replace_command(&cfg, d, arc, 3), 0);
+	resolve_with(tls_on);
+	assert_true(cfg.services[cfg_find_service(&cfg, "certs")].skip);
+	assert_string_equal(cmdline(d, buf, sizeof(buf)),
+			    "dockerd --host=unix:///var/run/docker.sock --group=123 "
+			    "--containerd=/run/containerd/containerd.sock");
+	assert_true(cfg.has_control_gid);
+	assert_int_equal(cfg.control_gid, 2375);
+	teardown_cfg();
+	cfg_set_account_files(NULL, NULL);
+	unlink(group_file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -509,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_when_args_if_errors),
 		cmocka_unit_test(test_args_if_limit),
 		cmocka_unit_test(test_print_shows_conditions),
+		cmocka_unit_test(test_shipped_config_forms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

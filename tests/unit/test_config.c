@@ -1990,7 +1990,7 @@ static void test_default_ini(void **state)
 {
 #ifdef SOURCE_DIR
 	struct config *cfg = *state;
-	const struct cfg_service *c, *d, *n;
+	const struct cfg_service *c, *d, *n, *t;
 	int64_t grace_ms;
 	int r;
 
@@ -2000,12 +2000,25 @@ static void test_default_ini(void **state)
 		dump_errors(cfg);
 		fail_msg("loading " SOURCE_DIR "/config/dind-init.ini failed: %d", r);
 	}
-	assert_int_equal(cfg->nservices, 3);
+	assert_int_equal(cfg->nservices, 4);
+	t = svc(cfg, "certs");
 	c = svc(cfg, "containerd");
 	d = svc(cfg, "dockerd");
 	n = svc(cfg, "stop-nested");
-	assert_int_equal(cfg->order[0], c - cfg->services);
-	assert_int_equal(cfg->order[1], d - cfg->services);
+	assert_int_equal(cfg->order[0], t - cfg->services);
+	assert_int_equal(cfg->order[1], c - cfg->services);
+	assert_int_equal(cfg->order[2], d - cfg->services);
+	assert_non_null(cfg->control_group);
+	assert_string_equal(cfg->control_group, "${DOCKER_GROUP_GID:-docker}");
+
+	/* The certificates, before dockerd, only with TLS on and not in the dockerd ... form. */
+	assert_int_equal(t->type, SVC_ONESHOT);
+	assert_true(t->critical);
+	assert_string_equal(t->argv[0], "dind-certs");
+	assert_int_equal(t->when.n, 2);
+	assert_string_equal(t->when.v[0].name, "DOCKER_TLS_CERTDIR");
+	assert_int_equal(t->when.v[1].kind, COND_REPLACED);
+	assert_true(t->when.v[1].negate);
 	assert_int_equal(cfg->nmain_after, 1);
 	assert_int_equal(cfg->main_after[0], d - cfg->services);
 	assert_int_equal(cfg->args_to_idx, d - cfg->services);
@@ -2032,8 +2045,12 @@ static void test_default_ini(void **state)
 	assert_string_equal(d->argv[1], "--containerd=/run/containerd/containerd.sock");
 	assert_string_equal(d->argv[2], "--host=unix:///var/run/docker.sock");
 	assert_string_equal(d->args_env, "DOCKERD_ARGS");
-	assert_int_equal(d->ndeps, 1);
+	assert_int_equal(d->ndeps, 2);
 	assert_int_equal(d->dep_idx[0], c - cfg->services);
+	assert_int_equal(d->dep_idx[1], t - cfg->services);
+	/* The listeners, the extra socket, --containerd in the dockerd ... form, the MTU (the
+	 * command lines they make: tests/unit/test_cond.c and tests/integration/forms.bats). */
+	assert_int_equal(d->nargs_if, 5);
 	assert_int_equal(d->ready.kind, PROBE_NOTIFY);
 	assert_int_equal(d->ready_timeout_ms, 120000);
 	assert_int_equal(d->health.kind, PROBE_HTTP);
@@ -2042,8 +2059,11 @@ static void test_default_ini(void **state)
 	assert_int_equal(d->health_interval_ms, 10000);
 	assert_int_equal(d->restart, RESTART_ALWAYS);
 	assert_true(d->critical);
-	assert_int_equal(d->nenv, 1);
+	assert_int_equal(d->nenv, 3);
 	assert_string_equal(d->env[0], "container=docker");
+	/* GitLab's job variables, passed to services, must not reach dockerd. */
+	assert_string_equal(d->env[1], "DOCKER_TLS_VERIFY=");
+	assert_string_equal(d->env[2], "DOCKER_CERT_PATH=");
 
 	/* Stopped with dockerd, before containerd. */
 	assert_int_equal(n->argc, 2);
