@@ -157,26 +157,6 @@ EOF
 	[ "$STATUS" -eq 137 ]
 }
 
-@test "a forced shutdown exits 137: shutdown_timeout reached without a main command" {
-	service_script stubborn 'trap "" TERM
-echo up >>$EVENTS
-while :; do sleep 0.05; done'
-	write_config <<EOF
-[init]
-shutdown_timeout = 500ms
-[service:stubborn]
-command = $T/stubborn
-stop_timeout = 60s
-EOF
-	start_ns -c "$T/dind-init.ini"
-	wait_for_line "$EVENTS" up
-	kill -TERM "$INIT_PID"
-	wait_ns
-	cat "$T/out"
-	grep -q 'shutdown_timeout (500ms) reached: sending SIGKILL' "$T/out"
-	[ "$STATUS" -eq 137 ]
-}
-
 @test "an orderly shutdown without a main command still exits 0" {
 	service_script polite 'trap "exit 0" TERM
 echo up >>$EVENTS
