@@ -147,17 +147,25 @@ done:
 
 bool args_have_option(char *const *argv, int argc, const char *option)
 {
-	size_t n = strlen(option);
+	const char *eq = strchr(option, '=');
+	size_t n = eq ? (size_t)(eq - option) : strlen(option);
+	const char *value = eq ? eq + 1 : NULL;
 	bool is_long = n > 2 && option[1] == '-';
 
 	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *given;
 
 		if (strcmp(a, "--") == 0)
 			break;
 		if (strncmp(a, option, n) != 0)
 			continue;
-		if (a[n] == '\0' || (is_long ? a[n] == '=' : true))
+		if (a[n] == '\0')
+			given = i + 1 < argc ? argv[i + 1] : NULL; /* --opt VALUE, -o VALUE */
+		else if (a[n] == '=' || !is_long)
+			given = a + n + (a[n] == '='); /* --opt=VALUE, -oVALUE, -o=VALUE */
+		else
+			continue; /* --hostname is not --host */
+		if (!value || (given && strcmp(given, value) == 0))
 			return true;
 	}
 	return false;

@@ -4,7 +4,9 @@
  *   NAME=PATTERN     it is set and its value matches PATTERN (shell glob: * ? [...])
  *   arg:OPTION       the service's arguments from outside (COMMAND's via args_to, $args_env, or a
  *                    whole command line that replaced `command`) hold OPTION: --opt, --opt=VALUE,
- *                    -o or -oVALUE (args_if only)
+ *                    --opt VALUE, -o, -oVALUE or -o VALUE (args_if only)
+ *   arg:OPTION=VALUE the same with that value (--host=unix:///x matches --host=unix:///x,
+ *                    --host unix:///x; -H=unix:///x matches -Hunix:///x and -H unix:///x)
  *   replaced:NAME    service NAME's command line was replaced by COMMAND's (`dockerd ...`)
  *   !CONDITION       the opposite
  *
@@ -52,8 +54,9 @@ bool cond_eval(const struct cond_list *l, const struct cond_env *env);
 /* "DOCKER_TLS_CERTDIR !arg:--host" back as text (always NUL-terminated). */
 const char *cond_format(const struct cond_list *l, char *buf, size_t len);
 
-/* Does argv[0..argc) hold OPTION ("--host" matches "--host" and "--host=X"; "-H" matches "-H" and
- * "-HX")? Stops at a "--" word. */
+/* Does argv[0..argc) hold OPTION ("--host" matches "--host", "--host=X" and "--host X"; "-H"
+ * matches "-H", "-HX" and "-H X")? With "OPTION=VALUE", only with that value. Stops at a "--"
+ * word. */
 bool args_have_option(char *const *argv, int argc, const char *option);
 
 #endif

@@ -2860,6 +2860,7 @@ void cfg_release(struct config *cfg)
 		for (j = 0; j < svc->nargs_if; j++) {
 			cond_release(&svc->args_if[j].cond);
 			free(svc->args_if[j].words);
+			free(svc->args_if[j].expanded);
 		}
 		cond_release(&svc->when);
 		for (j = 0; j < svc->ndeps; j++)
@@ -3244,9 +3245,19 @@ int cfg_resolve(struct config *cfg, cfg_getenv_fn *getenv_fn, void *ctx, char *e
 		for (int k = 0; r == 0 && k < svc->nargs_if; k++) {
 			struct cfg_args_if *a = &svc->args_if[k];
 
+			int n0 = n;
+
 			a->held = cond_eval(&a->cond, &env);
 			if (a->held)
 				r = resolve_append(&rc, a->words ? a->words : "", &v, &n);
+			if (r == 0 && a->held) {
+				char *shown = malloc(1024);
+
+				if (shown)
+					(void)argv_format(v + n0, shown, 1024);
+				free(a->expanded);
+				a->expanded = shown;
+			}
 		}
 		if (r == 0 && strings_bytes(v, n) > ARGV_BYTES_MAX)
 			r = -E2BIG;

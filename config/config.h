@@ -159,7 +159,8 @@ struct cfg_args_if {
 	struct cond_list cond;
 	char *words; /* owned text after the ':', split (and ${...}-expanded) by cfg_resolve */
 	int line;
-	bool held; /* cfg_resolve: the conditions held and the words were appended */
+	bool held;	/* cfg_resolve: the conditions held and the words were appended */
+	char *expanded; /* cfg_resolve, owned: those words as appended (for the log), or NULL */
 };
 
 struct cfg_service {

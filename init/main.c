@@ -290,6 +290,29 @@ static int require_socket(const struct config *cfg)
 	return -1;
 }
 
+/* `docker run IMAGE dockerd-entrypoint.sh --mtu=1400` (a pod's args naming docker:dind's
+ * entrypoint, or `dind dockerd ...`): this program's own names before COMMAND mean the rest is
+ * what it was given, not a second dind-init to run as the main command. */
+static char **skip_own_names(char **cmd)
+{
+	static const char *const own[] = { "dind-init", "dockerd-entrypoint.sh", "dind" };
+
+	while (cmd && cmd[0]) {
+		size_t k;
+
+		for (k = 0; k < sizeof(own) / sizeof(own[0]); k++)
+			if (strcmp(base_name(cmd[0]), own[k]) == 0)
+				break;
+		if (k == sizeof(own) / sizeof(own[0]))
+			break;
+		log_info("COMMAND starts with %s, this program's own name: taking what follows as "
+			 "COMMAND",
+			 cmd[0]);
+		cmd++;
+	}
+	return cmd && cmd[0] ? cmd : NULL;
+}
+
 static const char *env_lookup(const char *name, void *ctx)
 {
 	(void)ctx;
@@ -315,7 +338,8 @@ static int resolve_commands(struct config *cfg, bool quiet)
 		for (int k = 0; k < svc->nargs_if && !svc->skip; k++)
 			if (svc->args_if[k].held)
 				log_info("service %s gets %s (args_if %s)", svc->name,
-					 svc->args_if[k].words,
+					 svc->args_if[k].expanded ? svc->args_if[k].expanded
+								  : svc->args_if[k].words,
 					 cond_format(&svc->args_if[k].cond, conds, sizeof(conds)));
 	}
 	return 0;
@@ -428,7 +452,7 @@ int main(int argc, char **argv)
 	}
 	if (check_only) {
 		/* With COMMAND given, show what it would make of the command lines. */
-		command = cmd_start < argc ? argv + cmd_start : NULL;
+		command = skip_own_names(cmd_start < argc ? argv + cmd_start : NULL);
 		if (add_service_args(&cfg, &command) < 0 || resolve_commands(&cfg, true) < 0) {
 			cfg_release(&cfg);
 			return EXIT_USAGE;
@@ -441,7 +465,7 @@ int main(int argc, char **argv)
 	if (cfg.insecure_reason)
 		log_warn("%s; used anyway because of [init] strict_config = no",
 			 cfg.insecure_reason);
-	command = cmd_start < argc ? argv + cmd_start : NULL;
+	command = skip_own_names(cmd_start < argc ? argv + cmd_start : NULL);
 	if (add_service_args(&cfg, &command) < 0) {
 		cfg_release(&cfg);
 		return EXIT_USAGE;

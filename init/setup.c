@@ -689,6 +689,10 @@ static int setup_v2(bool forced)
 	log_info("setup: cgroup v2%s%s%s: processes moved to /init, %d controller%s enabled",
 		 forced ? " (forced)" : "", unshared ? ", own cgroup namespace" : "",
 		 mounted ? ", fresh mount" : "", enabled, enabled == 1 ? "" : "s");
+	if (enabled == 0)
+		log_warn("setup: cgroup v2 has no controllers here (on a hybrid or cgroup v1 host they "
+			 "belong to the v1 hierarchies): nested containers get no memory, CPU or pids "
+			 "limits; use cgroup v1 (cgroups = auto) or a cgroup v2 host");
 	return 0;
 }
 
@@ -931,11 +935,13 @@ static int step_mtu(const struct config *cfg)
 	char iface[IFNAMSIZ], num[16];
 	int mtu;
 
-	if (given) {
+	/* Set but empty counts as unset, as for the args_if condition DOCKER_MTU. */
+	if (given && *given) {
 		char *end;
 		long v = strtol(given, &end, 10);
 
-		if (!*given || *end || v < 68 || v > 65535) {
+		/* strtol would take " 1400" and "+1400"; dockerd would not. */
+		if (given[0] < '0' || given[0] > '9' || *end || v < 68 || v > 65535) {
 			log_error(
 				"setup: DOCKER_MTU='%s' is not an MTU: give a number from 68 to 65535, "
 				"or unset it to use the default route's MTU",

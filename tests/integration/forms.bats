@@ -38,6 +38,7 @@ args_if = DOCKER_TLS_CERTDIR !replaced:dockerd !arg:--host !arg:-H :
     --host=tcp://0.0.0.0:2376 --tlsverify --tlscacert=\${DOCKER_TLS_CERTDIR}/server/ca.pem
 args_if = !DOCKER_TLS_CERTDIR !replaced:dockerd !arg:--host !arg:-H : --host=tcp://0.0.0.0:2375 --tls=false
 args_if = replaced:dockerd !arg:--containerd : --containerd=/run/c.sock
+args_if = replaced:dockerd !arg:--host=unix:///var/run/docker.sock !arg:-H=unix:///var/run/docker.sock : --host=unix:///var/run/docker.sock
 args_if = DOCKER_MTU !arg:--mtu : --mtu=\${DOCKER_MTU}
 EOF
 }
@@ -152,4 +153,24 @@ EOF
 	[[ "$output" == *"dind-init.ini:5: bad command in [service:a]: unterminated \${"* ]]
 	[[ "$output" == *"dind-init.ini:6: arg:--host in when of [service:a]: arg: conditions are for args_if only"* ]]
 	[[ "$output" == *"dind-init.ini:7: bad args_if in [service:a]: expected CONDITIONS : WORDS"* ]]
+}
+
+@test "COMMAND naming this program (dockerd-entrypoint.sh, dind, dind-init) is not a second dind-init: the rest is COMMAND" {
+	fake_daemon
+	dind_config >"$T/dind-init.ini"
+	# a pod's args: [dockerd-entrypoint.sh, --mtu=1400] with the image's entrypoint kept
+	DOCKER_TLS_CERTDIR= start_ns -c "$T/dind-init.ini" /usr/local/bin/dockerd-entrypoint.sh --mtu=1400
+	wait_for_line "$T/events" dockerd-started
+	run -0 ctl status
+	[[ "$output" == *"main command: none"* ]]
+	kill -TERM "$INIT_PID"
+	wait_ns
+	grep -qx -- --mtu=1400 "$T/args.0"
+	grep -q "COMMAND starts with /usr/local/bin/dockerd-entrypoint.sh, this program's own name" "$T/out"
+	# `dind dockerd ARGS`: the dockerd ... form
+	run -0 "$DIND_INIT" --check-config -c "$T/dind-init.ini" dind dockerd -H tcp://127.0.0.1:9999
+	[[ "$output" == *"dockerd -H tcp://127.0.0.1:9999 --containerd=/run/c.sock --host=unix:///var/run/docker.sock"* ]]
+	run -0 "$DIND_INIT" --check-config -c "$T/dind-init.ini" dind-init dind dockerd --host=unix:///var/run/docker.sock
+	[[ "$output" == *"dockerd --host=unix:///var/run/docker.sock --containerd=/run/c.sock"* ]]
+	[[ "$output" != *"--containerd=/run/c.sock --host=unix:///var/run/docker.sock"* ]]
 }

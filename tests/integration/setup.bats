@@ -493,11 +493,19 @@ EOF
 	[ "$status" -eq 0 ]
 	grep -qx 'mtu=1300' <<<"$output"
 	grep -q 'setup: MTU 1300 (DOCKER_MTU) for dockerd and its networks' <<<"$output"
-	for bad in abc 0 67 70000 1400x ""; do
+	for bad in abc 0 67 70000 1400x " 1400" +1400 -1; do
 		DOCKER_MTU=$bad run in_setup_ns --net ':' -c "$T/dind-init.ini" -- true
 		echo "$bad: $output"
 		[ "$status" -eq 3 ]
 		grep -q "setup: DOCKER_MTU='$bad' is not an MTU: give a number from 68 to 65535" <<<"$output"
 		refute grep -q 'service s' <<<"$output"
 	done
+}
+
+@test "mtu: DOCKER_MTU set but empty counts as unset, as for the args_if condition" {
+	mtu_config ""
+	DOCKER_MTU= run in_setup_ns --net "$(veth_route 1400)" -c "$T/dind-init.ini" -- sh -c 'echo "mtu=$DOCKER_MTU"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'mtu=1400' <<<"$output"
 }

@@ -202,6 +202,14 @@ static void test_cond_eval_table(void **state)
 		{ "arg:-H", 2, true },	   /* -HVALUE */
 		{ "arg:--mtu", 2, true },  /* --mtu VALUE */
 		{ "arg:--tls", 2, false }, /* after "--": not an option */
+		{ "arg:--host=tcp://x", 1, true },
+		{ "arg:--host=tcp://y", 1, false },
+		{ "arg:-G=123", 1, true },	  /* -G 123 */
+		{ "arg:-G=12", 1, false },
+		{ "arg:-H=unix:///x", 2, true },  /* -Hunix:///x */
+		{ "arg:--mtu=1400", 2, true },	  /* --mtu 1400 */
+		{ "arg:--mtu=1500", 2, false },
+		{ "arg:--debug=x", 1, false },
 		{ "arg:--debug", 2, false },
 		{ "replaced:dockerd", 1, true },
 		{ "replaced:dockerd", 2, false },
@@ -521,6 +529,8 @@ static void test_shipped_config_forms(void **state)
 						  "DOCKER_HOST=unix:///run/user/1/docker.sock", NULL };
 	char *arc[] = { (char *)"dockerd", (char *)"--host=unix:///var/run/docker.sock",
 			(char *)"--group=123", NULL };
+	char *own_host[] = { (char *)"-H", (char *)"tcp://0.0.0.0:2376", NULL };
+	char *tcp_only[] = { (char *)"dockerd", (char *)"-H", (char *)"tcp://0.0.0.0:2375", NULL };
 	char buf[2048];
 	int d;
 
@@ -560,6 +570,25 @@ static void test_shipped_config_forms(void **state)
 	assert_non_null(strstr(cmdline(d, buf, sizeof(buf)),
 			       "--host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2375 "
 			       "--tls=false --host=unix:///run/user/1/docker.sock"));
+
+	/* Your own --host with TLS on: your listener, TLS-verified with the certificates all the
+	 * same (never an unauthenticated TCP port while TLS is on). */
+	load_shipped();
+	assert_int_equal(cfg_append_args(&cfg, d, own_host, 2), 0);
+	resolve_with(tls_on);
+	assert_string_equal(cmdline(d, buf, sizeof(buf)),
+			    "dockerd --containerd=/run/containerd/containerd.sock "
+			    "--host=unix:///var/run/docker.sock -H tcp://0.0.0.0:2376 --tlsverify "
+			    "--tlscacert=/certs/server/ca.pem --tlscert=/certs/server/cert.pem "
+			    "--tlskey=/certs/server/key.pem");
+
+	/* The dockerd ... form without the standard socket: it is added (health, dind-ctl). */
+	load_shipped();
+	assert_int_equal(cfg_replace_command(&cfg, d, tcp_only, 3), 0);
+	resolve_with(tls_on);
+	assert_string_equal(cmdline(d, buf, sizeof(buf)),
+			    "dockerd -H tcp://0.0.0.0:2375 --containerd=/run/containerd/containerd.sock "
+			    "--host=unix:///var/run/docker.sock");
 
 	load_shipped();
 	assert_int_equal(cfg_replace_command(&cfg, d, arc, 3), 0);

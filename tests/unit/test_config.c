@@ -2050,7 +2050,7 @@ static void test_default_ini(void **state)
 	assert_int_equal(d->dep_idx[1], t - cfg->services);
 	/* The listeners, the extra socket, --containerd in the dockerd ... form, the MTU (the
 	 * command lines they make: tests/unit/test_cond.c and tests/integration/forms.bats). */
-	assert_int_equal(d->nargs_if, 5);
+	assert_int_equal(d->nargs_if, 7);
 	assert_int_equal(d->ready.kind, PROBE_NOTIFY);
 	assert_int_equal(d->ready_timeout_ms, 120000);
 	assert_int_equal(d->health.kind, PROBE_HTTP);
