@@ -99,6 +99,23 @@ docker run --rm $E2E_TINY_IMAGE echo hello-from-nested"
 	grep -qi ':0948 ' <<<"$output"
 }
 
+@test "GitLab, this image as the job image (entrypoint docker-entrypoint.sh), DOCKER_HOST unset: it finds tcp://docker:2376" {
+	local net svc jb vol
+	net=$(cname net) svc=$(cname svc) jb=$(cname job) vol=$(cname certs)
+	d network create "$net" >/dev/null
+	gitlab_service "$svc" "$net" "$vol"
+	# The runner waits for the service's port, then starts the job with its entrypoint: here bash
+	# does the wait and then runs the entrypoint, as the runner would after its own wait.
+	run -0 d run --rm --name "$jb" --network "$net" -v "$vol:/certs/client" -e SERVICE_HOST=docker \
+		-e DOCKER_TLS_CERTDIR=/certs --entrypoint bash "$E2E_IMAGE" \
+		-c "$(wait_port_script)
+docker-entrypoint.sh sh -c 'echo \$DOCKER_HOST \$DOCKER_TLS_VERIFY \$DOCKER_CERT_PATH'
+docker-entrypoint.sh version --format 'server {{.Server.Version}}'"
+	echo "$output"
+	grep -qx 'tcp://docker:2376 1 /certs/client' <<<"$output"
+	grep -q '^server 26' <<<"$output"
+}
+
 @test "GitLab, TLS off (DOCKER_TLS_CERTDIR empty): tcp://docker:2375, no 15 s pause, no certificates" {
 	local net svc jb vol
 	net=$(cname net) svc=$(cname svc) jb=$(cname job) vol=$(cname certs)
@@ -143,19 +160,30 @@ docker version --format 'server {{.Server.Version}}'"
 	echo "$output"
 	[ "$status" -ne 0 ]
 	refute grep -q 'Server:' <<<"$output"
-	# a client certificate of another CA (made by dind-certs in the job container)
-	run job "$(cname j2)" --network "$net" -e DOCKER_TLS_CERTDIR= -e DOCKER_HOST=tcp://docker:2376 "$E2E_IMAGE" \
-		sh -c 'dind-certs -q --dir /tmp/other && DOCKER_CERT_PATH=/tmp/other/client DOCKER_TLS_VERIFY=1 docker version'
+	# a client certificate of another CA (made by dind-certs in the job container), the real CA
+	# to check the server with: the server must be the one that refuses
+	run job "$(cname j2)" --network "$net" -v "$vol:/certs/client:ro" -e DOCKER_TLS_CERTDIR= \
+		-e DOCKER_HOST=tcp://docker:2376 "$E2E_IMAGE" \
+		sh -c 'dind-certs -q --dir /tmp/other && docker --tlsverify --tlscacert /certs/client/ca.pem \
+			--tlscert /tmp/other/client/cert.pem --tlskey /tmp/other/client/key.pem version'
 	echo "$output"
 	[ "$status" -ne 0 ]
 	refute grep -q 'Server:' <<<"$output"
+	grep -qi 'bad certificate\|unknown certificate authority\|certificate required' <<<"$output"
+	# and the same command with the right client certificate works
+	run -0 job "$(cname j3)" --network "$net" -v "$vol:/certs/client:ro" -e DOCKER_TLS_CERTDIR= \
+		-e DOCKER_HOST=tcp://docker:2376 "$E2E_IMAGE" \
+		docker --tlsverify --tlscacert /certs/client/ca.pem --tlscert /certs/client/cert.pem \
+		--tlskey /certs/client/key.pem version --format '{{.Server.Version}}'
+	grep -q '^26' <<<"$output"
 }
 
-@test "pod: the job in the service's network namespace uses tcp://localhost:2376 and the shared certificates" {
+@test "pod: the job in the service's network namespace uses tcp://localhost:2376 and the shared client certificates" {
 	local svc jb
 	svc=$(cname svc) jb=$(cname job)
-	dind_start "$svc" -v "$(cname certs):/certs" "$E2E_IMAGE"
-	run -0 job "$jb" --network "container:$svc" -v "$(cname certs):/certs:ro" \
+	# as recipes/kubernetes/pod.yaml: only /certs/client is shared; the CA and server keys stay
+	dind_start "$svc" -v "$(cname certs):/certs/client" "$E2E_IMAGE"
+	run -0 job "$jb" --network "container:$svc" -v "$(cname certs):/certs/client:ro" \
 		-e SERVICE_HOST=localhost -e DOCKER_HOST=tcp://localhost:2376 -e DOCKER_TLS_VERIFY=1 \
 		-e DOCKER_CERT_PATH=/certs/client "$E2E_IMAGE" \
 		bash -c "$(wait_port_script)
