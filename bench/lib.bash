@@ -70,12 +70,15 @@ need_tools() {
 		{ cat "$WORK/apt.log" >&2; die "apt-get install ${missing[*]} failed"; }
 }
 
-# helper NAME: path of bench/helpers/NAME.c compiled statically (cached; rebuilt when newer)
+# helper NAME [LIB...]: path of bench/helpers/NAME.c compiled (cached; rebuilt when newer):
+# statically, or, with LIBs (-lssl ...), linked with them dynamically (helpers run on the host)
 helper() {
-	local src=$BENCH_DIR/helpers/$1.c out=$BENCH_CACHE/helpers/$1
+	local src=$BENCH_DIR/helpers/$1.c out=$BENCH_CACHE/helpers/$1 link=(-static)
+	shift
+	[ $# -eq 0 ] || link=("$@")
 	mkdir -p "$BENCH_CACHE/helpers"
 	if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
-		gcc -O2 -static -Wall -Wextra -o "$out.tmp" "$src" >&2 || die "compiling $src failed"
+		gcc -O2 -Wall -Wextra -o "$out.tmp" "$src" "${link[@]}" >&2 || die "compiling $src failed"
 		mv "$out.tmp" "$out"
 	fi
 	echo "$out"
