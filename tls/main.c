@@ -309,11 +309,15 @@ static int open_dirs(struct run *r)
 	return 0;
 }
 
-static void read_files(struct run *r)
+/* The files of folder d (D_N: of every folder but client/, which open_client() reads under its
+ * lock). */
+static void read_files(struct run *r, int d)
 {
 	for (int i = 0; i < F_N; i++) {
 		struct file *f = &r->f[i];
 
+		if (d == D_N ? layout[i].dir == D_CLIENT : layout[i].dir != d)
+			continue;
 		f->err = files_read(r->dir_fd[layout[i].dir], layout[i].name,
 				    layout[i].dir == D_CLIENT, &f->data, &f->len, &f->mode);
 		if (f->err == 0 && f->len == 0)
@@ -575,16 +579,22 @@ static int plan_leaf(struct run *r, enum cert_kind kind, bool new_ca)
 	return 0;
 }
 
-static int plan(struct run *r)
+/* The CA and the server: their files are read already, under the lock of the base folder. */
+static int plan_ca_server(struct run *r, bool *made, bool *new_ca)
 {
-	bool made[3], new_ca;
-	char keys[64] = "";
-
-	if (load_key(r, F_CA_KEY, &r->ca_key, "CA", &made[0]) < 0 || plan_ca(r, &new_ca) < 0)
+	if (load_key(r, F_CA_KEY, &r->ca_key, "CA", &made[0]) < 0 || plan_ca(r, new_ca) < 0)
 		return -1;
 	if (load_key(r, F_SERVER_KEY, &r->server_key, "server", &made[1]) < 0 ||
-	    plan_leaf(r, CERT_SERVER, new_ca) < 0 || plan_ca_copy(r, F_SERVER_CA) < 0)
+	    plan_leaf(r, CERT_SERVER, *new_ca) < 0 || plan_ca_copy(r, F_SERVER_CA) < 0)
 		return -1;
+	return 0;
+}
+
+/* The client: its files are read under the lock of client/ (open_client()). */
+static int plan_client(struct run *r, bool *made, bool new_ca)
+{
+	char keys[64] = "";
+
 	if (load_key(r, F_CLIENT_KEY, &r->client_key, "client", &made[2]) < 0 ||
 	    plan_leaf(r, CERT_CLIENT, new_ca) < 0 || plan_ca_copy(r, F_CLIENT_CA) < 0)
 		return -1;
@@ -612,6 +622,33 @@ static int ensure_dir(struct run *r, int d)
 		return -1;
 	}
 	r->dir_fd[d] = fd;
+	return 0;
+}
+
+/* client/ may be one volume shared by the dind-certs of several containers, each with its own
+ * CA: each reads, plans and writes the client files holding a lock on the folder itself, so
+ * that the last one leaves its whole set, never a mix of two. Taken after the lock on the base
+ * folder (always in that order: no deadlock), and held until exit. A missing client/ is made
+ * first, after the folders the CA and server files go to (their errors come first). */
+static int open_client(struct run *r)
+{
+	int e;
+
+	if (r->dir_fd[D_CLIENT] < 0) {
+		for (int i = 0; i < F_N; i++) {
+			if (r->f[i].out && ensure_dir(r, layout[i].dir) < 0)
+				return -1;
+		}
+		if (ensure_dir(r, D_CLIENT) < 0)
+			return -1;
+	}
+	e = files_lock(r->dir_fd[D_CLIENT]);
+	if (e < 0) {
+		error("cannot lock %s/%s (%s): another dind-certs (of another container sharing this client folder?) is still working on it",
+		      r->base, dir_names[D_CLIENT], strerror(-e));
+		return -1;
+	}
+	read_files(r, D_CLIENT);
 	return 0;
 }
 
@@ -737,9 +774,10 @@ static bool any_output(const struct run *r)
 static int manage(struct run *r)
 {
 	char until[32], names[SUMMARY_MAX / 2];
-	bool changed;
+	bool changed, made[3] = { false }, new_ca;
 
-	if (plan(r) < 0)
+	if (plan_ca_server(r, made, &new_ca) < 0 || open_client(r) < 0 ||
+	    plan_client(r, made, new_ca) < 0)
 		return 1;
 	changed = any_output(r);
 	if (changed && !r->summary[0])
@@ -793,7 +831,7 @@ static int run(struct run *r)
 		return 1;
 	if (open_base(r) < 0 || open_dirs(r) != 0)
 		return 1;
-	read_files(r);
+	read_files(r, D_N);
 	/* docker:dind's rule: server files without the CA key are the user's own */
 	if (!present(r, F_CA_KEY) && present(r, F_SERVER_CA) && present(r, F_SERVER_CERT) &&
 	    present(r, F_SERVER_KEY))

@@ -338,6 +338,41 @@ server_cert_by_openssl() {
 	tail -n 2 "$T/trace" | head -n 1 | grep -q "rename.*<$D/client>, \"ca.pem\") = 0"
 }
 
+@test "two dind-certs sharing one client folder (two containers, one /certs/client volume): always one whole set" {
+	# A/client and B/client are one folder (bind mounts, in a mount namespace of our own); A and
+	# B have CAs of their own. Each round runs both at once: whichever writes last, client/ holds
+	# its key, certificate and CA, never a mix of two sets.
+	cat >"$T/race.sh" <<EOF
+set -e
+ip link set lo up
+mkdir -p "$T/A/client" "$T/B/client" "$T/shared"
+mount --bind "$T/shared" "$T/A/client"
+mount --bind "$T/shared" "$T/B/client"
+for i in \$(seq 30); do
+	"$DIND_CERTS" -q --dir "$T/A" 2>>"$T/A.err" & a=\$!
+	"$DIND_CERTS" -q --dir "$T/B" 2>>"$T/B.err" & b=\$!
+	ra=0 rb=0
+	wait \$a || ra=\$?
+	wait \$b || rb=\$?
+	echo "round \$i: exit \$ra \$rb"
+	if cmp -s "$T/shared/ca.pem" "$T/A/ca/cert.pem"; then echo "  ca.pem of A"; fi
+	if cmp -s "$T/shared/ca.pem" "$T/B/ca/cert.pem"; then echo "  ca.pem of B"; fi
+	openssl verify -CAfile "$T/shared/ca.pem" "$T/shared/cert.pem" >/dev/null 2>&1 || echo "  MIXED: cert.pem not signed by ca.pem"
+	[ "\$(openssl x509 -in "$T/shared/cert.pem" -noout -pubkey)" = "\$(openssl pkey -in "$T/shared/key.pem" -pubout)" ] || echo "  MIXED: cert.pem not of key.pem"
+done
+EOF
+	run -0 unshare --mount --net sh "$T/race.sh"
+	echo "$output"
+	cat "$T/A.err" "$T/B.err"
+	[ "$(grep -c '^round .*: exit 0 0$' <<<"$output")" -eq 30 ]
+	[ "$(grep -c '^  ca.pem of [AB]$' <<<"$output")" -eq 30 ]
+	refute grep -q MIXED <<<"$output"
+	[ ! -s "$T/A.err" ] && [ ! -s "$T/B.err" ]
+	[ "$(ls -A "$T/shared")" = "ca.pem
+cert.pem
+key.pem" ]
+}
+
 # own_ca NAME: a CA of the user's own, made with the openssl CLI, in $T/NAME.{key,pem}
 own_ca() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/$1.key" \
