@@ -25,6 +25,9 @@
 #define EXIT_USAGE  2
 #define HOSTS_MAX   (256 * 1024) /* bytes of /etc/hosts read */
 #define SUMMARY_MAX 4096
+/* the keys certs_key_unusable() keeps, for messages */
+#define KEYS_CLIENT "ecdsa (P-256, P-384 or P-521) or rsa (2048 to 8192 bits)"
+#define KEYS_OTHER  "ecdsa (P-256, P-384 or P-521), rsa (2048 to 8192 bits) or ed25519"
 
 static bool quiet;
 
@@ -379,6 +382,16 @@ static int check_own(struct run *r)
 		      read_error(e), cert_path);
 		goto out;
 	}
+	why = certs_key_unusable(key, CERT_SERVER);
+	if (why) {
+		char desc[64];
+
+		certs_key_describe(key, desc, sizeof(desc));
+		error("%s is not a usable server key (%s, %s): dockerd and the docker CLI need an " KEYS_OTHER
+		      " key; bring a certificate for one",
+		      key_path, desc, why);
+		goto out;
+	}
 	if (certs_cert_parse_all(r->f[F_SERVER_CERT].data, r->f[F_SERVER_CERT].len, &certs) < 0) {
 		error("%s holds no PEM certificate: put the server certificate there", cert_path);
 		goto out;
@@ -424,19 +437,40 @@ static int set_out_pem(struct file *f, char *pem, size_t len)
 	return 0;
 }
 
-/* The key of slot f: parsed, or made when missing. A bad CA or server key is an error (never
- * thrown away); a bad client key, in a folder jobs may write, is replaced. */
+/* The key of slot f: parsed, or made when missing. A bad or unusable CA or server key is an
+ * error (never thrown away); a bad or unusable client key, in a folder jobs may write, is
+ * replaced. */
 static int load_key(struct run *r, int f, EVP_PKEY **key, const char *role, bool *made)
 {
+	enum cert_kind kind = f == F_CA_KEY	  ? CERT_CA
+			      : f == F_SERVER_KEY ? CERT_SERVER
+						  : CERT_CLIENT;
 	struct file *file = &r->f[f];
 	char path[PATH_MAX], desc[64];
+	const char *why = NULL;
 	int e = file->err;
 
 	*made = false;
 	path_of(r, f, path, sizeof(path));
 	if (e == 0) {
 		e = certs_key_parse(file->data, file->len, key);
-		if (e == 0) {
+		why = e == 0 ? certs_key_unusable(*key, kind) : NULL;
+		if (why) {
+			certs_key_describe(*key, desc, sizeof(desc));
+			EVP_PKEY_free(*key);
+			*key = NULL;
+			if (f != F_CLIENT_KEY) {
+				error("%s is not a usable %s key (%s, %s): replace it with an " KEYS_OTHER
+				      " key, or remove it to get a new %s key (the certificates it signs are then re-made too)",
+				      path, role, desc, why, role);
+				return -1;
+			}
+			/* planted in the shared folder, or left by an old tool: the docker CLI
+			 * would fail with "tls: failed to parse private key" */
+			warn("%s is not a usable client key (%s, %s): replaced with a new key (client keys kept: " KEYS_CLIENT
+			     ")",
+			     path, desc, why);
+		} else if (e == 0) {
 			if (r->key_type_set && !certs_key_is(*key, r->key_type)) {
 				certs_key_describe(*key, desc, sizeof(desc));
 				warn("%s is an %s key: kept (the key type applies to new keys; remove the key files to get %s ones)",
@@ -445,7 +479,7 @@ static int load_key(struct run *r, int f, EVP_PKEY **key, const char *role, bool
 			return 0;
 		}
 	}
-	if (e != -ENOENT) {
+	if (e != -ENOENT && !why) {
 		if (f == F_CLIENT_KEY) {
 			warn("%s is %s: replaced with a new key", path, read_error(e));
 		} else {

@@ -489,6 +489,93 @@ own_server() {
 	[ "$output" = "dind-certs: error: $D/client is a symbolic link: remove it (dind-certs makes the folder)" ]
 }
 
+@test "client folder: a key the docker CLI cannot use, or a weak one, is replaced; usable ones are kept" {
+	run -0 certs
+	# what a job could plant: each replaced with a warning naming the reason
+	genkey() { openssl genpkey "$@" -out "$D/client/key.pem" 2>/dev/null; }
+	for k in X25519 ED25519 ED448 DSA RSA-1024 secp112r1 secp256k1 P-256-explicit; do
+		case $k in
+		DSA)
+			openssl genpkey -genparam -algorithm DSA -pkeyopt dsa_paramgen_bits:1024 -out "$T/dsa.param" 2>/dev/null
+			genkey -paramfile "$T/dsa.param"
+			why="DSA, a type Go's TLS cannot use" ;;
+		RSA-1024)
+			genkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024
+			why="rsa 1024, too weak: rsa keys need at least 2048 bits" ;;
+		secp*)
+			genkey -algorithm EC -pkeyopt ec_paramgen_curve:$k
+			why="ecdsa $k, a curve Go's TLS does not take" ;;
+		P-256-explicit)
+			genkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -pkeyopt ec_param_enc:explicit
+			why="ecdsa P-256, explicit curve parameters, which Go's TLS cannot read" ;;
+		ED25519)
+			genkey -algorithm $k
+			why="ED25519, not a type dind-certs keeps for a client" ;;
+		*)
+			genkey -algorithm $k
+			why="$k, a type Go's TLS cannot use" ;;
+		esac
+		run -0 certs
+		echo "$k: $output"
+		[ "${lines[0]}" = "dind-certs: warning: $D/client/key.pem is not a usable client key ($why): replaced with a new key (client keys kept: ecdsa (P-256, P-384 or P-521) or rsa (2048 to 8192 bits))" ]
+		[[ "${lines[1]}" == "dind-certs: $D: client certificate (not the certificate of its key); new ecdsa P-256 keys: client" ]]
+		openssl pkey -in "$D/client/key.pem" -noout -text | grep -q 'NIST CURVE: P-256'
+		[ "$(pubkey "$D/client/cert.pem")" = "$(pubkey "$D/client/key.pem")" ]
+		openssl verify -CAfile "$D/client/ca.pem" "$D/client/cert.pem"
+	done
+	# usable client keys of another kind than dind-certs makes: kept, the certificate re-signed
+	for k in "EC ec_paramgen_curve:P-384" "EC ec_paramgen_curve:P-521" "RSA rsa_keygen_bits:2048"; do
+		openssl genpkey -algorithm ${k% *} -pkeyopt ${k#* } -out "$D/client/key.pem"
+		cp "$D/client/key.pem" "$T/kept.pem"
+		run -0 certs
+		echo "$k: $output"
+		[ "$output" = "dind-certs: $D: client certificate (not the certificate of its key)" ]
+		cmp "$D/client/key.pem" "$T/kept.pem"
+		[ "$(pubkey "$D/client/cert.pem")" = "$(pubkey "$D/client/key.pem")" ]
+	done
+}
+
+@test "a CA or server key of a type or size Go's TLS cannot use is an error naming the file, and is kept" {
+	run -0 certs
+	usable="ecdsa (P-256, P-384 or P-521), rsa (2048 to 8192 bits) or ed25519"
+	openssl genpkey -algorithm X25519 -out "$D/ca/key.pem"
+	before=$(snapshot "$D")
+	run -1 certs
+	[ "$output" = "dind-certs: error: $D/ca/key.pem is not a usable CA key (X25519, a type Go's TLS cannot use): replace it with an $usable key, or remove it to get a new CA key (the certificates it signs are then re-made too)" ]
+	[ "$(snapshot "$D")" = "$before" ]
+
+	rm -r "$D"
+	run -0 certs
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "$D/server/key.pem"
+	before=$(snapshot "$D")
+	run -1 certs
+	[ "$output" = "dind-certs: error: $D/server/key.pem is not a usable server key (rsa 1024, too weak: rsa keys need at least 2048 bits): replace it with an $usable key, or remove it to get a new server key (the certificates it signs are then re-made too)" ]
+	[ "$(snapshot "$D")" = "$before" ]
+
+	# ed25519: Go's TLS takes it for a CA and a server; kept, and the certificates signed with it
+	openssl genpkey -algorithm ED25519 -out "$D/server/key.pem"
+	openssl genpkey -algorithm ED25519 -out "$D/ca/key.pem"
+	run -0 certs
+	echo "$output"
+	[[ "$output" == "dind-certs: $D: new CA (the old one: not the certificate of its key); server certificate (new CA) for "*"; client certificate (new CA)" ]]
+	openssl verify -CAfile "$D/client/ca.pem" "$D/server/cert.pem" "$D/client/cert.pem"
+	[ "$(pubkey "$D/server/cert.pem")" = "$(pubkey "$D/server/key.pem")" ]
+
+	# bring your own: the same rule for the server key
+	rm -r "$D"
+	own_ca myca
+	mkdir -p "$D/server"
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:secp256k1 -nodes -keyout "$D/server/key.pem" \
+		-subj '/CN=my-dind' -out "$T/own.csr" 2>/dev/null
+	openssl x509 -req -in "$T/own.csr" -CA "$T/myca.pem" -CAkey "$T/myca.key" -CAcreateserial \
+		-CAserial "$T/myca.srl" -days 90 -out "$D/server/cert.pem" 2>/dev/null
+	cp "$T/myca.pem" "$D/server/ca.pem"
+	before=$(snapshot "$D")
+	run -1 certs
+	[ "$output" = "dind-certs: error: $D/server/key.pem is not a usable server key (ecdsa secp256k1, a curve Go's TLS does not take): dockerd and the docker CLI need an $usable key; bring a certificate for one" ]
+	[ "$(snapshot "$D")" = "$before" ]
+}
+
 @test "kept files get their modes back" {
 	run -0 certs
 	chmod 600 "$D/client/key.pem" "$D/client/cert.pem"
