@@ -339,6 +339,8 @@ static const char *read_error(int err)
 	switch (err) {
 	case -ELOOP:
 		return "a symbolic link";
+	case -EISDIR:
+		return "a folder";
 	case -EINVAL:
 		return "not a regular file";
 	case -EFBIG:
@@ -659,6 +661,35 @@ static int ensure_dir(struct run *r, int d)
 	return 0;
 }
 
+/* A folder where a client file goes (a job's mkdir, a volume mounted on a file path): an empty
+ * one is removed, a file takes its place; one with something in it is an error, nothing is
+ * written (never a tree deleted: it may hold someone's data). */
+static int clear_client_folders(struct run *r)
+{
+	char path[PATH_MAX];
+
+	for (int i = 0; i < F_N; i++) {
+		int e;
+
+		if (layout[i].dir != D_CLIENT || r->f[i].err != -EISDIR)
+			continue;
+		path_of(r, i, path, sizeof(path));
+		e = files_remove_empty_dir(r->dir_fd[D_CLIENT], layout[i].name);
+		if (e == -ENOTEMPTY) {
+			error("%s is a folder with something in it, where the file goes: dind-certs removes only an empty folder there; remove it yourself (rm -r %s, after saving what you need from it), then start again",
+			      path, path);
+			return -1;
+		}
+		if (e < 0) {
+			error_write(r, path, e);
+			return -1;
+		}
+		warn("%s was an empty folder: removed, the file goes there", path);
+		r->f[i].err = -ENOENT;
+	}
+	return 0;
+}
+
 /* client/ may be one volume shared by the dind-certs of several containers, each with its own
  * CA: each reads, plans and writes the client files holding a lock on the folder itself, so
  * that the last one leaves its whole set, never a mix of two. Taken after the lock on the base
@@ -683,7 +714,7 @@ static int open_client(struct run *r)
 		return -1;
 	}
 	read_files(r, D_CLIENT);
-	return 0;
+	return clear_client_folders(r);
 }
 
 static int write_file(struct run *r, int f)

@@ -576,6 +576,45 @@ own_server() {
 	[ "$(snapshot "$D")" = "$before" ]
 }
 
+@test "client folder: an empty folder where a client file goes is removed and replaced; one with something in it is an error, nothing touched" {
+	run -0 certs
+	for f in key.pem cert.pem ca.pem; do
+		rm "$D/client/$f"
+		mkdir "$D/client/$f"
+	done
+	run -0 certs
+	echo "$output"
+	[ "${lines[0]}" = "dind-certs: warning: $D/client/key.pem was an empty folder: removed, the file goes there" ]
+	[ "${lines[1]}" = "dind-certs: warning: $D/client/cert.pem was an empty folder: removed, the file goes there" ]
+	[ "${lines[2]}" = "dind-certs: warning: $D/client/ca.pem was an empty folder: removed, the file goes there" ]
+	[ "${lines[3]}" = "dind-certs: $D: client certificate; new ecdsa P-256 keys: client" ]
+	[ "${#lines[@]}" -eq 4 ]
+	for f in key.pem cert.pem ca.pem; do
+		[ -f "$D/client/$f" ] && [ "$(stat -c %a "$D/client/$f")" = 644 ]
+	done
+	cmp "$D/ca/cert.pem" "$D/client/ca.pem"
+	[ "$(pubkey "$D/client/cert.pem")" = "$(pubkey "$D/client/key.pem")" ]
+	openssl verify -CAfile "$D/client/ca.pem" "$D/client/cert.pem"
+
+	# something in the folder: never deleted; an error saying what to remove, nothing written
+	for f in key.pem cert.pem ca.pem; do
+		mv "$D/client/$f" "$T/saved.pem"
+		mkdir -p "$D/client/$f/sub"
+		echo precious >"$D/client/$f/sub/data"
+		before=$(snapshot "$D")
+		run -1 certs
+		echo "$f: $output"
+		[ "$output" = "dind-certs: error: $D/client/$f is a folder with something in it, where the file goes: dind-certs removes only an empty folder there; remove it yourself (rm -r $D/client/$f, after saving what you need from it), then start again" ]
+		[ "$(snapshot "$D")" = "$before" ]
+		[ "$(cat "$D/client/$f/sub/data")" = precious ]
+		rm -r "$D/client/$f"
+		mv "$T/saved.pem" "$D/client/$f"
+	done
+	no_temps
+	run -0 certs
+	[[ "$output" == *"reused: all certificates valid"* ]]
+}
+
 @test "kept files get their modes back" {
 	run -0 certs
 	chmod 600 "$D/client/key.pem" "$D/client/cert.pem"
@@ -653,12 +692,12 @@ own_server() {
 	# writable folders, but one file cannot be replaced: what was begun is cleaned up
 	chmod 755 "$D"
 	run -0 certs
-	rm "$D/client/key.pem"
-	mkdir -p "$D/client/key.pem/in-the-way"
+	rm "$D/server/cert.pem"
+	mkdir -p "$D/server/cert.pem/in-the-way"
 	run -1 certs
 	echo "$output"
-	[[ "$output" == *"warning: $D/client/key.pem is not a regular file: replaced with a new key"* ]]
-	[[ "$output" == *"error: cannot write $D/client/key.pem (Is a directory): remove it"* ]]
+	[ "$output" = "dind-certs: error: cannot write $D/server/cert.pem (Is a directory): remove it" ]
+	[ -d "$D/server/cert.pem/in-the-way" ]
 	no_temps
 }
 
