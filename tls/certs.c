@@ -320,19 +320,25 @@ static int add_akid(X509 *x, X509 *ca)
 
 static GENERAL_NAME *general_name(const struct san_entry *e)
 {
+	static const int gen_type[] = {
+		[SAN_DNS] = GEN_DNS,	 [SAN_IPV4] = GEN_IPADD, [SAN_IPV6] = GEN_IPADD,
+		[SAN_EMAIL] = GEN_EMAIL, [SAN_URI] = GEN_URI,
+	};
+	bool ip = e->type == SAN_IPV4 || e->type == SAN_IPV6;
 	GENERAL_NAME *g = GENERAL_NAME_new();
-	ASN1_STRING *s = e->type == SAN_DNS ? ASN1_IA5STRING_new() : ASN1_OCTET_STRING_new();
+	/* dNSName, rfc822Name and uniformResourceIdentifier are IA5Strings */
+	ASN1_STRING *s = ip ? ASN1_OCTET_STRING_new() : ASN1_IA5STRING_new();
 	int ok;
 
 	if (!g || !s)
 		goto fail;
-	if (e->type == SAN_DNS)
+	if (!ip)
 		ok = ASN1_STRING_set(s, e->text, (int)strlen(e->text));
 	else
 		ok = ASN1_OCTET_STRING_set(s, e->ip, e->type == SAN_IPV4 ? 4 : 16);
 	if (!ok)
 		goto fail;
-	GENERAL_NAME_set0_value(g, e->type == SAN_DNS ? GEN_DNS : GEN_IPADD, s);
+	GENERAL_NAME_set0_value(g, gen_type[e->type], s);
 	return g;
 fail:
 	ASN1_STRING_free(s);
@@ -570,14 +576,17 @@ int certs_san_of(X509 *cert, struct san_list *out)
 	}
 	for (int i = 0; r == 0 && i < sk_GENERAL_NAME_num(gens); i++) {
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
-		char name[SAN_DNS_MAX + 2];
+		char name[SAN_TEXT_MAX + 2];
 		const unsigned char *d;
 		int len;
 
 		switch (g->type) {
 		case GEN_DNS:
-			d = ASN1_STRING_get0_data(g->d.dNSName);
-			len = ASN1_STRING_length(g->d.dNSName);
+		case GEN_EMAIL:
+		case GEN_URI:
+			/* the three are IA5Strings: d.ia5 */
+			d = ASN1_STRING_get0_data(g->d.ia5);
+			len = ASN1_STRING_length(g->d.ia5);
 			if (len <= 0 || (size_t)len >= sizeof(name) ||
 			    memchr(d, '\0', (size_t)len)) {
 				r = -EINVAL;
@@ -585,7 +594,9 @@ int certs_san_of(X509 *cert, struct san_list *out)
 			}
 			memcpy(name, d, (size_t)len);
 			name[len] = '\0';
-			r = san_add_dns(out, name);
+			r = g->type == GEN_DNS	   ? san_add_dns(out, name)
+			    : g->type == GEN_EMAIL ? san_add_email(out, name)
+						   : san_add_uri(out, name);
 			break;
 		case GEN_IPADD:
 			d = ASN1_STRING_get0_data(g->d.iPAddress);

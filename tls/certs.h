@@ -101,9 +101,9 @@ enum cert_state certs_check_ca(X509 *ca, EVP_PKEY *ca_key, time_t now);
 enum cert_state certs_check_leaf(X509 *cert, EVP_PKEY *key, X509 *ca, enum cert_kind kind,
 				 const struct san_list *want, time_t now);
 
-/* The DNS names and IP addresses of cert, sorted and de-duplicated, added to out (empty and
- * initialised by the caller). -EINVAL when it holds a name of another kind or one san.c does
- * not take; -E2BIG, -ENOMEM. */
+/* The DNS names, IP addresses, email addresses and URIs of cert, sorted and de-duplicated,
+ * added to out (empty and initialised by the caller). -EINVAL when it holds a name of another
+ * kind or one san.c does not take; -E2BIG, -ENOMEM. */
 int certs_san_of(X509 *cert, struct san_list *out);
 
 /* Bring-your-own check: cert, with the intermediates of chain (may be NULL), verifies up to a

@@ -265,8 +265,8 @@ static int collect_names(struct run *r)
 	if (e == 0 && spec)
 		e = san_parse_spec(&r->want, spec, bad, sizeof(bad));
 	if (e == -EINVAL) {
-		error("DOCKER_TLS_SAN: bad entry '%s': use DNS:name or IP:address (IPv4 or IPv6), comma-separated, e.g. DOCKER_TLS_SAN=DNS:dind.example,IP:10.0.0.5",
-		      bad);
+		error("DOCKER_TLS_SAN: bad entry '%s': use DNS:name, IP:address (IPv4 or IPv6), email:user@domain or URI:scheme:... (an absolute URI of at most %d bytes), comma-separated, e.g. DOCKER_TLS_SAN=DNS:dind.example,IP:10.0.0.5",
+		      bad, SAN_URI_MAX);
 		return 1;
 	}
 	if (e == -E2BIG) {
@@ -952,7 +952,7 @@ static void usage(FILE *out)
 		"  --key-type TYPE    of new keys: ecdsa (P-256, the default) or rsa (4096 bits, for\n"
 		"                     old clients); default: $DIND_TLS_KEY_TYPE, else ecdsa\n"
 		"  -q, --quiet        nothing on stderr on success, only warnings and errors\n"
-		"More server names: DOCKER_TLS_SAN=DNS:name,IP:address,...\n"
+		"More server names: DOCKER_TLS_SAN=DNS:name,IP:address,email:address,URI:uri,...\n"
 		"Exit status: 0 done, 1 failed, 2 usage error.\n",
 		PROG);
 }

@@ -230,13 +230,45 @@ EOF
 }
 
 @test "bad DOCKER_TLS_SAN entries: exit 1 quoting the entry and the accepted forms; nothing written" {
-	for entry in 'email:me@example.com' 'URI:https://x.example' 'dind.example' 'DNS:' 'IP:' \
-		'IP:10.0.0.256' 'IP:host.example' 'IP:[::1]' 'DNS:bad name' 'DNS:-x.example' 'RID:1.2.3'; do
+	for entry in 'RID:1.2.3' 'dirName:dir_sect' 'otherName:1.2.3.4;UTF8:x' 'dind.example' 'DNS:' \
+		'IP:' 'IP:10.0.0.256' 'IP:host.example' 'IP:[::1]' 'DNS:bad name' 'DNS:-x.example' \
+		'email:' 'email:no-at-sign' 'email:a b@example.com' 'URI:' 'URI:no-scheme' \
+		'URI:https://a..example/' 'URI:https://x.example/a b'; do
 		DOCKER_TLS_SAN="DNS:good.example,$entry" run -1 certs
 		echo "$entry: $output"
-		[ "$output" = "dind-certs: error: DOCKER_TLS_SAN: bad entry '$entry': use DNS:name or IP:address (IPv4 or IPv6), comma-separated, e.g. DOCKER_TLS_SAN=DNS:dind.example,IP:10.0.0.5" ]
+		[ "$output" = "dind-certs: error: DOCKER_TLS_SAN: bad entry '$entry': use DNS:name, IP:address (IPv4 or IPv6), email:user@domain or URI:scheme:... (an absolute URI of at most 1024 bytes), comma-separated, e.g. DOCKER_TLS_SAN=DNS:dind.example,IP:10.0.0.5" ]
 	done
 	[ ! -e "$D" ]
+}
+
+@test "DOCKER_TLS_SAN: URI: and email: entries go into the server certificate; kept on the next run; Go's TLS takes it" {
+	DOCKER_TLS_SAN='DNS:dind.example, URI:spiffe://ci.example/ns/dind,email:CI@Example.COM,uri:https://dind.example:2376/' run -0 certs
+	echo "$output"
+	[[ "$output" == *"server certificate for "*" names (dind.example, docker, localhost, "*", CI@example.com, https://dind.example:2376/, spiffe://ci.example/ns/dind); client certificate; new ecdsa P-256 keys: ca, server, client" ]]
+	echo "$(sans "$D/server/cert.pem")"
+	sans "$D/server/cert.pem" | grep -q '^DNS:dind.example,DNS:docker,DNS:localhost,'
+	[ "$(sans "$D/server/cert.pem" | grep -o 'email:.*')" = "email:CI@example.com,URI:https://dind.example:2376/,URI:spiffe://ci.example/ns/dind" ]
+	openssl x509 -in "$D/server/cert.pem" -noout -checkemail CI@example.com | grep -q 'does match'
+	# the same names, in another order, the domains in another case: nothing re-signed
+	before=$(snapshot "$D")
+	DOCKER_TLS_SAN='email:CI@example.com.,DNS:Dind.Example,URI:https://dind.example:2376/,URI:spiffe://ci.example/ns/dind' run -0 certs
+	echo "$output"
+	[[ "$output" == "dind-certs: $D: reused: all certificates valid"* ]]
+	[ "$(snapshot "$D")" = "$before" ]
+	# a local part is case-sensitive (RFC 5321): another name
+	DOCKER_TLS_SAN='email:ci@example.com,DNS:dind.example,URI:https://dind.example:2376/,URI:spiffe://ci.example/ns/dind' run -0 certs
+	echo "$output"
+	[[ "$output" == "dind-certs: $D: server certificate (names changed) for "*", ci@example.com, "* ]]
+	sans "$D/server/cert.pem" | grep -q ',email:ci@example.com,'
+
+	# Go's crypto/x509 refuses a whole certificate over a URI it cannot parse: the docker CLI
+	# takes this one
+	docker=$(command -v docker) || skip "no docker CLI (Go's TLS) on this machine"
+	port=$(free_port)
+	tls_server 127.0.0.1 "$port"
+	DOCKER_CERT_PATH=$D/client run timeout 20 "$docker" -H "tcp://localhost:$port" --tlsverify system dial-stdio </dev/null
+	run -0 server_done
+	[[ "$output" == *"User-Agent: Docker-Client/"* ]]
 }
 
 @test "a second run changes no file, reuses the keys and says so; -q says nothing" {

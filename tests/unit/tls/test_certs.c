@@ -555,12 +555,41 @@ static void test_check_leaf(void **state)
 static void test_san_of(void **state)
 {
 	struct fixture *f = *state;
-	struct san_list got;
+	struct san_list got, names;
+	char bad[SAN_BAD_MAX];
+	X509 *server = NULL;
 
 	san_list_init(&got);
 	assert_int_equal(certs_san_of(f->server, &got), 0);
 	assert_true(san_list_equal(&got, &f->names));
 	san_list_release(&got);
+	/* email addresses and URIs: in the certificate as rfc822Name and URI, read back the same
+	 * (else the certificate would be re-signed on every start) */
+	san_list_init(&names);
+	assert_int_equal(
+		san_parse_spec(
+			&names,
+			"DNS:docker,URI:spiffe://ci.example/dind,IP:127.0.0.1,email:CI@Example.COM,URI:urn:x",
+			bad, sizeof(bad)),
+		0);
+	san_sort_unique(&names);
+	assert_int_equal(certs_make(CERT_SERVER, f->server_key, f->ca, f->ca_key, &names, now,
+				    CERT_DAYS, &server),
+			 0);
+	assert_ext(
+		server, NID_subject_alt_name,
+		"DNS:docker, IP Address:127.0.0.1, email:CI@example.com, URI:spiffe://ci.example/dind, URI:urn:x",
+		false);
+	assert_int_equal(certs_san_of(server, &got), 0);
+	assert_true(san_list_equal(&got, &names));
+	assert_int_equal(certs_check_leaf(server, f->server_key, f->ca, CERT_SERVER, &names, now),
+			 CERT_OK);
+	assert_int_equal(
+		certs_check_leaf(server, f->server_key, f->ca, CERT_SERVER, &f->names, now),
+		CERT_NAMES_CHANGED);
+	san_list_release(&got);
+	san_list_release(&names);
+	X509_free(server);
 	assert_int_equal(certs_san_of(f->client, &got), 0);
 	assert_int_equal(got.n, 0);
 	san_list_release(&got);
