@@ -23,8 +23,8 @@ int files_open_dir(int dirfd, const char *name, bool create, bool nofollow);
 /* Read file name under dirfd (dirfd < 0: none, the folder is missing) into *data (malloc'ed,
  * *len bytes plus a NUL). nofollow: a symbolic link is not followed (-ELOOP). -ENOENT: missing;
  * -EISDIR: a folder; -EINVAL: another file that is not a regular one (FIFOs are never waited
- * on); -EFBIG: over FILES_MAX. *mode gets
- * the file's permission bits when mode is not NULL. An empty file reads as 0 bytes. */
+ * on); -EFBIG: over FILES_MAX. *mode gets the file's permission bits when mode is not NULL. An
+ * empty file reads as 0 bytes. */
 int files_read(int dirfd, const char *name, bool nofollow, char **data, size_t *len, mode_t *mode);
 
 /* Replace name under dirfd with data, atomically: a new file made with O_EXCL|O_NOFOLLOW in the

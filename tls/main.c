@@ -312,14 +312,13 @@ static int open_dirs(struct run *r)
 	return 0;
 }
 
-/* The files of folder d (D_N: of every folder but client/, which open_client() reads under its
- * lock). */
-static void read_files(struct run *r, int d)
+/* The client files (open_client() reads them under the lock of client/), or all the others. */
+static void read_files(struct run *r, bool client)
 {
 	for (int i = 0; i < F_N; i++) {
 		struct file *f = &r->f[i];
 
-		if (d == D_N ? layout[i].dir == D_CLIENT : layout[i].dir != d)
+		if ((layout[i].dir == D_CLIENT) != client)
 			continue;
 		f->err = files_read(r->dir_fd[layout[i].dir], layout[i].name,
 				    layout[i].dir == D_CLIENT, &f->data, &f->len, &f->mode);
@@ -454,25 +453,11 @@ static int load_key(struct run *r, int f, EVP_PKEY **key, const char *role, bool
 
 	*made = false;
 	path_of(r, f, path, sizeof(path));
-	if (e == 0) {
+	if (e == 0)
 		e = certs_key_parse(file->data, file->len, key);
-		why = e == 0 ? certs_key_unusable(*key, kind) : NULL;
-		if (why) {
-			certs_key_describe(*key, desc, sizeof(desc));
-			EVP_PKEY_free(*key);
-			*key = NULL;
-			if (f != F_CLIENT_KEY) {
-				error("%s is not a usable %s key (%s, %s): replace it with an " KEYS_OTHER
-				      " key, or remove it to get a new %s key (the certificates it signs are then re-made too)",
-				      path, role, desc, why, role);
-				return -1;
-			}
-			/* planted in the shared folder, or left by an old tool: the docker CLI
-			 * would fail with "tls: failed to parse private key" */
-			warn("%s is not a usable client key (%s, %s): replaced with a new key (client keys kept: " KEYS_CLIENT
-			     ")",
-			     path, desc, why);
-		} else if (e == 0) {
+	if (e == 0) {
+		why = certs_key_unusable(*key, kind);
+		if (!why) {
 			if (r->key_type_set && !certs_key_is(*key, r->key_type)) {
 				certs_key_describe(*key, desc, sizeof(desc));
 				warn("%s is an %s key: kept (the key type applies to new keys; remove the key files to get %s ones)",
@@ -480,8 +465,23 @@ static int load_key(struct run *r, int f, EVP_PKEY **key, const char *role, bool
 			}
 			return 0;
 		}
+		certs_key_describe(*key, desc, sizeof(desc));
+		EVP_PKEY_free(*key);
+		*key = NULL;
 	}
-	if (e != -ENOENT && !why) {
+	if (why && f != F_CLIENT_KEY) {
+		error("%s is not a usable %s key (%s, %s): replace it with an " KEYS_OTHER
+		      " key, or remove it to get a new %s key (the certificates it signs are then re-made too)",
+		      path, role, desc, why, role);
+		return -1;
+	}
+	if (why) {
+		/* planted in the shared folder, or left by an old tool: the docker CLI would fail
+		 * with "tls: failed to parse private key" */
+		warn("%s is not a usable client key (%s, %s): replaced with a new key (client keys kept: " KEYS_CLIENT
+		     ")",
+		     path, desc, why);
+	} else if (e != -ENOENT) {
 		if (f == F_CLIENT_KEY) {
 			warn("%s is %s: replaced with a new key", path, read_error(e));
 		} else {
@@ -713,7 +713,7 @@ static int open_client(struct run *r)
 		      r->base, dir_names[D_CLIENT], strerror(-e));
 		return -1;
 	}
-	read_files(r, D_CLIENT);
+	read_files(r, true);
 	return clear_client_folders(r);
 }
 
@@ -896,7 +896,7 @@ static int run(struct run *r)
 		return 1;
 	if (open_base(r) < 0 || open_dirs(r) != 0)
 		return 1;
-	read_files(r, D_N);
+	read_files(r, false);
 	/* docker:dind's rule: server files without the CA key are the user's own */
 	if (!present(r, F_CA_KEY) && present(r, F_SERVER_CA) && present(r, F_SERVER_CERT) &&
 	    present(r, F_SERVER_KEY))
