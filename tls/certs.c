@@ -9,6 +9,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -106,6 +107,64 @@ void certs_key_describe(EVP_PKEY *key, char *buf, size_t len)
 		snprintf(buf, len, "%s", name ? name : "unknown");
 	}
 	ERR_clear_error();
+}
+
+/* RSA: Go's crypto/rsa refuses an even exponent, or one below 3 or above 2^31-1 */
+static const char *rsa_unusable(EVP_PKEY *key)
+{
+	int bits = EVP_PKEY_get_bits(key);
+	BIGNUM *e = NULL;
+	const char *why = NULL;
+
+	if (bits < KEY_RSA_MIN_BITS)
+		why = "too weak: rsa keys need at least 2048 bits";
+	else if (bits > KEY_RSA_MAX_BITS)
+		why = "too large: Go's TLS takes rsa keys of at most 8192 bits";
+	else if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &e) != 1 || !BN_is_odd(e) ||
+		 BN_is_one(e) || BN_num_bits(e) > 31)
+		why = "a public exponent Go's TLS refuses";
+	BN_free(e);
+	return why;
+}
+
+static const char *ec_unusable(EVP_PKEY *key)
+{
+	/* OpenSSL's names of P-256, P-384 and P-521 */
+	static const char *const curves[] = { "prime256v1", "secp384r1", "secp521r1" };
+	char group[64];
+	size_t len = 0;
+	int explicit_params = 0;
+
+	/* the group of a key with explicit parameters may be named when they match a named
+	 * curve; Go reads only the name's OID */
+	if (EVP_PKEY_get_int_param(key, OSSL_PKEY_PARAM_EC_DECODED_FROM_EXPLICIT_PARAMS,
+				   &explicit_params) == 1 &&
+	    explicit_params)
+		return "explicit curve parameters, which Go's TLS cannot read";
+	if (EVP_PKEY_get_group_name(key, group, sizeof(group), &len) == 1) {
+		for (size_t i = 0; i < sizeof(curves) / sizeof(curves[0]); i++) {
+			if (strcmp(group, curves[i]) == 0)
+				return NULL;
+		}
+	}
+	return "a curve Go's TLS does not take";
+}
+
+const char *certs_key_unusable(EVP_PKEY *key, enum cert_kind kind)
+{
+	const char *why;
+
+	/* "RSA" is not RSA-PSS, which Go cannot read */
+	if (EVP_PKEY_is_a(key, "RSA"))
+		why = rsa_unusable(key);
+	else if (EVP_PKEY_is_a(key, "EC"))
+		why = ec_unusable(key);
+	else if (EVP_PKEY_is_a(key, "ED25519"))
+		why = kind == CERT_CLIENT ? "not a type dind-certs keeps for a client" : NULL;
+	else
+		why = "a type Go's TLS cannot use";
+	ERR_clear_error();
+	return why;
 }
 
 bool certs_key_is(EVP_PKEY *key, enum key_type type)
@@ -261,19 +320,25 @@ static int add_akid(X509 *x, X509 *ca)
 
 static GENERAL_NAME *general_name(const struct san_entry *e)
 {
+	static const int gen_type[] = {
+		[SAN_DNS] = GEN_DNS,	 [SAN_IPV4] = GEN_IPADD, [SAN_IPV6] = GEN_IPADD,
+		[SAN_EMAIL] = GEN_EMAIL, [SAN_URI] = GEN_URI,
+	};
+	bool ip = e->type == SAN_IPV4 || e->type == SAN_IPV6;
 	GENERAL_NAME *g = GENERAL_NAME_new();
-	ASN1_STRING *s = e->type == SAN_DNS ? ASN1_IA5STRING_new() : ASN1_OCTET_STRING_new();
+	/* dNSName, rfc822Name and uniformResourceIdentifier are IA5Strings */
+	ASN1_STRING *s = ip ? ASN1_OCTET_STRING_new() : ASN1_IA5STRING_new();
 	int ok;
 
 	if (!g || !s)
 		goto fail;
-	if (e->type == SAN_DNS)
+	if (!ip)
 		ok = ASN1_STRING_set(s, e->text, (int)strlen(e->text));
 	else
 		ok = ASN1_OCTET_STRING_set(s, e->ip, e->type == SAN_IPV4 ? 4 : 16);
 	if (!ok)
 		goto fail;
-	GENERAL_NAME_set0_value(g, e->type == SAN_DNS ? GEN_DNS : GEN_IPADD, s);
+	GENERAL_NAME_set0_value(g, gen_type[e->type], s);
 	return g;
 fail:
 	ASN1_STRING_free(s);
@@ -511,14 +576,17 @@ int certs_san_of(X509 *cert, struct san_list *out)
 	}
 	for (int i = 0; r == 0 && i < sk_GENERAL_NAME_num(gens); i++) {
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
-		char name[SAN_DNS_MAX + 2];
+		char name[SAN_TEXT_MAX + 2];
 		const unsigned char *d;
 		int len;
 
 		switch (g->type) {
 		case GEN_DNS:
-			d = ASN1_STRING_get0_data(g->d.dNSName);
-			len = ASN1_STRING_length(g->d.dNSName);
+		case GEN_EMAIL:
+		case GEN_URI:
+			/* the three are IA5Strings: d.ia5 */
+			d = ASN1_STRING_get0_data(g->d.ia5);
+			len = ASN1_STRING_length(g->d.ia5);
 			if (len <= 0 || (size_t)len >= sizeof(name) ||
 			    memchr(d, '\0', (size_t)len)) {
 				r = -EINVAL;
@@ -526,7 +594,9 @@ int certs_san_of(X509 *cert, struct san_list *out)
 			}
 			memcpy(name, d, (size_t)len);
 			name[len] = '\0';
-			r = san_add_dns(out, name);
+			r = g->type == GEN_DNS	   ? san_add_dns(out, name)
+			    : g->type == GEN_EMAIL ? san_add_email(out, name)
+						   : san_add_uri(out, name);
 			break;
 		case GEN_IPADD:
 			d = ASN1_STRING_get0_data(g->d.iPAddress);

@@ -19,6 +19,8 @@
 #define CERT_BACKDATE_SECS 3600 /* notBefore this far in the past: some clients' clocks lag */
 #define CERT_RSA_BITS	   4096
 #define CERT_CURVE	   "P-256"
+#define KEY_RSA_MIN_BITS   2048
+#define KEY_RSA_MAX_BITS   8192 /* Go's TLS refuses larger RSA keys (CVE-2023-29409) */
 
 enum key_type {
 	KEY_ECDSA,
@@ -64,6 +66,14 @@ int certs_key_parse(const void *pem, size_t len, EVP_PKEY **out);
 void certs_key_describe(EVP_PKEY *key, char *buf, size_t len);
 bool certs_key_is(EVP_PKEY *key, enum key_type type);
 
+/* Why key cannot be kept as the key of a certificate of kind, or NULL when it can: what the
+ * docker CLI and dockerd (Go's crypto/tls) take and are not weak. Every kind: ECDSA on P-256,
+ * P-384 or P-521 (a named curve: Go cannot read explicit parameters), or RSA of
+ * KEY_RSA_MIN_BITS to KEY_RSA_MAX_BITS with an odd public exponent of 3 to 2^31-1. CERT_CA and
+ * CERT_SERVER also Ed25519; the client key, in a folder untrusted jobs may write, nothing we
+ * would not make. The text is a static phrase, after a comma: "too weak: ...". */
+const char *certs_key_unusable(EVP_PKEY *key, enum cert_kind kind);
+
 /* PEM text (PKCS#8 for keys) in *pem, malloc'ed, *len bytes plus a NUL. A key's PEM is freed
  * with certs_free_secret(), which wipes it first. -ENOMEM or -EPROTO (OpenSSL failed). */
 int certs_key_pem(EVP_PKEY *key, char **pem, size_t *len);
@@ -91,9 +101,9 @@ enum cert_state certs_check_ca(X509 *ca, EVP_PKEY *ca_key, time_t now);
 enum cert_state certs_check_leaf(X509 *cert, EVP_PKEY *key, X509 *ca, enum cert_kind kind,
 				 const struct san_list *want, time_t now);
 
-/* The DNS names and IP addresses of cert, sorted and de-duplicated, added to out (empty and
- * initialised by the caller). -EINVAL when it holds a name of another kind or one san.c does
- * not take; -E2BIG, -ENOMEM. */
+/* The DNS names, IP addresses, email addresses and URIs of cert, sorted and de-duplicated,
+ * added to out (empty and initialised by the caller). -EINVAL when it holds a name of another
+ * kind or one san.c does not take; -E2BIG, -ENOMEM. */
 int certs_san_of(X509 *cert, struct san_list *out);
 
 /* Bring-your-own check: cert, with the intermediates of chain (may be NULL), verifies up to a

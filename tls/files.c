@@ -85,6 +85,8 @@ static int open_regular(int dirfd, const char *name, bool nofollow, struct stat 
 		return -errno;
 	if (nofollow && S_ISLNK(st->st_mode))
 		return -ELOOP;
+	if (S_ISDIR(st->st_mode))
+		return -EISDIR;
 	if (!S_ISREG(st->st_mode))
 		return -EINVAL;
 	fd = openat(dirfd, name,
@@ -277,6 +279,16 @@ int files_remove(int dirfd, const char *name)
 	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;
+}
+
+int files_remove_empty_dir(int dirfd, const char *name)
+{
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0)
+		return 0;
+	/* gone, or no folder any more: a rename replaces what is there now */
+	if (errno == ENOENT || errno == ENOTDIR)
+		return 0;
+	return errno == EEXIST ? -ENOTEMPTY : -errno;
 }
 
 int files_sweep_temps(int dirfd)

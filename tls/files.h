@@ -22,8 +22,9 @@ int files_open_dir(int dirfd, const char *name, bool create, bool nofollow);
 
 /* Read file name under dirfd (dirfd < 0: none, the folder is missing) into *data (malloc'ed,
  * *len bytes plus a NUL). nofollow: a symbolic link is not followed (-ELOOP). -ENOENT: missing;
- * -EINVAL: not a regular file (FIFOs are never waited on); -EFBIG: over FILES_MAX. *mode gets
- * the file's permission bits when mode is not NULL. An empty file reads as 0 bytes. */
+ * -EISDIR: a folder; -EINVAL: another file that is not a regular one (FIFOs are never waited
+ * on); -EFBIG: over FILES_MAX. *mode gets the file's permission bits when mode is not NULL. An
+ * empty file reads as 0 bytes. */
 int files_read(int dirfd, const char *name, bool nofollow, char **data, size_t *len, mode_t *mode);
 
 /* Replace name under dirfd with data, atomically: a new file made with O_EXCL|O_NOFOLLOW in the
@@ -38,6 +39,10 @@ int files_set_mode(int dirfd, const char *name, bool nofollow, mode_t mode, bool
 
 /* Remove name under dirfd; a missing one is no error. */
 int files_remove(int dirfd, const char *name);
+
+/* Remove the folder name under dirfd if it is empty: 0 (also when it is gone, or no longer a
+ * folder), -ENOTEMPTY when something is in it (nothing is removed then). */
+int files_remove_empty_dir(int dirfd, const char *name);
 
 /* Remove the temporary files a killed dind-certs left in the folder (names with FILES_TMP_MARK
  * after a leading dot). */

@@ -25,6 +25,9 @@
 #define EXIT_USAGE  2
 #define HOSTS_MAX   (256 * 1024) /* bytes of /etc/hosts read */
 #define SUMMARY_MAX 4096
+/* the keys certs_key_unusable() keeps, for messages */
+#define KEYS_CLIENT "ecdsa (P-256, P-384 or P-521) or rsa (2048 to 8192 bits)"
+#define KEYS_OTHER  "ecdsa (P-256, P-384 or P-521), rsa (2048 to 8192 bits) or ed25519"
 
 static bool quiet;
 
@@ -262,8 +265,8 @@ static int collect_names(struct run *r)
 	if (e == 0 && spec)
 		e = san_parse_spec(&r->want, spec, bad, sizeof(bad));
 	if (e == -EINVAL) {
-		error("DOCKER_TLS_SAN: bad entry '%s': use DNS:name or IP:address (IPv4 or IPv6), comma-separated, e.g. DOCKER_TLS_SAN=DNS:dind.example,IP:10.0.0.5",
-		      bad);
+		error("DOCKER_TLS_SAN: bad entry '%s': use DNS:name, IP:address (IPv4 or IPv6), email:user@domain or URI:scheme:... (an absolute URI of at most %d bytes), comma-separated, e.g. DOCKER_TLS_SAN=DNS:dind.example,IP:10.0.0.5",
+		      bad, SAN_URI_MAX);
 		return 1;
 	}
 	if (e == -E2BIG) {
@@ -309,11 +312,14 @@ static int open_dirs(struct run *r)
 	return 0;
 }
 
-static void read_files(struct run *r)
+/* The client files (open_client() reads them under the lock of client/), or all the others. */
+static void read_files(struct run *r, bool client)
 {
 	for (int i = 0; i < F_N; i++) {
 		struct file *f = &r->f[i];
 
+		if ((layout[i].dir == D_CLIENT) != client)
+			continue;
 		f->err = files_read(r->dir_fd[layout[i].dir], layout[i].name,
 				    layout[i].dir == D_CLIENT, &f->data, &f->len, &f->mode);
 		if (f->err == 0 && f->len == 0)
@@ -332,6 +338,8 @@ static const char *read_error(int err)
 	switch (err) {
 	case -ELOOP:
 		return "a symbolic link";
+	case -EISDIR:
+		return "a folder";
 	case -EINVAL:
 		return "not a regular file";
 	case -EFBIG:
@@ -373,6 +381,16 @@ static int check_own(struct run *r)
 	if (e < 0) {
 		error("%s is %s: dockerd needs the unencrypted PEM private key of %s", key_path,
 		      read_error(e), cert_path);
+		goto out;
+	}
+	why = certs_key_unusable(key, CERT_SERVER);
+	if (why) {
+		char desc[64];
+
+		certs_key_describe(key, desc, sizeof(desc));
+		error("%s is not a usable server key (%s, %s): dockerd and the docker CLI need an " KEYS_OTHER
+		      " key; bring a certificate for one",
+		      key_path, desc, why);
 		goto out;
 	}
 	if (certs_cert_parse_all(r->f[F_SERVER_CERT].data, r->f[F_SERVER_CERT].len, &certs) < 0) {
@@ -420,19 +438,26 @@ static int set_out_pem(struct file *f, char *pem, size_t len)
 	return 0;
 }
 
-/* The key of slot f: parsed, or made when missing. A bad CA or server key is an error (never
- * thrown away); a bad client key, in a folder jobs may write, is replaced. */
+/* The key of slot f: parsed, or made when missing. A bad or unusable CA or server key is an
+ * error (never thrown away); a bad or unusable client key, in a folder jobs may write, is
+ * replaced. */
 static int load_key(struct run *r, int f, EVP_PKEY **key, const char *role, bool *made)
 {
+	enum cert_kind kind = f == F_CA_KEY	  ? CERT_CA
+			      : f == F_SERVER_KEY ? CERT_SERVER
+						  : CERT_CLIENT;
 	struct file *file = &r->f[f];
 	char path[PATH_MAX], desc[64];
+	const char *why = NULL;
 	int e = file->err;
 
 	*made = false;
 	path_of(r, f, path, sizeof(path));
-	if (e == 0) {
+	if (e == 0)
 		e = certs_key_parse(file->data, file->len, key);
-		if (e == 0) {
+	if (e == 0) {
+		why = certs_key_unusable(*key, kind);
+		if (!why) {
 			if (r->key_type_set && !certs_key_is(*key, r->key_type)) {
 				certs_key_describe(*key, desc, sizeof(desc));
 				warn("%s is an %s key: kept (the key type applies to new keys; remove the key files to get %s ones)",
@@ -440,8 +465,23 @@ static int load_key(struct run *r, int f, EVP_PKEY **key, const char *role, bool
 			}
 			return 0;
 		}
+		certs_key_describe(*key, desc, sizeof(desc));
+		EVP_PKEY_free(*key);
+		*key = NULL;
 	}
-	if (e != -ENOENT) {
+	if (why && f != F_CLIENT_KEY) {
+		error("%s is not a usable %s key (%s, %s): replace it with an " KEYS_OTHER
+		      " key, or remove it to get a new %s key (the certificates it signs are then re-made too)",
+		      path, role, desc, why, role);
+		return -1;
+	}
+	if (why) {
+		/* planted in the shared folder, or left by an old tool: the docker CLI would fail
+		 * with "tls: failed to parse private key" */
+		warn("%s is not a usable client key (%s, %s): replaced with a new key (client keys kept: " KEYS_CLIENT
+		     ")",
+		     path, desc, why);
+	} else if (e != -ENOENT) {
 		if (f == F_CLIENT_KEY) {
 			warn("%s is %s: replaced with a new key", path, read_error(e));
 		} else {
@@ -575,16 +615,22 @@ static int plan_leaf(struct run *r, enum cert_kind kind, bool new_ca)
 	return 0;
 }
 
-static int plan(struct run *r)
+/* The CA and the server: their files are read already, under the lock of the base folder. */
+static int plan_ca_server(struct run *r, bool *made, bool *new_ca)
 {
-	bool made[3], new_ca;
-	char keys[64] = "";
-
-	if (load_key(r, F_CA_KEY, &r->ca_key, "CA", &made[0]) < 0 || plan_ca(r, &new_ca) < 0)
+	if (load_key(r, F_CA_KEY, &r->ca_key, "CA", &made[0]) < 0 || plan_ca(r, new_ca) < 0)
 		return -1;
 	if (load_key(r, F_SERVER_KEY, &r->server_key, "server", &made[1]) < 0 ||
-	    plan_leaf(r, CERT_SERVER, new_ca) < 0 || plan_ca_copy(r, F_SERVER_CA) < 0)
+	    plan_leaf(r, CERT_SERVER, *new_ca) < 0 || plan_ca_copy(r, F_SERVER_CA) < 0)
 		return -1;
+	return 0;
+}
+
+/* The client: its files are read under the lock of client/ (open_client()). */
+static int plan_client(struct run *r, bool *made, bool new_ca)
+{
+	char keys[64] = "";
+
 	if (load_key(r, F_CLIENT_KEY, &r->client_key, "client", &made[2]) < 0 ||
 	    plan_leaf(r, CERT_CLIENT, new_ca) < 0 || plan_ca_copy(r, F_CLIENT_CA) < 0)
 		return -1;
@@ -613,6 +659,62 @@ static int ensure_dir(struct run *r, int d)
 	}
 	r->dir_fd[d] = fd;
 	return 0;
+}
+
+/* A folder where a client file goes (a job's mkdir, a volume mounted on a file path): an empty
+ * one is removed, a file takes its place; one with something in it is an error, nothing is
+ * written (never a tree deleted: it may hold someone's data). */
+static int clear_client_folders(struct run *r)
+{
+	char path[PATH_MAX];
+
+	for (int i = 0; i < F_N; i++) {
+		int e;
+
+		if (layout[i].dir != D_CLIENT || r->f[i].err != -EISDIR)
+			continue;
+		path_of(r, i, path, sizeof(path));
+		e = files_remove_empty_dir(r->dir_fd[D_CLIENT], layout[i].name);
+		if (e == -ENOTEMPTY) {
+			error("%s is a folder with something in it, where the file goes: dind-certs removes only an empty folder there; remove it yourself (rm -r %s, after saving what you need from it), then start again",
+			      path, path);
+			return -1;
+		}
+		if (e < 0) {
+			error_write(r, path, e);
+			return -1;
+		}
+		warn("%s was an empty folder: removed, the file goes there", path);
+		r->f[i].err = -ENOENT;
+	}
+	return 0;
+}
+
+/* client/ may be one volume shared by the dind-certs of several containers, each with its own
+ * CA: each reads, plans and writes the client files holding a lock on the folder itself, so
+ * that the last one leaves its whole set, never a mix of two. Taken after the lock on the base
+ * folder (always in that order: no deadlock), and held until exit. A missing client/ is made
+ * first, after the folders the CA and server files go to (their errors come first). */
+static int open_client(struct run *r)
+{
+	int e;
+
+	if (r->dir_fd[D_CLIENT] < 0) {
+		for (int i = 0; i < F_N; i++) {
+			if (r->f[i].out && ensure_dir(r, layout[i].dir) < 0)
+				return -1;
+		}
+		if (ensure_dir(r, D_CLIENT) < 0)
+			return -1;
+	}
+	e = files_lock(r->dir_fd[D_CLIENT]);
+	if (e < 0) {
+		error("cannot lock %s/%s (%s): another dind-certs (of another container sharing this client folder?) is still working on it",
+		      r->base, dir_names[D_CLIENT], strerror(-e));
+		return -1;
+	}
+	read_files(r, true);
+	return clear_client_folders(r);
 }
 
 static int write_file(struct run *r, int f)
@@ -737,9 +839,10 @@ static bool any_output(const struct run *r)
 static int manage(struct run *r)
 {
 	char until[32], names[SUMMARY_MAX / 2];
-	bool changed;
+	bool changed, made[3] = { false }, new_ca;
 
-	if (plan(r) < 0)
+	if (plan_ca_server(r, made, &new_ca) < 0 || open_client(r) < 0 ||
+	    plan_client(r, made, new_ca) < 0)
 		return 1;
 	changed = any_output(r);
 	if (changed && !r->summary[0])
@@ -793,7 +896,7 @@ static int run(struct run *r)
 		return 1;
 	if (open_base(r) < 0 || open_dirs(r) != 0)
 		return 1;
-	read_files(r);
+	read_files(r, false);
 	/* docker:dind's rule: server files without the CA key are the user's own */
 	if (!present(r, F_CA_KEY) && present(r, F_SERVER_CA) && present(r, F_SERVER_CERT) &&
 	    present(r, F_SERVER_KEY))
@@ -849,7 +952,7 @@ static void usage(FILE *out)
 		"  --key-type TYPE    of new keys: ecdsa (P-256, the default) or rsa (4096 bits, for\n"
 		"                     old clients); default: $DIND_TLS_KEY_TYPE, else ecdsa\n"
 		"  -q, --quiet        nothing on stderr on success, only warnings and errors\n"
-		"More server names: DOCKER_TLS_SAN=DNS:name,IP:address,...\n"
+		"More server names: DOCKER_TLS_SAN=DNS:name,IP:address,email:address,URI:uri,...\n"
 		"Exit status: 0 done, 1 failed, 2 usage error.\n",
 		PROG);
 }

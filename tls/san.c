@@ -134,6 +134,185 @@ int san_add_ip_text(struct san_list *l, const char *addr)
 	return -EINVAL;
 }
 
+static bool alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool hex(char c)
+{
+	return digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* RFC 5322's atext: what a dot-atom local part is made of besides the dots */
+static bool atext(char c)
+{
+	return alpha(c) || digit(c) || (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c));
+}
+
+static int san_add_email_len(struct san_list *l, const char *s, size_t len)
+{
+	const char *at = memchr(s, '@', len);
+	char domain[SAN_DNS_MAX + 1];
+	struct san_entry *e;
+	size_t local;
+
+	if (!at || len > SAN_EMAIL_MAX)
+		return -EINVAL;
+	local = (size_t)(at - s);
+	if (local == 0 || local > SAN_LOCAL_MAX || s[0] == '.' || s[local - 1] == '.')
+		return -EINVAL;
+	for (size_t i = 0; i < local; i++) {
+		if (s[i] == '.' ? s[i + 1] == '.' : !atext(s[i]))
+			return -EINVAL;
+	}
+	/* a second '@' is no DNS character; a wildcard is no mail domain */
+	if (memchr(at + 1, '*', len - local - 1) ||
+	    san_normalize_dns(at + 1, len - local - 1, domain) < 0)
+		return -EINVAL;
+	e = san_push(l);
+	if (!e)
+		return san_push_error(l);
+	e->type = SAN_EMAIL;
+	snprintf(e->text, sizeof(e->text), "%.*s@%s", (int)local, s, domain);
+	return 0;
+}
+
+int san_add_email(struct san_list *l, const char *addr)
+{
+	return san_add_email_len(l, addr, strlen(addr));
+}
+
+/* RFC 3986's unreserved, gen-delims and sub-delims ('%' is checked apart) */
+static bool uri_char(char c)
+{
+	return alpha(c) || digit(c) || (c != '\0' && strchr("-._~:/?#[]@!$&'()*+,;=", c));
+}
+
+/* The host of a URI's authority: empty, an IPv6 address in brackets, or dot-separated labels.
+ * Go's crypto/x509 refuses an empty label (a trailing dot too), and url.Parse a '%' escape of
+ * an ASCII character there: no '%' at all. */
+static bool uri_host(const char *h, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN];
+	unsigned char buf[16];
+	size_t label = 0;
+
+	if (len > 0 && h[0] == '[') {
+		if (len < 3 || h[len - 1] != ']' || len - 2 >= sizeof(addr))
+			return false;
+		memcpy(addr, h + 1, len - 2);
+		addr[len - 2] = '\0';
+		return inet_pton(AF_INET6, addr, buf) == 1;
+	}
+	for (size_t i = 0; len > 0 && i <= len; i++) {
+		char c = i < len ? h[i] : '.';
+
+		if (c == '.' && label == 0)
+			return false;
+		if (c == '%' || c == '[' || c == ']' || c == '@' || c == ':')
+			return false;
+		label = c == '.' ? 0 : label + 1;
+	}
+	return true;
+}
+
+/* "//" authority: [userinfo "@"] host [":" port], s[0..len) */
+static bool uri_authority(const char *s, size_t len)
+{
+	const char *at = memchr(s, '@', len), *h = s, *end = s + len, *port;
+
+	if (at) {
+		/* userinfo: no '@' (then the host would be ambiguous), no brackets */
+		if (memchr(at + 1, '@', (size_t)(end - at - 1)) ||
+		    memchr(s, '[', (size_t)(at - s)) || memchr(s, ']', (size_t)(at - s)))
+			return false;
+		h = at + 1;
+	}
+	if (h < end && *h == '[') {
+		const char *rb = memchr(h, ']', (size_t)(end - h));
+
+		port = rb ? rb + 1 : end;
+		if (!rb || (port < end && *port != ':'))
+			return false;
+	} else {
+		port = memchr(h, ':', (size_t)(end - h));
+		port = port ? port : end;
+	}
+	if (!uri_host(h, (size_t)(port - h)))
+		return false;
+	for (const char *p = port; p < end; p++) {
+		if (p > port && !digit(*p))
+			return false;
+	}
+	return true;
+}
+
+static bool uri_valid(const char *s, size_t len)
+{
+	const char *hash;
+	size_t i, rest;
+
+	if (len == 0 || len > SAN_URI_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%' ? i + 2 >= len || !hex(s[i + 1]) || !hex(s[i + 2])
+				: !uri_char(s[i]))
+			return false;
+	}
+	/* scheme ":" */
+	if (!alpha(s[0]))
+		return false;
+	for (i = 1; i < len && s[i] != ':'; i++) {
+		if (!alpha(s[i]) && !digit(s[i]) && s[i] != '+' && s[i] != '-' && s[i] != '.')
+			return false;
+	}
+	if (i == len)
+		return false;
+	i++;
+	/* the fragment holds no '#' */
+	hash = memchr(s + i, '#', len - i);
+	if (hash && memchr(hash + 1, '#', (size_t)(s + len - hash - 1)))
+		return false;
+	rest = i;
+	if (len - i >= 2 && s[i] == '/' && s[i + 1] == '/') {
+		size_t end = i + 2;
+
+		while (end < len && s[end] != '/' && s[end] != '?' && s[end] != '#')
+			end++;
+		if (!uri_authority(s + i + 2, end - i - 2))
+			return false;
+		rest = end;
+	}
+	/* brackets only around an IPv6 host */
+	return !memchr(s + rest, '[', len - rest) && !memchr(s + rest, ']', len - rest);
+}
+
+static int san_add_uri_len(struct san_list *l, const char *s, size_t len)
+{
+	struct san_entry *e;
+
+	if (!uri_valid(s, len))
+		return -EINVAL;
+	e = san_push(l);
+	if (!e)
+		return san_push_error(l);
+	e->type = SAN_URI;
+	memcpy(e->text, s, len);
+	e->text[len] = '\0';
+	return 0;
+}
+
+int san_add_uri(struct san_list *l, const char *uri)
+{
+	return san_add_uri_len(l, uri, strlen(uri));
+}
+
 static bool blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -163,17 +342,27 @@ static void quote_bad(const char *s, size_t len, char *bad, size_t badlen)
 	bad[n] = '\0';
 }
 
-/* One trimmed entry of DOCKER_TLS_SAN: "DNS:name" or "IP:address". */
+/* One trimmed entry of DOCKER_TLS_SAN: "DNS:name", "IP:address", "email:address" or "URI:uri". */
 static int san_parse_entry(struct san_list *l, const char *s, size_t len)
 {
+	static const struct {
+		const char *prefix;
+		enum san_type type;
+	} types[] = {
+		{ "DNS:", SAN_DNS },
+		{ "IP:", SAN_IPV4 },
+		{ "email:", SAN_EMAIL },
+		{ "URI:", SAN_URI },
+	};
 	char addr[64];
-	size_t plen;
+	size_t t, plen = 0;
 
-	if (len > 4 && strncasecmp(s, "DNS:", 4) == 0)
-		plen = 4;
-	else if (len > 3 && strncasecmp(s, "IP:", 3) == 0)
-		plen = 3;
-	else
+	for (t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+		plen = strlen(types[t].prefix);
+		if (len > plen && strncasecmp(s, types[t].prefix, plen) == 0)
+			break;
+	}
+	if (t == sizeof(types) / sizeof(types[0]))
 		return -EINVAL;
 	s += plen;
 	len -= plen;
@@ -181,8 +370,17 @@ static int san_parse_entry(struct san_list *l, const char *s, size_t len)
 		s++;
 		len--;
 	}
-	if (plen == 4)
+	switch (types[t].type) {
+	case SAN_DNS:
 		return san_add_dns_len(l, s, len);
+	case SAN_EMAIL:
+		return san_add_email_len(l, s, len);
+	case SAN_URI:
+		return san_add_uri_len(l, s, len);
+	case SAN_IPV4:
+	case SAN_IPV6:
+		break;
+	}
 	if (len == 0 || len >= sizeof(addr))
 		return -EINVAL;
 	memcpy(addr, s, len);
@@ -312,6 +510,8 @@ static int san_cmp(const void *pa, const void *pb)
 		return a->type < b->type ? -1 : 1;
 	switch (a->type) {
 	case SAN_DNS:
+	case SAN_EMAIL:
+	case SAN_URI:
 		return strcmp(a->text, b->text);
 	case SAN_IPV4:
 		return memcmp(a->ip, b->ip, 4);

@@ -230,13 +230,45 @@ EOF
 }
 
 @test "bad DOCKER_TLS_SAN entries: exit 1 quoting the entry and the accepted forms; nothing written" {
-	for entry in 'email:me@example.com' 'URI:https://x.example' 'dind.example' 'DNS:' 'IP:' \
-		'IP:10.0.0.256' 'IP:host.example' 'IP:[::1]' 'DNS:bad name' 'DNS:-x.example' 'RID:1.2.3'; do
+	for entry in 'RID:1.2.3' 'dirName:dir_sect' 'otherName:1.2.3.4;UTF8:x' 'dind.example' 'DNS:' \
+		'IP:' 'IP:10.0.0.256' 'IP:host.example' 'IP:[::1]' 'DNS:bad name' 'DNS:-x.example' \
+		'email:' 'email:no-at-sign' 'email:a b@example.com' 'URI:' 'URI:no-scheme' \
+		'URI:https://a..example/' 'URI:https://x.example/a b'; do
 		DOCKER_TLS_SAN="DNS:good.example,$entry" run -1 certs
 		echo "$entry: $output"
-		[ "$output" = "dind-certs: error: DOCKER_TLS_SAN: bad entry '$entry': use DNS:name or IP:address (IPv4 or IPv6), comma-separated, e.g. DOCKER_TLS_SAN=DNS:dind.example,IP:10.0.0.5" ]
+		[ "$output" = "dind-certs: error: DOCKER_TLS_SAN: bad entry '$entry': use DNS:name, IP:address (IPv4 or IPv6), email:user@domain or URI:scheme:... (an absolute URI of at most 1024 bytes), comma-separated, e.g. DOCKER_TLS_SAN=DNS:dind.example,IP:10.0.0.5" ]
 	done
 	[ ! -e "$D" ]
+}
+
+@test "DOCKER_TLS_SAN: URI: and email: entries go into the server certificate; kept on the next run; Go's TLS takes it" {
+	DOCKER_TLS_SAN='DNS:dind.example, URI:spiffe://ci.example/ns/dind,email:CI@Example.COM,uri:https://dind.example:2376/' run -0 certs
+	echo "$output"
+	[[ "$output" == *"server certificate for "*" names (dind.example, docker, localhost, "*", CI@example.com, https://dind.example:2376/, spiffe://ci.example/ns/dind); client certificate; new ecdsa P-256 keys: ca, server, client" ]]
+	echo "$(sans "$D/server/cert.pem")"
+	sans "$D/server/cert.pem" | grep -q '^DNS:dind.example,DNS:docker,DNS:localhost,'
+	[ "$(sans "$D/server/cert.pem" | grep -o 'email:.*')" = "email:CI@example.com,URI:https://dind.example:2376/,URI:spiffe://ci.example/ns/dind" ]
+	openssl x509 -in "$D/server/cert.pem" -noout -checkemail CI@example.com | grep -q 'does match'
+	# the same names, in another order, the domains in another case: nothing re-signed
+	before=$(snapshot "$D")
+	DOCKER_TLS_SAN='email:CI@example.com.,DNS:Dind.Example,URI:https://dind.example:2376/,URI:spiffe://ci.example/ns/dind' run -0 certs
+	echo "$output"
+	[[ "$output" == "dind-certs: $D: reused: all certificates valid"* ]]
+	[ "$(snapshot "$D")" = "$before" ]
+	# a local part is case-sensitive (RFC 5321): another name
+	DOCKER_TLS_SAN='email:ci@example.com,DNS:dind.example,URI:https://dind.example:2376/,URI:spiffe://ci.example/ns/dind' run -0 certs
+	echo "$output"
+	[[ "$output" == "dind-certs: $D: server certificate (names changed) for "*", ci@example.com, "* ]]
+	sans "$D/server/cert.pem" | grep -q ',email:ci@example.com,'
+
+	# Go's crypto/x509 refuses a whole certificate over a URI it cannot parse: the docker CLI
+	# takes this one
+	docker=$(command -v docker) || skip "no docker CLI (Go's TLS) on this machine"
+	port=$(free_port)
+	tls_server 127.0.0.1 "$port"
+	DOCKER_CERT_PATH=$D/client run timeout 20 "$docker" -H "tcp://localhost:$port" --tlsverify system dial-stdio </dev/null
+	run -0 server_done
+	[[ "$output" == *"User-Agent: Docker-Client/"* ]]
 }
 
 @test "a second run changes no file, reuses the keys and says so; -q says nothing" {
@@ -336,6 +368,41 @@ server_cert_by_openssl() {
 	cat "$T/trace"
 	head -n 1 "$T/trace" | grep -q "unlinkat(.*<$D/client>, \"ca.pem\", 0) = 0"
 	tail -n 2 "$T/trace" | head -n 1 | grep -q "rename.*<$D/client>, \"ca.pem\") = 0"
+}
+
+@test "two dind-certs sharing one client folder (two containers, one /certs/client volume): always one whole set" {
+	# A/client and B/client are one folder (bind mounts, in a mount namespace of our own); A and
+	# B have CAs of their own. Each round runs both at once: whichever writes last, client/ holds
+	# its key, certificate and CA, never a mix of two sets.
+	cat >"$T/race.sh" <<EOF
+set -e
+ip link set lo up
+mkdir -p "$T/A/client" "$T/B/client" "$T/shared"
+mount --bind "$T/shared" "$T/A/client"
+mount --bind "$T/shared" "$T/B/client"
+for i in \$(seq 30); do
+	"$DIND_CERTS" -q --dir "$T/A" 2>>"$T/A.err" & a=\$!
+	"$DIND_CERTS" -q --dir "$T/B" 2>>"$T/B.err" & b=\$!
+	ra=0 rb=0
+	wait \$a || ra=\$?
+	wait \$b || rb=\$?
+	echo "round \$i: exit \$ra \$rb"
+	if cmp -s "$T/shared/ca.pem" "$T/A/ca/cert.pem"; then echo "  ca.pem of A"; fi
+	if cmp -s "$T/shared/ca.pem" "$T/B/ca/cert.pem"; then echo "  ca.pem of B"; fi
+	openssl verify -CAfile "$T/shared/ca.pem" "$T/shared/cert.pem" >/dev/null 2>&1 || echo "  MIXED: cert.pem not signed by ca.pem"
+	[ "\$(openssl x509 -in "$T/shared/cert.pem" -noout -pubkey)" = "\$(openssl pkey -in "$T/shared/key.pem" -pubout)" ] || echo "  MIXED: cert.pem not of key.pem"
+done
+EOF
+	run -0 unshare --mount --net sh "$T/race.sh"
+	echo "$output"
+	cat "$T/A.err" "$T/B.err"
+	[ "$(grep -c '^round .*: exit 0 0$' <<<"$output")" -eq 30 ]
+	[ "$(grep -c '^  ca.pem of [AB]$' <<<"$output")" -eq 30 ]
+	refute grep -q MIXED <<<"$output"
+	[ ! -s "$T/A.err" ] && [ ! -s "$T/B.err" ]
+	[ "$(ls -A "$T/shared")" = "ca.pem
+cert.pem
+key.pem" ]
 }
 
 # own_ca NAME: a CA of the user's own, made with the openssl CLI, in $T/NAME.{key,pem}
@@ -454,6 +521,132 @@ own_server() {
 	[ "$output" = "dind-certs: error: $D/client is a symbolic link: remove it (dind-certs makes the folder)" ]
 }
 
+@test "client folder: a key the docker CLI cannot use, or a weak one, is replaced; usable ones are kept" {
+	run -0 certs
+	# what a job could plant: each replaced with a warning naming the reason
+	genkey() { openssl genpkey "$@" -out "$D/client/key.pem" 2>/dev/null; }
+	for k in X25519 ED25519 ED448 DSA RSA-1024 secp112r1 secp256k1 P-256-explicit; do
+		case $k in
+		DSA)
+			openssl genpkey -genparam -algorithm DSA -pkeyopt dsa_paramgen_bits:1024 -out "$T/dsa.param" 2>/dev/null
+			genkey -paramfile "$T/dsa.param"
+			why="DSA, a type Go's TLS cannot use" ;;
+		RSA-1024)
+			genkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024
+			why="rsa 1024, too weak: rsa keys need at least 2048 bits" ;;
+		secp*)
+			genkey -algorithm EC -pkeyopt ec_paramgen_curve:$k
+			why="ecdsa $k, a curve Go's TLS does not take" ;;
+		P-256-explicit)
+			genkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -pkeyopt ec_param_enc:explicit
+			why="ecdsa P-256, explicit curve parameters, which Go's TLS cannot read" ;;
+		ED25519)
+			genkey -algorithm $k
+			why="ED25519, not a type dind-certs keeps for a client" ;;
+		*)
+			genkey -algorithm $k
+			why="$k, a type Go's TLS cannot use" ;;
+		esac
+		run -0 certs
+		echo "$k: $output"
+		[ "${lines[0]}" = "dind-certs: warning: $D/client/key.pem is not a usable client key ($why): replaced with a new key (client keys kept: ecdsa (P-256, P-384 or P-521) or rsa (2048 to 8192 bits))" ]
+		[[ "${lines[1]}" == "dind-certs: $D: client certificate (not the certificate of its key); new ecdsa P-256 keys: client" ]]
+		openssl pkey -in "$D/client/key.pem" -noout -text | grep -q 'NIST CURVE: P-256'
+		[ "$(pubkey "$D/client/cert.pem")" = "$(pubkey "$D/client/key.pem")" ]
+		openssl verify -CAfile "$D/client/ca.pem" "$D/client/cert.pem"
+	done
+	# usable client keys of another kind than dind-certs makes: kept, the certificate re-signed
+	for k in "EC ec_paramgen_curve:P-384" "EC ec_paramgen_curve:P-521" "RSA rsa_keygen_bits:2048"; do
+		openssl genpkey -algorithm ${k% *} -pkeyopt ${k#* } -out "$D/client/key.pem"
+		cp "$D/client/key.pem" "$T/kept.pem"
+		run -0 certs
+		echo "$k: $output"
+		[ "$output" = "dind-certs: $D: client certificate (not the certificate of its key)" ]
+		cmp "$D/client/key.pem" "$T/kept.pem"
+		[ "$(pubkey "$D/client/cert.pem")" = "$(pubkey "$D/client/key.pem")" ]
+	done
+}
+
+@test "a CA or server key of a type or size Go's TLS cannot use is an error naming the file, and is kept" {
+	run -0 certs
+	usable="ecdsa (P-256, P-384 or P-521), rsa (2048 to 8192 bits) or ed25519"
+	openssl genpkey -algorithm X25519 -out "$D/ca/key.pem"
+	before=$(snapshot "$D")
+	run -1 certs
+	[ "$output" = "dind-certs: error: $D/ca/key.pem is not a usable CA key (X25519, a type Go's TLS cannot use): replace it with an $usable key, or remove it to get a new CA key (the certificates it signs are then re-made too)" ]
+	[ "$(snapshot "$D")" = "$before" ]
+
+	rm -r "$D"
+	run -0 certs
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "$D/server/key.pem"
+	before=$(snapshot "$D")
+	run -1 certs
+	[ "$output" = "dind-certs: error: $D/server/key.pem is not a usable server key (rsa 1024, too weak: rsa keys need at least 2048 bits): replace it with an $usable key, or remove it to get a new server key (the certificates it signs are then re-made too)" ]
+	[ "$(snapshot "$D")" = "$before" ]
+
+	# ed25519: Go's TLS takes it for a CA and a server; kept, and the certificates signed with it
+	openssl genpkey -algorithm ED25519 -out "$D/server/key.pem"
+	openssl genpkey -algorithm ED25519 -out "$D/ca/key.pem"
+	run -0 certs
+	echo "$output"
+	[[ "$output" == "dind-certs: $D: new CA (the old one: not the certificate of its key); server certificate (new CA) for "*"; client certificate (new CA)" ]]
+	openssl verify -CAfile "$D/client/ca.pem" "$D/server/cert.pem" "$D/client/cert.pem"
+	[ "$(pubkey "$D/server/cert.pem")" = "$(pubkey "$D/server/key.pem")" ]
+
+	# bring your own: the same rule for the server key
+	rm -r "$D"
+	own_ca myca
+	mkdir -p "$D/server"
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:secp256k1 -nodes -keyout "$D/server/key.pem" \
+		-subj '/CN=my-dind' -out "$T/own.csr" 2>/dev/null
+	openssl x509 -req -in "$T/own.csr" -CA "$T/myca.pem" -CAkey "$T/myca.key" -CAcreateserial \
+		-CAserial "$T/myca.srl" -days 90 -out "$D/server/cert.pem" 2>/dev/null
+	cp "$T/myca.pem" "$D/server/ca.pem"
+	before=$(snapshot "$D")
+	run -1 certs
+	[ "$output" = "dind-certs: error: $D/server/key.pem is not a usable server key (ecdsa secp256k1, a curve Go's TLS does not take): dockerd and the docker CLI need an $usable key; bring a certificate for one" ]
+	[ "$(snapshot "$D")" = "$before" ]
+}
+
+@test "client folder: an empty folder where a client file goes is removed and replaced; one with something in it is an error, nothing touched" {
+	run -0 certs
+	for f in key.pem cert.pem ca.pem; do
+		rm "$D/client/$f"
+		mkdir "$D/client/$f"
+	done
+	run -0 certs
+	echo "$output"
+	[ "${lines[0]}" = "dind-certs: warning: $D/client/key.pem was an empty folder: removed, the file goes there" ]
+	[ "${lines[1]}" = "dind-certs: warning: $D/client/cert.pem was an empty folder: removed, the file goes there" ]
+	[ "${lines[2]}" = "dind-certs: warning: $D/client/ca.pem was an empty folder: removed, the file goes there" ]
+	[ "${lines[3]}" = "dind-certs: $D: client certificate; new ecdsa P-256 keys: client" ]
+	[ "${#lines[@]}" -eq 4 ]
+	for f in key.pem cert.pem ca.pem; do
+		[ -f "$D/client/$f" ] && [ "$(stat -c %a "$D/client/$f")" = 644 ]
+	done
+	cmp "$D/ca/cert.pem" "$D/client/ca.pem"
+	[ "$(pubkey "$D/client/cert.pem")" = "$(pubkey "$D/client/key.pem")" ]
+	openssl verify -CAfile "$D/client/ca.pem" "$D/client/cert.pem"
+
+	# something in the folder: never deleted; an error saying what to remove, nothing written
+	for f in key.pem cert.pem ca.pem; do
+		mv "$D/client/$f" "$T/saved.pem"
+		mkdir -p "$D/client/$f/sub"
+		echo precious >"$D/client/$f/sub/data"
+		before=$(snapshot "$D")
+		run -1 certs
+		echo "$f: $output"
+		[ "$output" = "dind-certs: error: $D/client/$f is a folder with something in it, where the file goes: dind-certs removes only an empty folder there; remove it yourself (rm -r $D/client/$f, after saving what you need from it), then start again" ]
+		[ "$(snapshot "$D")" = "$before" ]
+		[ "$(cat "$D/client/$f/sub/data")" = precious ]
+		rm -r "$D/client/$f"
+		mv "$T/saved.pem" "$D/client/$f"
+	done
+	no_temps
+	run -0 certs
+	[[ "$output" == *"reused: all certificates valid"* ]]
+}
+
 @test "kept files get their modes back" {
 	run -0 certs
 	chmod 600 "$D/client/key.pem" "$D/client/cert.pem"
@@ -531,12 +724,12 @@ own_server() {
 	# writable folders, but one file cannot be replaced: what was begun is cleaned up
 	chmod 755 "$D"
 	run -0 certs
-	rm "$D/client/key.pem"
-	mkdir -p "$D/client/key.pem/in-the-way"
+	rm "$D/server/cert.pem"
+	mkdir -p "$D/server/cert.pem/in-the-way"
 	run -1 certs
 	echo "$output"
-	[[ "$output" == *"warning: $D/client/key.pem is not a regular file: replaced with a new key"* ]]
-	[[ "$output" == *"error: cannot write $D/client/key.pem (Is a directory): remove it"* ]]
+	[ "$output" = "dind-certs: error: cannot write $D/server/cert.pem (Is a directory): remove it" ]
+	[ -d "$D/server/cert.pem/in-the-way" ]
 	no_temps
 }
 

@@ -12,7 +12,10 @@
 #include <string.h>
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
@@ -143,6 +146,197 @@ static void test_rsa_key(void **state)
 	assert_string_equal(desc, "rsa 4096");
 	assert_true(certs_key_is(k, KEY_RSA));
 	EVP_PKEY_free(k);
+}
+
+/* a key of algorithm alg: a named curve for "EC", bits for "RSA", "RSA-PSS" and "DSA" */
+static EVP_PKEY *gen_key(const char *alg, const char *curve, unsigned bits)
+{
+	EVP_PKEY_CTX *ctx;
+	EVP_PKEY *params = NULL, *key = NULL;
+
+	if (strcmp(alg, "EC") == 0)
+		return EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve);
+	if (strcmp(alg, "RSA") == 0)
+		return EVP_PKEY_Q_keygen(NULL, NULL, alg, (size_t)bits);
+	if (strcmp(alg, "RSA-PSS") == 0) {
+		ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA-PSS", NULL);
+		assert_non_null(ctx);
+		assert_int_equal(EVP_PKEY_keygen_init(ctx), 1);
+		assert_int_equal(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, (int)bits), 1);
+		assert_int_equal(EVP_PKEY_keygen(ctx, &key), 1);
+		EVP_PKEY_CTX_free(ctx);
+		return key;
+	}
+	if (strcmp(alg, "DSA") != 0)
+		return EVP_PKEY_Q_keygen(NULL, NULL, alg);
+	ctx = EVP_PKEY_CTX_new_from_name(NULL, "DSA", NULL);
+	assert_non_null(ctx);
+	assert_int_equal(EVP_PKEY_paramgen_init(ctx), 1);
+	assert_int_equal(EVP_PKEY_CTX_set_dsa_paramgen_bits(ctx, (int)bits), 1);
+	assert_int_equal(EVP_PKEY_paramgen(ctx, &params), 1);
+	EVP_PKEY_CTX_free(ctx);
+	ctx = EVP_PKEY_CTX_new_from_pkey(NULL, params, NULL);
+	assert_int_equal(EVP_PKEY_keygen_init(ctx), 1);
+	assert_int_equal(EVP_PKEY_keygen(ctx, &key), 1);
+	EVP_PKEY_CTX_free(ctx);
+	EVP_PKEY_free(params);
+	return key;
+}
+
+/* P-256 written with explicit curve parameters, as `openssl genpkey -pkeyopt
+ * ec_param_enc:explicit` makes it */
+static EVP_PKEY *gen_explicit_p256(void)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)"P-256", 0),
+		OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_EC_ENCODING,
+						 (char *)OSSL_PKEY_EC_ENCODING_EXPLICIT, 0),
+		OSSL_PARAM_construct_end(),
+	};
+	EVP_PKEY *key = NULL;
+
+	assert_non_null(ctx);
+	assert_int_equal(EVP_PKEY_keygen_init(ctx), 1);
+	assert_int_equal(EVP_PKEY_CTX_set_params(ctx, params), 1);
+	assert_int_equal(EVP_PKEY_keygen(ctx, &key), 1);
+	EVP_PKEY_CTX_free(ctx);
+	return key;
+}
+
+/* An RSA key of bits bits and exponent e that is only numbers (no primes, not a working key):
+ * enough for the checks, and an RSA 9216 key without generating one. */
+static EVP_PKEY *fake_rsa(int bits, unsigned long e)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	BIGNUM *n = BN_new(), *d = BN_new(), *be = BN_new();
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	OSSL_PARAM *params;
+	EVP_PKEY *key = NULL;
+
+	assert_true(ctx && n && d && be && bld);
+	assert_int_equal(BN_rand(n, bits, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ODD), 1);
+	assert_int_equal(BN_rand(d, bits - 8, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ODD), 1);
+	assert_int_equal(BN_set_word(be, e), 1);
+	assert_int_equal(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n), 1);
+	assert_int_equal(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be), 1);
+	assert_int_equal(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_D, d), 1);
+	params = OSSL_PARAM_BLD_to_param(bld);
+	assert_non_null(params);
+	assert_int_equal(EVP_PKEY_fromdata_init(ctx), 1);
+	assert_int_equal(EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_KEYPAIR, params), 1);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(n);
+	BN_free(d);
+	BN_free(be);
+	EVP_PKEY_CTX_free(ctx);
+	return key;
+}
+
+/* Which keys are kept for the CA, the server and the client: what Go's TLS (the docker CLI,
+ * dockerd) takes and is not weak; for the client, only what dind-certs would make. Each key
+ * as read back from its PEM file. */
+static void test_key_unusable(void **state)
+{
+	enum { RSA_E3 = 1, FAKE_9216, FAKE_EVEN_E, EXPLICIT };
+	static const struct {
+		const char *alg, *curve;
+		unsigned bits;
+		int special;
+		const char *desc;
+		const char *why_ca_server, *why_client; /* NULL: kept */
+	} cases[] = {
+		{ "EC", "P-256", 0, 0, "ecdsa P-256", NULL, NULL },
+		{ "EC", "P-384", 0, 0, "ecdsa secp384r1", NULL, NULL },
+		{ "EC", "P-521", 0, 0, "ecdsa secp521r1", NULL, NULL },
+		{ "RSA", NULL, 2048, 0, "rsa 2048", NULL, NULL },
+		{ "RSA", NULL, 2048, RSA_E3, "rsa 2048", NULL, NULL },
+		{ "ED25519", NULL, 0, 0, "ED25519", NULL,
+		  "not a type dind-certs keeps for a client" },
+		{ "EC", NULL, 0, EXPLICIT, "ecdsa P-256",
+		  "explicit curve parameters, which Go's TLS cannot read",
+		  "explicit curve parameters, which Go's TLS cannot read" },
+		{ "EC", "P-224", 0, 0, "ecdsa secp224r1", "a curve Go's TLS does not take",
+		  "a curve Go's TLS does not take" },
+		{ "EC", "secp256k1", 0, 0, "ecdsa secp256k1", "a curve Go's TLS does not take",
+		  "a curve Go's TLS does not take" },
+		{ "EC", "secp112r1", 0, 0, "ecdsa secp112r1", "a curve Go's TLS does not take",
+		  "a curve Go's TLS does not take" },
+		{ "RSA", NULL, 1024, 0, "rsa 1024", "too weak: rsa keys need at least 2048 bits",
+		  "too weak: rsa keys need at least 2048 bits" },
+		{ "RSA", NULL, 9216, FAKE_9216, "rsa 9216",
+		  "too large: Go's TLS takes rsa keys of at most 8192 bits",
+		  "too large: Go's TLS takes rsa keys of at most 8192 bits" },
+		{ "RSA", NULL, 2048, FAKE_EVEN_E, "rsa 2048", "a public exponent Go's TLS refuses",
+		  "a public exponent Go's TLS refuses" },
+		{ "RSA-PSS", NULL, 2048, 0, "RSA-PSS", "a type Go's TLS cannot use",
+		  "a type Go's TLS cannot use" },
+		{ "X25519", NULL, 0, 0, "X25519", "a type Go's TLS cannot use",
+		  "a type Go's TLS cannot use" },
+		{ "X448", NULL, 0, 0, "X448", "a type Go's TLS cannot use",
+		  "a type Go's TLS cannot use" },
+		{ "ED448", NULL, 0, 0, "ED448", "a type Go's TLS cannot use",
+		  "a type Go's TLS cannot use" },
+		{ "DSA", NULL, 1024, 0, "DSA", "a type Go's TLS cannot use",
+		  "a type Go's TLS cannot use" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		EVP_PKEY *made, *key = NULL;
+		const char *want[3] = { cases[i].why_ca_server, cases[i].why_ca_server,
+					cases[i].why_client };
+		char desc[64], *pem = NULL;
+		size_t len = 0;
+
+		if (cases[i].special == FAKE_9216 || cases[i].special == FAKE_EVEN_E) {
+			made = fake_rsa((int)cases[i].bits,
+					cases[i].special == FAKE_EVEN_E ? 65538 : 65537);
+		} else if (cases[i].special == EXPLICIT) {
+			made = gen_explicit_p256();
+		} else if (cases[i].special == RSA_E3) {
+			EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+			BIGNUM *e3 = BN_new();
+
+			made = NULL;
+			assert_true(ctx && e3 && BN_set_word(e3, 3));
+			assert_int_equal(EVP_PKEY_keygen_init(ctx), 1);
+			assert_int_equal(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 2048), 1);
+			assert_int_equal(EVP_PKEY_CTX_set1_rsa_keygen_pubexp(ctx, e3), 1);
+			assert_int_equal(EVP_PKEY_keygen(ctx, &made), 1);
+			BN_free(e3);
+			EVP_PKEY_CTX_free(ctx);
+		} else {
+			made = gen_key(cases[i].alg, cases[i].curve, cases[i].bits);
+		}
+		if (!made)
+			fail_msg("case %zu (%s %s): cannot make the key", i, cases[i].alg,
+				 cases[i].curve ? cases[i].curve : "");
+		/* as dind-certs reads it from a file; a fake RSA key has no PKCS#8 form (no
+		 * primes) */
+		if (cases[i].special == FAKE_9216 || cases[i].special == FAKE_EVEN_E) {
+			key = made;
+			assert_int_equal(EVP_PKEY_up_ref(key), 1);
+		} else {
+			if (certs_key_pem(made, &pem, &len) != 0)
+				fail_msg("case %zu (%s): no PEM", i, cases[i].desc);
+			assert_int_equal(certs_key_parse(pem, len, &key), 0);
+		}
+		certs_key_describe(key, desc, sizeof(desc));
+		assert_string_equal(desc, cases[i].desc);
+		for (int kind = CERT_CA; kind <= CERT_CLIENT; kind++) {
+			const char *got = certs_key_unusable(key, (enum cert_kind)kind);
+
+			if ((got == NULL) != (want[kind] == NULL) ||
+			    (got && strcmp(got, want[kind]) != 0))
+				fail_msg("%s (kind %d): want %s, got %s", desc, kind,
+					 want[kind] ? want[kind] : "kept", got ? got : "kept");
+		}
+		certs_free_secret(pem, len);
+		EVP_PKEY_free(made);
+		EVP_PKEY_free(key);
+	}
 }
 
 /* the text of extension nid, as `openssl x509 -text` shows it */
@@ -361,12 +555,41 @@ static void test_check_leaf(void **state)
 static void test_san_of(void **state)
 {
 	struct fixture *f = *state;
-	struct san_list got;
+	struct san_list got, names;
+	char bad[SAN_BAD_MAX];
+	X509 *server = NULL;
 
 	san_list_init(&got);
 	assert_int_equal(certs_san_of(f->server, &got), 0);
 	assert_true(san_list_equal(&got, &f->names));
 	san_list_release(&got);
+	/* email addresses and URIs: in the certificate as rfc822Name and URI, read back the same
+	 * (else the certificate would be re-signed on every start) */
+	san_list_init(&names);
+	assert_int_equal(
+		san_parse_spec(
+			&names,
+			"DNS:docker,URI:spiffe://ci.example/dind,IP:127.0.0.1,email:CI@Example.COM,URI:urn:x",
+			bad, sizeof(bad)),
+		0);
+	san_sort_unique(&names);
+	assert_int_equal(certs_make(CERT_SERVER, f->server_key, f->ca, f->ca_key, &names, now,
+				    CERT_DAYS, &server),
+			 0);
+	assert_ext(
+		server, NID_subject_alt_name,
+		"DNS:docker, IP Address:127.0.0.1, email:CI@example.com, URI:spiffe://ci.example/dind, URI:urn:x",
+		false);
+	assert_int_equal(certs_san_of(server, &got), 0);
+	assert_true(san_list_equal(&got, &names));
+	assert_int_equal(certs_check_leaf(server, f->server_key, f->ca, CERT_SERVER, &names, now),
+			 CERT_OK);
+	assert_int_equal(
+		certs_check_leaf(server, f->server_key, f->ca, CERT_SERVER, &f->names, now),
+		CERT_NAMES_CHANGED);
+	san_list_release(&got);
+	san_list_release(&names);
+	X509_free(server);
 	assert_int_equal(certs_san_of(f->client, &got), 0);
 	assert_int_equal(got.n, 0);
 	san_list_release(&got);
@@ -435,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_key_pem_round_trip),
 		cmocka_unit_test(test_key_parse_errors),
 		cmocka_unit_test(test_rsa_key),
+		cmocka_unit_test(test_key_unusable),
 		cmocka_unit_test(test_certificate_contents),
 		cmocka_unit_test(test_rsa_certificate),
 		cmocka_unit_test(test_ed25519_ca),

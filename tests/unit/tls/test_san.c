@@ -114,8 +114,27 @@ static void test_parse_spec(void **state)
 		{ "IP:::ffff:10.0.0.5,IP:10.0.0.5", 0, "10.0.0.5, ::ffff:10.0.0.5" },
 		{ ",,DNS:a,,", 0, "a" },
 		{ "DNS:*.wild.example", 0, "*.wild.example" },
-		{ "email:me@example.com", -EINVAL, "email:me@example.com" },
-		{ "URI:https://x", -EINVAL, "URI:https://x" },
+		/* OpenSSL's email: and URI: too (docker:dind passes DOCKER_TLS_SAN to it) */
+		{ "email:me@example.com", 0, "me@example.com" },
+		{ " EMAIL: Me.Too@Example.COM. ", 0, "Me.Too@example.com" },
+		{ "URI:https://x", 0, "https://x" },
+		{ "uri:spiffe://trust.example/ns/ci/sa/dind", 0,
+		  "spiffe://trust.example/ns/ci/sa/dind" },
+		{ "URI:https://dind.example:2376/a?b=c#d", 0, "https://dind.example:2376/a?b=c#d" },
+		{ "URI:urn:x,email:a@b,IP:10.0.0.1,DNS:d,IP:::1,URI:urn:x,email:a@B", 0,
+		  "d, 10.0.0.1, ::1, a@b, urn:x" },
+		{ "URI:urn:A,URI:urn:a", 0, "urn:A, urn:a" },
+		{ "RID:1.2.3", -EINVAL, "RID:1.2.3" },
+		{ "dirName:dir_sect", -EINVAL, "dirName:dir_sect" },
+		{ "otherName:1.2.3.4;UTF8:x", -EINVAL, "otherName:1.2.3.4;UTF8:x" },
+		{ "email:", -EINVAL, "email:" },
+		{ "email:copy", -EINVAL, "email:copy" },
+		{ "email:a@@b", -EINVAL, "email:a@@b" },
+		{ "URI:", -EINVAL, "URI:" },
+		{ "URI:dind.example", -EINVAL, "URI:dind.example" },
+		{ "URI:https://a b", -EINVAL, "URI:https://a b" },
+		{ "URI:https://x/\x01", -EINVAL, "URI:https://x/?" },
+		{ "URIx:https://x", -EINVAL, "URIx:https://x" },
 		{ "dind.example", -EINVAL, "dind.example" },
 		{ "DNS:", -EINVAL, "DNS:" },
 		{ "DNS:ok, IP:", -EINVAL, "IP:" },
@@ -158,6 +177,173 @@ static void test_parse_spec(void **state)
 		assert_true(strlen(bad) < SAN_BAD_MAX);
 		san_list_release(&l);
 	}
+}
+
+static void test_email(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *out; /* NULL: -EINVAL */
+	} cases[] = {
+		{ "a@b", "a@b" },
+		{ "first.last@Example.ORG", "first.last@example.org" },
+		{ "CI+dind@example.com.", "CI+dind@example.com" },
+		{ "o'neil_{x}|~!#$%&*/=?^`@d.example", "o'neil_{x}|~!#$%&*/=?^`@d.example" },
+		{ "a-b@xn--bcher-kva.example", "a-b@xn--bcher-kva.example" },
+		{ "", NULL },
+		{ "@d.example", NULL },
+		{ "a@", NULL },
+		{ "a", NULL },
+		{ "a@b@c", NULL },
+		{ ".a@b", NULL },
+		{ "a.@b", NULL },
+		{ "a..b@c", NULL },
+		{ "a b@c", NULL },
+		{ "\"a\"@c", NULL },
+		{ "a(b)@c", NULL },
+		{ "a,b@c", NULL },
+		{ "a\\b@c", NULL },
+		{ "a\tb@c", NULL },
+		{ "a\x7f@c", NULL },
+		{ "\xc3\xa9@d.example", NULL },
+		{ "a@-d.example", NULL },
+		{ "a@*.d.example", NULL },
+		{ "a@d..example", NULL },
+		{ "a@[10.0.0.1]", NULL },
+		{ "a@d example", NULL },
+	};
+	char local[SAN_LOCAL_MAX + 2], addr[SAN_EMAIL_MAX + 2];
+	struct san_list l;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int r;
+
+		san_list_init(&l);
+		r = san_add_email(&l, cases[i].in);
+		if (cases[i].out) {
+			if (r != 0)
+				fail_msg("'%s': want '%s', got %d", cases[i].in, cases[i].out, r);
+			assert_int_equal(l.v[0].type, SAN_EMAIL);
+			assert_string_equal(l.v[0].text, cases[i].out);
+		} else if (r != -EINVAL || l.n != 0) {
+			fail_msg("'%s': want -EINVAL, got %d", cases[i].in, r);
+		}
+		san_list_release(&l);
+	}
+	/* a local part of 64 bytes, not 65; 254 bytes in all, not 255 */
+	san_list_init(&l);
+	memset(local, 'l', sizeof(local));
+	local[SAN_LOCAL_MAX] = '\0';
+	snprintf(addr, sizeof(addr), "%s@d", local);
+	assert_int_equal(san_add_email(&l, addr), 0);
+	local[SAN_LOCAL_MAX] = 'l';
+	local[SAN_LOCAL_MAX + 1] = '\0';
+	snprintf(addr, sizeof(addr), "%s@d", local);
+	assert_int_equal(san_add_email(&l, addr), -EINVAL);
+	/* "l@" and labels of 9 and dots up to 254 bytes */
+	memset(addr, 0, sizeof(addr));
+	memcpy(addr, "l@", 2);
+	for (size_t i = 2; i < SAN_EMAIL_MAX; i++)
+		addr[i] = ((i - 1) % 10 == 0) ? '.' : 'b';
+	addr[SAN_EMAIL_MAX - 1] = 'c';
+	assert_int_equal(strlen(addr), SAN_EMAIL_MAX);
+	assert_int_equal(san_add_email(&l, addr), 0);
+	addr[SAN_EMAIL_MAX] = 'c';
+	assert_int_equal(san_add_email(&l, addr), -EINVAL);
+	assert_int_equal(l.n, 2);
+	san_list_release(&l);
+}
+
+/* URIs that Go's crypto/x509 parses (url.Parse, and a host of non-empty labels): a URI it
+ * cannot parse makes it refuse the whole certificate */
+static void test_uri(void **state)
+{
+	static const struct {
+		const char *in;
+		bool ok;
+	} cases[] = {
+		{ "https://x.example", true },
+		{ "https://x.example:8443/p/a/t/h?q=a&b=c;d#frag", true },
+		{ "spiffe://trust.example/ns/ci/sa/dind", true },
+		{ "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66", true },
+		{ "mailto:a@b.example", true },
+		{ "file:///etc/x", true },
+		{ "tcp://docker:2376", true },
+		{ "http://[::1]:2376/", true },
+		{ "http://[2001:db8::1]", true },
+		{ "http://user:pw@h.example/", true },
+		{ "http://:80/", true },
+		{ "http://h_1.Example/%41%2f%c3%a9", true },
+		{ "a+b-c.d:x", true },
+		{ "https://x.example/a@b:c/!$&'()*+;=~", true },
+		{ "", false },
+		{ "no-scheme", false },
+		{ "/path", false },
+		{ ":x", false },
+		{ "1http://x", false },
+		{ "ht_tp://x", false },
+		{ "http://x .example", false },
+		{ "http://a..b/", false },
+		{ "http://a.example./", false },
+		{ "http://.a/", false },
+		{ "http://a%41b/", false },
+		{ "http://[::1/", false },
+		{ "http://[::1]x/", false },
+		{ "http://[zz::1]/", false },
+		{ "http://[v1.x]/", false },
+		{ "http://[10.0.0.1]/", false },
+		{ "http://h:80a/", false },
+		{ "http://h:80:81/", false },
+		{ "http://a@b@c/", false },
+		{ "http://u[1]@h/", false },
+		{ "http://h/[x]", false },
+		{ "urn:[x]", false },
+		{ "http://h/#a#b", false },
+		{ "http://h/%4", false },
+		{ "http://h/%zz", false },
+		{ "http://h/\x7f", false },
+		{ "http://h/\x1b[0m", false },
+		{ "http://h/\xc3\xa9", false },
+		{ "http://h/<x>", false },
+		{ "http://h/\"", false },
+		{ "http://h/{x}", false },
+		{ "http://h/a\\b", false },
+		{ "http://h/a|b", false },
+		{ "http://h/^", false },
+		{ "http://h/`", false },
+		{ "http://h/a b", false },
+	};
+	char uri[SAN_URI_MAX + 2];
+	struct san_list l;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int r;
+
+		san_list_init(&l);
+		r = san_add_uri(&l, cases[i].in);
+		if (cases[i].ok) {
+			if (r != 0)
+				fail_msg("'%s': want it kept, got %d", cases[i].in, r);
+			assert_int_equal(l.v[0].type, SAN_URI);
+			assert_string_equal(l.v[0].text, cases[i].in);
+		} else if (r != -EINVAL || l.n != 0) {
+			fail_msg("'%s': want -EINVAL, got %d", cases[i].in, r);
+		}
+		san_list_release(&l);
+	}
+	/* SAN_URI_MAX bytes, not one more */
+	san_list_init(&l);
+	memset(uri, 'a', sizeof(uri));
+	memcpy(uri, "urn:", 4);
+	uri[SAN_URI_MAX] = '\0';
+	assert_int_equal(san_add_uri(&l, uri), 0);
+	assert_int_equal(strlen(l.v[0].text), SAN_URI_MAX);
+	uri[SAN_URI_MAX] = 'a';
+	uri[SAN_URI_MAX + 1] = '\0';
+	assert_int_equal(san_add_uri(&l, uri), -EINVAL);
+	san_list_release(&l);
 }
 
 static void test_host_names(void **state)
@@ -246,6 +432,10 @@ static void test_equal(void **state)
 		{ "IP:1.2.3.4", "IP:::ffff:1.2.3.4", false },
 		{ "DNS:1.2.3.4", "IP:1.2.3.4", false },
 		{ "IP:fe80::1", "IP:fe80::2", false },
+		{ "email:a@b,URI:urn:x", "URI:urn:x,email:a@B.", true },
+		{ "email:a@b", "email:A@b", false },
+		{ "URI:urn:x", "email:x@y", false },
+		{ "URI:urn:x", "DNS:x", false },
 	};
 
 	(void)state;
@@ -283,6 +473,8 @@ static void test_limit(void **state)
 	}
 	assert_int_equal(san_add_dns(&l, "one-more"), -E2BIG);
 	assert_int_equal(san_add_ip_text(&l, "::1"), -E2BIG);
+	assert_int_equal(san_add_email(&l, "a@b"), -E2BIG);
+	assert_int_equal(san_add_uri(&l, "urn:x"), -E2BIG);
 	assert_int_equal(san_parse_spec(&l, "DNS:x", bad, sizeof(bad)), -E2BIG);
 	assert_int_equal(san_add_host_names(&l, "h", NULL), -E2BIG);
 	assert_int_equal(l.n, SAN_MAX);
@@ -314,6 +506,8 @@ int main(void)
 		cmocka_unit_test(test_normalize_dns),
 		cmocka_unit_test(test_dns_lengths),
 		cmocka_unit_test(test_parse_spec),
+		cmocka_unit_test(test_email),
+		cmocka_unit_test(test_uri),
 		cmocka_unit_test(test_host_names),
 		cmocka_unit_test(test_sort_unique_order),
 		cmocka_unit_test(test_equal),
