@@ -29,7 +29,8 @@ struct client {
 	char in[CONTROL_LINE_MAX];
 	size_t outlen, outoff;
 	char *out;	/* CONTROL_REPLY_MAX bytes */
-	bool read_only; /* a member of control_group, not root: status, health and wait only */
+	bool read_only; /* not root (a member of control_group, or denied): status, health and
+			 * wait only; counts against the slots not kept for root */
 	bool denied;	/* neither root nor a member: gets "permission denied" to any request */
 	/* `wait`: the services waited for (all when nwait == 0 and wait_all) */
 	bool wait_all;
@@ -44,6 +45,8 @@ static gid_t group_gid;
 static char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static struct client clients[CONTROL_CLIENTS_MAX];
 static struct loop_timer accept_timer;
+static struct loop_timer refused_timer; /* armed: refusals are counted, not logged */
+static unsigned long refused_quiet;	/* refusals since the last warning */
 
 static void on_accept_timer(void *data)
 {
@@ -423,6 +426,62 @@ static void on_idle(void *data)
 	drop(c);
 }
 
+/* A client that reconnects in a loop must not flood the log: the first refusal is logged, the
+ * ones within the next CONTROL_REFUSED_LOG_MS are counted and logged as one line when it ends. */
+static void log_refused(bool root, uid_t uid)
+{
+	if (loop_timer_armed(&refused_timer)) {
+		refused_quiet++;
+		return;
+	}
+	if (root)
+		log_warn("control socket %s: refusing a connection from uid %u: all %d client "
+			 "slots are taken; look for clients that keep connections open (dind-ctl "
+			 "wait); further refusals are counted and logged every %d s",
+			 socket_path, (unsigned)uid, CONTROL_CLIENTS_MAX,
+			 CONTROL_REFUSED_LOG_MS / 1000);
+	else
+		log_warn(
+			"control socket %s: refusing a connection from uid %u: clients other "
+			"than root hold %d connections already, the most they may (%d more are "
+			"kept for root); look for a member of control_group that keeps connections "
+			"open; further refusals are counted and logged every %d s",
+			socket_path, (unsigned)uid, CONTROL_CLIENTS_MAX - CONTROL_CLIENTS_ROOT,
+			CONTROL_CLIENTS_ROOT, CONTROL_REFUSED_LOG_MS / 1000);
+	loop_timer_arm_in(&refused_timer, CONTROL_REFUSED_LOG_MS);
+}
+
+static void on_refused_timer(void *data)
+{
+	(void)data;
+	if (refused_quiet == 0)
+		return; /* quiet again: the next refusal is logged at once */
+	log_warn("control socket %s: refused %lu more connection%s in the last %d s (too many "
+		 "clients)",
+		 socket_path, refused_quiet, refused_quiet == 1 ? "" : "s",
+		 CONTROL_REFUSED_LOG_MS / 1000);
+	refused_quiet = 0;
+	loop_timer_arm_in(&refused_timer, CONTROL_REFUSED_LOG_MS);
+}
+
+/* A free slot for a new client, or NULL: root may take any, others only while they hold fewer
+ * than CONTROL_CLIENTS_MAX - CONTROL_CLIENTS_ROOT. */
+static struct client *free_slot(bool root)
+{
+	struct client *c = NULL;
+	int others = 0;
+
+	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++) {
+		if (clients[i].phase == CLIENT_FREE)
+			c = c ? c : &clients[i];
+		else if (clients[i].read_only)
+			others++;
+	}
+	if (!root && others >= CONTROL_CLIENTS_MAX - CONTROL_CLIENTS_ROOT)
+		return NULL;
+	return c;
+}
+
 /* Is the peer in control_group: as its primary group, or among its supplementary groups
  * (SO_PEERGROUPS, Linux 4.13)? */
 static bool peer_in_group(int fd, const struct ucred *cred)
@@ -476,15 +535,12 @@ static void on_accept(void *data, uint32_t events)
 
 		if (denied)
 			log_debug("control socket: refusing a client with uid %d", (int)cred.uid);
-		for (int i = 0; i < CONTROL_CLIENTS_MAX && !c; i++)
-			if (clients[i].phase == CLIENT_FREE)
-				c = &clients[i];
+		c = free_slot(root);
 		if (!c) {
 			static const char busy[] = "error too many clients, try again\n";
 			char drain[CONTROL_LINE_MAX];
 
-			log_warn("control socket: %d clients connected already; refusing one more",
-				 CONTROL_CLIENTS_MAX);
+			log_refused(root, cred.uid);
 			/* No slot to read its request later: take what it sent already, so that
 			 * the close does not reset the connection before it reads why. */
 			(void)!recv(fd, drain, sizeof(drain), MSG_DONTWAIT);
@@ -530,6 +586,8 @@ int control_init(const char *path, bool with_group, gid_t gid)
 		loop_timer_init(&clients[i].idle, on_idle, &clients[i]);
 	}
 	loop_timer_init(&accept_timer, on_accept_timer, NULL);
+	loop_timer_init(&refused_timer, on_refused_timer, NULL);
+	refused_quiet = 0;
 	if (!path)
 		return 0;
 	if (strlen(path) >= sizeof(sun.sun_path))
@@ -576,6 +634,7 @@ fail:
 
 void control_release(void)
 {
+	loop_timer_disarm(&refused_timer);
 	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++)
 		if (clients[i].phase != CLIENT_FREE)
 			drop(&clients[i]);

@@ -14,7 +14,9 @@ struct notify_msg {
 	bool reloading; /* RELOADING=1 */
 	bool watchdog;	/* WATCHDOG=1 */
 	bool has_status;
-	char status[NOTIFY_STATUS_MAX + 1]; /* STATUS=..., NUL-terminated, control chars replaced */
+	/* STATUS=..., NUL-terminated; control characters (C0, DEL, C1) and bytes that are not
+	 * UTF-8 replaced with '?' */
+	char status[NOTIFY_STATUS_MAX + 1];
 };
 
 /* Parse newline-separated KEY=VALUE assignments. Unknown keys and lines without '=' are

@@ -267,11 +267,10 @@ void output_end_of_run(struct output *o)
 	}
 }
 
-/* Exiting: give a slow stdout a bounded time to take what is queued. */
-static void queue_flush_wait(void)
+/* Exiting: let a slow stdout take what is queued, until deadline at most (then just what it
+ * takes without waiting). */
+static void queue_flush_wait(int64_t deadline)
 {
-	int64_t deadline = now_ms() + OUTPUT_EXIT_FLUSH_MS;
-
 	queue_flush();
 	while (qlen > 0 && now_ms() < deadline) {
 		struct pollfd pfd = { .fd = sink, .events = POLLOUT };
@@ -284,22 +283,27 @@ static void queue_flush_wait(void)
 
 void output_flush_all(void)
 {
+	/* One deadline for everything: a stdout nobody reads must not cost a wait per service
+	 * (or per pipeful), or several chatty services push the exit past `docker stop`'s
+	 * grace period and the job's status is lost to a SIGKILL. */
+	int64_t deadline = now_ms() + OUTPUT_EXIT_FLUSH_MS;
+
 	for (int i = 0; i < noutputs; i++) {
 		struct output *o = outputs[i];
 
 		if (o->read_fd < 0)
 			continue;
 		for (int round = 0; round < 64; round++) {
-			queue_flush_wait();
+			queue_flush_wait(deadline);
 			if (drain(o, 1, NULL) <= 0)
 				break;
 		}
-		queue_flush_wait();
+		queue_flush_wait(deadline);
 		(void)emit_lines(o);
 		if (o->len > 0 && write_line(o->name, o->buf, o->len))
 			o->len = 0;
 	}
-	queue_flush_wait();
+	queue_flush_wait(deadline);
 }
 
 void output_close(struct output *o)

@@ -16,7 +16,7 @@
 /* Lines waiting for a slow stdout. When it is full, the services' pipes are not read until it
  * drains, so a slow reader slows the services down instead of blocking PID 1. */
 #define OUTPUT_QUEUE_MAX (64 * 1024)
-/* At exit, how long a slow stdout may hold dind-init up. */
+/* At exit, how long a slow stdout may hold dind-init up, in all (not per service). */
 #define OUTPUT_EXIT_FLUSH_MS 1000
 /* Reads from one pipe per wakeup, so that a chatty service cannot starve the loop. */
 #define OUTPUT_READS_PER_WAKEUP 4
@@ -40,7 +40,8 @@ void output_setup(int fd);
 int output_open(struct output *o, const char *name);
 /* A run ended: write out a partial last line now rather than glue it to the next run's. */
 void output_end_of_run(struct output *o);
-/* At exit: read what is pending in every pipe and write everything out, blocking. */
+/* At exit: read what is pending in every pipe and write everything out, blocking for at most
+ * OUTPUT_EXIT_FLUSH_MS in all; what a slow stdout has not taken by then is dropped. */
 void output_flush_all(void);
 void output_close(struct output *o);
 

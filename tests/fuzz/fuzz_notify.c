@@ -28,6 +28,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		/* Safe for a log line and a status answer. */
 		FUZZ_CHECK(c >= 0x20 && c != 0x7f);
+		/* No C1 control either: U+0080..U+009F are C2 80..C2 9F in UTF-8. */
+		if (c == 0xc2)
+			FUZZ_CHECK(i + 1 < n && (unsigned char)msg.status[i + 1] >= 0xa0);
 	}
 	/* A flag is set only when the datagram holds it. */
 	if (msg.ready)

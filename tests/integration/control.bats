@@ -875,3 +875,69 @@ EOF
 	run -2 "$DIND_INIT" --check-config -c "$T/dind-init.ini"
 	[[ "$output" == *"unknown group 'no-such-group-here' for control_group"* ]]
 }
+
+@test "control_group members cannot take root's slots; refusals are logged once per 10 s, with a count" {
+	write_config <<EOF2
+$(ctl_init)
+control_group = 4242
+[service:n]
+command = $HELPERS/notifier --status up
+ready = notify
+[service:late]
+# a oneshot that never finishes: a wait for it never answers, and health does not count it
+command = sleep 1000
+type = oneshot
+EOF2
+	chmod 755 "$T"
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service n is ready'
+	# as a member: 32 `wait` connections that stay (one for each slot there is), then 100 more;
+	# those refused get "too many clients" and the end of the connection
+	setpriv --reuid=1000 --regid=4242 --clear-groups "$PYTHON" -c '
+import select, socket, sys, time
+socks = []
+for _ in range(132):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    try:
+        s.sendall(b"wait late\n")
+    except OSError:
+        pass  # refused and closed already: its answer is still there to read
+    socks.append(s)
+refused, answers = set(), {}
+end = time.time() + 20
+while time.time() < end and len(refused) < 108:
+    for s in select.select([s for s in socks if s not in refused], [], [], 0.5)[0]:
+        try:
+            d = s.recv(4096)
+        except OSError:
+            d = b""
+        answers[s] = answers.get(s, b"") + d
+        if not d:
+            refused.add(s)
+# only refusals ended (a wait for late never answers), with the reason
+assert all(answers[s] in (b"", b"error too many clients, try again\n") for s in refused), answers
+assert any(answers[s] for s in refused), answers
+print("held %d refused %d" % (len(socks) - len(refused), len(refused)), flush=True)
+time.sleep(60)' "$T/ctl.sock" >"$T/hog" 2>&1 &
+	BG_PIDS=$!
+	wait_for_line "$T/hog" '^held ' 600
+	cat "$T/hog"
+	# members together hold at most 32 - 8: the other 8 slots are root's
+	[ "$(cat "$T/hog")" = "held 24 refused 108" ]
+	# root still gets its answers while they hold theirs
+	run -0 ctl health
+	[ "$output" = "healthy: 1 service ready" ]
+	run -0 ctl status
+	[[ "$output" =~ n\ +ready ]]
+	# one warning, saying why; the 107 refusals after it in one more line, when 10 s are up
+	wait_for_line "$T/out" 'refused 107 more connections in the last 10 s (too many clients)' 400
+	cat "$T/out"
+	[ "$(grep -c 'control socket' "$T/out")" -eq 2 ]
+	grep -q "control socket $T/ctl.sock: refusing a connection from uid 1000: clients other than root hold 24 connections already, the most they may (8 more are kept for root)" "$T/out"
+	# and the member's own read-only requests still work once it lets go
+	kill "$BG_PIDS"
+	wait "$BG_PIDS" 2>/dev/null || true
+	BG_PIDS=""
+	run -0 ctl_as 1000 4242 - health
+}

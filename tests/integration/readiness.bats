@@ -309,3 +309,55 @@ EOF2
 	kill -TERM "$INIT_PID"
 	wait_ns
 }
+
+@test "exec probes: a process that leaves the probe's process group (setsid) is not tracked; it ends at shutdown" {
+	# what the README says exactly: the probe's process group is killed when the probe ends;
+	# a process that leaves it runs on, re-parented to dind-init, until step 3 of the shutdown
+	service_script escapee "trap 'echo escapee-TERM >>$EVENTS; exit 0' TERM
+echo escapee-up >>$EVENTS
+while :; do sleep 0.1; done"
+	service_script hcheck "echo h >>$T/health.runs
+if [ ! -e $T/escaped ]; then
+	: >$T/escaped
+	setsid $T/escapee </dev/null >/dev/null 2>&1 &
+	# out of the group before this check ends and its group is killed
+	for _ in \$(seq 100); do grep -q escapee-up $EVENTS && break; sleep 0.05; done
+fi
+sleep 772 &
+exit 0"
+	write_config <<EOF2
+$(ctl_init)
+[service:s]
+command = sleep 1000
+health = exec $T/hcheck
+health_interval = 100ms
+EOF2
+	: >"$T/health.runs"
+	start_ns -c "$T/dind-init.ini" -- sleep 1000
+	wait_for_line "$T/out" 'service s is ready'
+	wait_for_line "$EVENTS" escapee-up
+	wait_for_count "$T/health.runs" '^h$' 4
+	ctl stop s
+	wait_for_state s stopped
+	# the in-group sleep went with its probe (a bounded poll for the last one on its way out)
+	for _ in $(seq 100); do
+		left=$(ns_run pgrep -fx 'sleep 772' | wc -l)
+		[ "$left" -eq 0 ] && break
+		sleep 0.05
+	done
+	ns_run ps -eo pid,ppid,pgid,sid,args
+	[ "$left" -eq 0 ]
+	# the escapee outlived its probe, every later probe and its service's stop: now a child
+	# of PID 1
+	esc=$(ns_run pgrep -f "$T/escapee")
+	[ "$(echo "$esc" | wc -l)" -eq 1 ]
+	[ "$(ns_run ps -o ppid= -p "$esc" | tr -d ' ')" = 1 ]
+	refute grep -q escapee-TERM "$EVENTS"
+	# the shutdown's SIGTERM to every process left ends it (before the namespace goes)
+	kill -TERM "$INIT_PID"
+	wait_ns
+	cat "$T/out"
+	grep -q escapee-TERM "$EVENTS"
+	grep -q 'sending SIGTERM to the remaining processes' "$T/out"
+	[ "$STATUS" -eq 143 ]
+}

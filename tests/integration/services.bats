@@ -639,3 +639,32 @@ EOF
 	[ $((t1 - t0)) -lt 50 ]
 	[ "$STATUS" -eq 0 ]
 }
+
+@test "exit with a stdout nobody reads and several flooding services: one deadline for the whole flush" {
+	mkfifo "$T/fifo"
+	# held open for reading and writing, but never read
+	sleep 1000 <>"$T/fifo" &
+	holder=$!
+	# the main command exits 3 once every service runs (their pipes and the queue fill at once)
+	service_script main "for _ in \$(seq 400); do [ \$(grep -c 'service s[1-8] started' $T/err) -ge 8 ] && break; sleep 0.05; done
+sleep 0.5
+echo main-exits >>$EVENTS
+exit 3"
+	for i in 1 2 3 4 5 6 7 8; do
+		printf '[service:s%s]\ncommand = yes line-from-s%s-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n' "$i" "$i"
+	done | write_config
+	# docker stop's grace period, 10 s, bounds it all from outside: the exit flush used to wait
+	# up to 1 s per wait, two or three waits per service, so 8 services took about 20 s more
+	STATUS=0
+	timeout --kill-after=2 10 unshare --pid --fork --kill-child --mount-proc "$DIND_INIT" --no-setup -c "$T/dind-init.ini" -- "$T/main" >"$T/fifo" 2>"$T/err" || STATUS=$?
+	kill "$holder"
+	cat "$T/err"
+	grep -q main-exits "$EVENTS"
+	# the job's status, not timeout's 124 or a SIGKILL's 137
+	[ "$STATUS" -eq 3 ]
+	# in order: the main command's exit, the shutdown, and nothing after it
+	grep -n 'main command exited\|shutdown complete' "$T/err" >"$T/order"
+	cat "$T/order"
+	[[ "$(sed -n 1p "$T/order")" == *"main command exited"* ]]
+	[[ "$(tail -n 1 "$T/err")" == *"shutdown complete, exiting with status 3" ]]
+}

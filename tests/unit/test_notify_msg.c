@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "supervisor/notify_msg.h"
@@ -139,6 +140,43 @@ static void test_status_control_chars(void **state)
 	assert_string_equal(m.status, "a?b?c?[31md?e?");
 }
 
+static void test_status_c1_and_not_utf8(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		/* C1 controls as UTF-8 (U+009B CSI, U+0085 NEL, the first and last): one '?' each
+		 */
+		{ "a\xc2\x9b"
+		  "31mb",
+		  "a?31mb" },
+		{ "\xc2\x85|\xc2\x80|\xc2\x9f", "?|?|?" },
+		/* printable neighbours pass: U+00A0, U+00E9, U+20AC, U+1F600 */
+		{ "\xc2\xa0\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
+		  "\xc2\xa0\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80" },
+		/* raw C1 bytes (CSI on an 8-bit terminal) and other bytes that are not UTF-8 */
+		{ "x\x9b"
+		  "2Jy",
+		  "x?2Jy" },
+		{ "\xff\xfe\xc0\xaf|\xed\xa0\x80|\xf4\x90\x80\x80|\xe2\x82", "????|???|????|??" },
+		/* a C2 lead byte before something that is not a continuation */
+		{ "\xc2"
+		  "A\xc2",
+		  "?A?" },
+	};
+	char buf[64];
+	struct notify_msg m;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int n = snprintf(buf, sizeof(buf), "STATUS=%s", cases[i].in);
+
+		assert_int_equal(notify_parse(buf, (size_t)n, &m), 0);
+		assert_true(m.has_status);
+		assert_string_equal(m.status, cases[i].want);
+	}
+}
+
 static void test_status_truncated(void **state)
 {
 	char buf[NOTIFY_STATUS_MAX + 64];
@@ -226,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_flag_values_other_than_1),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_status_control_chars),
+		cmocka_unit_test(test_status_c1_and_not_utf8),
 		cmocka_unit_test(test_status_truncated),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_embedded_nul),
