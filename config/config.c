@@ -76,6 +76,8 @@ struct loader {
 	int main_lines[KEYS_MAX];
 	int svc_lines[MAX_SERVICES][KEYS_MAX];
 	int main_after_lines[MAX_SERVICES];
+	/* A command line of the service was refused: "has no command" would only repeat it. */
+	bool command_bad[MAX_SERVICES];
 	int error_lines[CFG_ERRORS_MAX]; /* to sort the stored errors by line */
 	int nkey_lines;			 /* towards CFG_KEYS_MAX */
 	bool read_stop;			 /* CFG_KEYS_MAX reached: read no more */
@@ -914,6 +916,7 @@ static void set_command(struct loader *ld, const char *key, const char *value)
 	if (r < 0) {
 		ld_error(ld, ld->lineno, "bad command in %s: %s",
 			 sec_label(ld, label, sizeof(label)), err);
+		ld->command_bad[ld->svc] = true;
 		return;
 	}
 	if (n == 0) {
@@ -929,6 +932,7 @@ static void set_command(struct loader *ld, const char *key, const char *value)
 			 "command of %s is too long (%zu bytes, limit %d): shorten it, or move "
 			 "arguments into a file the program reads",
 			 sec_label(ld, label, sizeof(label)), bytes, ARGV_BYTES_MAX);
+		ld->command_bad[ld->svc] = true;
 		return;
 	}
 	argv = realloc(svc->argv, (size_t)(svc->argc + n + 1) * sizeof(*argv));
@@ -2552,6 +2556,28 @@ static bool read_line(struct loader *ld, char *buf, size_t cap, size_t *total, i
 	return true;
 }
 
+/* A line the reader refuses (too long, a NUL byte) may be a service's command or continue one:
+ * then validation does not add "has no command" to the error already given for it. */
+static void note_bad_command_line(struct loader *ld, const char *raw)
+{
+	const char *p = raw, *end;
+
+	if (ld->sec != SEC_SERVICE)
+		return;
+	while (is_blank(*p))
+		p++;
+	if (p > raw && ld->has_key) {
+		if (ld->prev_key && strcmp(ld->prev_key->name, "command") == 0)
+			ld->command_bad[ld->svc] = true;
+		return;
+	}
+	end = p + strcspn(p, "=:");
+	while (end > p && is_blank(end[-1]))
+		end--;
+	if ((size_t)(end - p) == strlen("command") && strncmp(p, "command", 7) == 0)
+		ld->command_bad[ld->svc] = true;
+}
+
 static char *ld_read(char *str, int num, void *stream)
 {
 	struct loader *ld = stream;
@@ -2586,9 +2612,11 @@ static char *ld_read(char *str, int num, void *stream)
 			 "line too long (%zu characters, limit %zu): continue the value on an "
 			 "indented next line",
 			 total, limit);
+		note_bad_command_line(ld, raw);
 		out = bad_line(ld);
 	} else if (nul) {
 		ld_error(ld, ld->lineno, "line holds a NUL byte: the file must be plain text");
+		note_bad_command_line(ld, raw);
 		out = bad_line(ld);
 	} else {
 		out = classify(ld, raw);
@@ -2820,7 +2848,7 @@ static void validate(struct loader *ld)
 		struct cfg_service *svc = &cfg->services[i];
 		int *lines = ld->svc_lines[i];
 
-		if (svc->argc == 0)
+		if (svc->argc == 0 && !ld->command_bad[i])
 			ld_error(
 				ld, svc->line,
 				"service '%s' has no command: add command = /path/to/program [args]",

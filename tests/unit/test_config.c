@@ -821,6 +821,73 @@ static void test_missing_command(void **state)
 	assert_int_equal(svc(cfg, "c")->argc, 1);
 }
 
+/* A command line with an error of its own is reported once: not also as "has no command" at the
+ * section line. Other errors in the section do not hide a missing command. */
+static void test_bad_command_is_not_also_missing(void **state)
+{
+	struct config *cfg = *state;
+	static char long_line[CFG_LINE_MAX + 64], long_cont[CFG_LINE_MAX + 64];
+	static const char nul_line[] = "[service:a]\ncommand = /bin/x\0y\n";
+	char path[] = "/tmp/test_config_XXXXXX";
+	int fd;
+	const struct {
+		const char *text;
+		int line;
+		const char *error;
+	} cases[] = {
+		{ "[service:a]\ncommand = \"/bin/true\n", 2,
+		  "bad command in [service:a]: unterminated double quote" },
+		{ "[service:a]\ncommand = '/bin/true\n", 2, "unterminated single quote" },
+		{ "[service:a]\ncommand = /bin/true \\\n", 2, "trailing backslash" },
+		{ "[service:a]\ncommand = /bin/${-}\n", 2, "bad ${...}" },
+		{ "[service:a]\ncommand = ${A:-${B}}\n", 2, "nested ${...} and escapes" },
+		{ "[service:a]\ncommand =\n  'x\n", 3, "unterminated single quote" },
+		{ long_line, 2, "line too long" },
+		{ long_cont, 3, "line too long" },
+	};
+
+	/* Blanks before the '=', as inih allows. */
+	snprintf(long_line, sizeof(long_line), "[service:a]\ncommand   = /bin/%0*d\n", CFG_LINE_MAX,
+		 0);
+	snprintf(long_cont, sizeof(long_cont), "[service:a]\ncommand =\n  %0*d\n", CFG_LINE_MAX, 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		load_bad(cfg, cases[i].text);
+		expect_error(cfg, cases[i].line, cases[i].error);
+		if (cfg->nerrors != 1) {
+			dump_errors(cfg);
+			fail_msg("case %zu: expected only the command's error, got %d errors", i,
+				 cfg->nerrors);
+		}
+		cfg_release(cfg);
+	}
+
+	/* A NUL byte in the command line: the reader refuses the line, once. */
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, nul_line, sizeof(nul_line) - 1), (ssize_t)sizeof(nul_line) - 1);
+	close(fd);
+	assert_int_equal(cfg_load_file(cfg, path), -EINVAL);
+	unlink(path);
+	if (cfg->nerrors != 1)
+		dump_errors(cfg);
+	assert_int_equal(cfg->nerrors, 1);
+	assert_non_null(strstr(cfg->errors[0], ":2: line holds a NUL byte"));
+	cfg_release(cfg);
+
+	/* Each service on its own: b's bad command does not hide a's missing one, and a long
+	 * line of another key is no command line. */
+	snprintf(long_line, sizeof(long_line), "[service:a]\nrestart = %0*d\n", CFG_LINE_MAX, 0);
+	load_bad(cfg, long_line);
+	assert_int_equal(cfg->nerrors, 2);
+	expect_error(cfg, 1, "service 'a' has no command");
+	expect_error(cfg, 2, "line too long");
+	cfg_release(cfg);
+	load_bad(cfg, "[service:a]\ntype = simple\n[service:b]\ncommand = \"x\n");
+	assert_int_equal(cfg->nerrors, 2);
+	expect_error(cfg, 1, "service 'a' has no command");
+	expect_error(cfg, 4, "bad command in [service:b]");
+}
+
 static void test_cycle(void **state)
 {
 	struct config *cfg = *state;
@@ -3249,6 +3316,7 @@ int main(void)
 		T(test_restart_delay_max_too_small),
 		T(test_unknown_dependency),
 		T(test_missing_command),
+		T(test_bad_command_is_not_also_missing),
 		T(test_cycle),
 		T(test_cycle_named_from_first_service),
 		T(test_self_dependency),
