@@ -1779,6 +1779,10 @@ static void note_insecure(struct loader *ld, const char *what, const char *path,
 		cfg->insecure_reason = reason;
 		return;
 	}
+	if (strstr(cfg->insecure_reason, reason)) { /* one allow-list for several services */
+		free(reason);
+		return;
+	}
 	r = first ? asprintf(&joined, "%s; %s", reason, cfg->insecure_reason)
 		  : asprintf(&joined, "%s; %s", cfg->insecure_reason, reason);
 	free(reason);

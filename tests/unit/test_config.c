@@ -3114,7 +3114,7 @@ static void test_seccomp_allow_list_owner_mode(void **state)
 {
 	struct config *cfg = *state;
 	char allow[] = "/tmp/test_config_allow_XXXXXX", conf[] = "/tmp/test_config_XXXXXX";
-	char text[256], msg[1024];
+	char conf2[] = "/tmp/test_config_XXXXXX", text[256], text2[512], msg[1024];
 
 	write_config(allow, "execve\nexit_group\n", 0664, (uid_t)-1);
 	snprintf(text, sizeof(text), "[service:a]\ncommand = x\nseccomp = %s\n", allow);
@@ -3154,6 +3154,15 @@ static void test_seccomp_allow_list_owner_mode(void **state)
 		 "%s is writable by group or others (mode 0620); seccomp allow-list %s is "
 		 "writable by group or others (mode 0666)",
 		 conf, allow);
+	assert_string_equal(cfg->insecure_reason, msg);
+	cfg_release(cfg);
+	/* Named once, however many services use it. */
+	snprintf(text2, sizeof(text2), "%s[main]\nseccomp = %s\n", text, allow);
+	write_config(conf2, text2, 0600, (uid_t)-1);
+	assert_int_equal(cfg_load_file(cfg, conf2), 0);
+	unlink(conf2);
+	snprintf(msg, sizeof(msg),
+		 "seccomp allow-list %s is writable by group or others (mode 0666)", allow);
 	assert_string_equal(cfg->insecure_reason, msg);
 	cfg_release(cfg);
 	expect_only_error(cfg, text, 3, "refusing seccomp allow-list");
