@@ -76,6 +76,8 @@ struct loader {
 	int main_lines[KEYS_MAX];
 	int svc_lines[MAX_SERVICES][KEYS_MAX];
 	int main_after_lines[MAX_SERVICES];
+	/* A command line of the service was refused: "has no command" would only repeat it. */
+	bool command_bad[MAX_SERVICES];
 	int error_lines[CFG_ERRORS_MAX]; /* to sort the stored errors by line */
 	int nkey_lines;			 /* towards CFG_KEYS_MAX */
 	bool read_stop;			 /* CFG_KEYS_MAX reached: read no more */
@@ -774,10 +776,24 @@ static void set_data_root(struct loader *ld, const char *key, const char *value)
 	s->data_root = copy;
 }
 
+/* Kept for the files that have it: yes is the only setting, and no is an error that says what
+ * to use instead. The file must not relax the check of itself: whoever can write it is exactly
+ * whom the check stops (see check_file_safety); that decision comes from outside the file. */
 static void set_strict_config(struct loader *ld, const char *key, const char *value)
 {
-	if (parse_bool(value, &ld->cfg->strict_config) < 0)
+	bool strict;
+
+	if (parse_bool(value, &strict) < 0)
 		ld_error(ld, ld->lineno, "bad value '%s' for %s: use yes or no", value, key);
+	else if (!strict)
+		ld_error(ld, ld->lineno,
+			 "%s = no is no longer read from the config file, since whoever can write "
+			 "the file could turn its own check off: remove this line; to use a file "
+			 "that is not root's or is writable by group or others, fix it (chown root "
+			 "or chmod go-w it, on the host if it is bind-mounted from there, or mount "
+			 "it :ro), or start dind-init with %s=no in its environment (docker run -e "
+			 "%s=no)",
+			 key, CFG_STRICT_ENV, CFG_STRICT_ENV);
 }
 
 static void set_service_output(struct loader *ld, const char *key, const char *value)
@@ -900,6 +916,7 @@ static void set_command(struct loader *ld, const char *key, const char *value)
 	if (r < 0) {
 		ld_error(ld, ld->lineno, "bad command in %s: %s",
 			 sec_label(ld, label, sizeof(label)), err);
+		ld->command_bad[ld->svc] = true;
 		return;
 	}
 	if (n == 0) {
@@ -915,6 +932,7 @@ static void set_command(struct loader *ld, const char *key, const char *value)
 			 "command of %s is too long (%zu bytes, limit %d): shorten it, or move "
 			 "arguments into a file the program reads",
 			 sec_label(ld, label, sizeof(label)), bytes, ARGV_BYTES_MAX);
+		ld->command_bad[ld->svc] = true;
 		return;
 	}
 	argv = realloc(svc->argv, (size_t)(svc->argc + n + 1) * sizeof(*argv));
@@ -1700,6 +1718,117 @@ static bool add_denied_syscall(struct loader *ld, const char *name, size_t len)
 	return more;
 }
 
+/* Files whose text decides what PID 1 runs and with which privileges: the config file and the
+ * seccomp allow-lists it names. Like sshd's StrictModes, such a file is safe on a read-only mount,
+ * or when owned by root or by the user running dind-init and, for a regular file, not writable by
+ * group or others (see check_file_safety for why). Only the environment can relax the rule
+ * (CFG_STRICT_ENV=no): never a file it checks. */
+struct file_risk {
+	bool owner; /* owned by someone else */
+	bool mode;  /* a regular file writable by group or others */
+};
+
+static bool file_at_risk(const struct stat *st, bool readonly, struct file_risk *risk)
+{
+	uid_t euid = geteuid();
+
+	risk->owner = st->st_uid != 0 && st->st_uid != euid;
+	risk->mode = S_ISREG(st->st_mode) && (st->st_mode & (S_IWGRP | S_IWOTH));
+	return !readonly && (risk->owner || risk->mode);
+}
+
+/* Whom the owner should have been, for messages. */
+static const char *trusted_owners(char *buf, size_t len)
+{
+	uid_t euid = geteuid();
+
+	if (euid == 0)
+		(void)snprintf(buf, len, "not root");
+	else
+		(void)snprintf(buf, len, "not root or uid %u (running dind-init)", (unsigned)euid);
+	return buf;
+}
+
+/* CFG_STRICT_ENV=no let an unsafe file pass: say why in cfg->insecure_reason, for the warning.
+ * what names the kind of file ("" for the config file); first puts it before what is there. */
+static void note_insecure(struct loader *ld, const char *what, const char *path,
+			  const struct stat *st, const struct file_risk *risk, bool first)
+{
+	struct config *cfg = ld->cfg;
+	unsigned mode = (unsigned)st->st_mode & 07777;
+	char who[48], *reason = NULL, *joined = NULL;
+	int r;
+
+	(void)trusted_owners(who, sizeof(who));
+	if (risk->owner && risk->mode)
+		r = asprintf(&reason,
+			     "%s%s is owned by uid %u, %s, and writable by group or others (mode "
+			     "%04o)",
+			     what, path, (unsigned)st->st_uid, who, mode);
+	else if (risk->owner)
+		r = asprintf(&reason, "%s%s is owned by uid %u, %s", what, path,
+			     (unsigned)st->st_uid, who);
+	else
+		r = asprintf(&reason, "%s%s is writable by group or others (mode %04o)", what, path,
+			     mode);
+	if (r < 0) {
+		ld->oom = true;
+		return;
+	}
+	if (!cfg->insecure_reason) {
+		cfg->insecure_reason = reason;
+		return;
+	}
+	if (strstr(cfg->insecure_reason, reason)) { /* one allow-list for several services */
+		free(reason);
+		return;
+	}
+	r = first ? asprintf(&joined, "%s; %s", reason, cfg->insecure_reason)
+		  : asprintf(&joined, "%s; %s", cfg->insecure_reason, reason);
+	free(reason);
+	if (r < 0) {
+		ld->oom = true;
+		return;
+	}
+	free(cfg->insecure_reason);
+	cfg->insecure_reason = joined;
+}
+
+/* A seccomp allow-list is as sensitive as the config file: whoever can write it chooses which
+ * syscalls the service may make (unshare and mount, say). Refused at the config's line. */
+static bool allow_list_safe(struct loader *ld, const char *key, const char *path, int fd,
+			    const struct stat *st)
+{
+	struct statvfs vfs;
+	struct file_risk risk;
+	char who[48];
+	/* Of the opened file, not of the path: what is read is what was checked. */
+	bool readonly = fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+
+	if (!file_at_risk(st, readonly, &risk))
+		return true;
+	if (!ld->cfg->strict_config) {
+		note_insecure(ld, "seccomp allow-list ", path, st, &risk, false);
+		return true;
+	}
+	if (risk.owner)
+		ld_error(ld, ld->lineno,
+			 "refusing seccomp allow-list %s for %s: it is owned by uid %u, %s, who "
+			 "could allow the service any syscall: mount it read-only (docker run -v "
+			 "HOST-FILE:%s:ro), or chown root the file (on the host, if it is "
+			 "bind-mounted from there), or start dind-init with %s=no",
+			 path, key, (unsigned)st->st_uid, trusted_owners(who, sizeof(who)), path,
+			 CFG_STRICT_ENV);
+	if (risk.mode)
+		ld_error(ld, ld->lineno,
+			 "refusing seccomp allow-list %s for %s: it is writable by group or others "
+			 "(mode %04o), who could allow the service any syscall: mount it read-only "
+			 "(docker run -v HOST-FILE:%s:ro), or chmod go-w the file (on the host, if "
+			 "it is bind-mounted from there), or start dind-init with %s=no",
+			 path, key, (unsigned)st->st_mode & 07777, path, CFG_STRICT_ENV);
+	return false;
+}
+
 #define ALLOW_LINE_MAX 256 /* a line of a seccomp allow-list: a name and maybe a comment */
 
 /* One syscall name per line; '#' starts a comment; blank lines are ignored. Errors in the file
@@ -1729,6 +1858,10 @@ static void read_allow_list(struct loader *ld, const char *key, const char *path
 			"cannot read seccomp allow-list %s for %s: not a regular file: name a file "
 			"with one syscall name per line",
 			path, key);
+		(void)close(fd);
+		return;
+	}
+	if (!allow_list_safe(ld, key, path, fd, &st)) {
 		(void)close(fd);
 		return;
 	}
@@ -2427,6 +2560,28 @@ static bool read_line(struct loader *ld, char *buf, size_t cap, size_t *total, i
 	return true;
 }
 
+/* A line the reader refuses (too long, a NUL byte) may be a service's command or continue one:
+ * then validation does not add "has no command" to the error already given for it. */
+static void note_bad_command_line(struct loader *ld, const char *raw)
+{
+	const char *p = raw, *end;
+
+	if (ld->sec != SEC_SERVICE)
+		return;
+	while (is_blank(*p))
+		p++;
+	if (p > raw && ld->has_key) {
+		if (ld->prev_key && strcmp(ld->prev_key->name, "command") == 0)
+			ld->command_bad[ld->svc] = true;
+		return;
+	}
+	end = p + strcspn(p, "=:");
+	while (end > p && is_blank(end[-1]))
+		end--;
+	if ((size_t)(end - p) == strlen("command") && strncmp(p, "command", 7) == 0)
+		ld->command_bad[ld->svc] = true;
+}
+
 static char *ld_read(char *str, int num, void *stream)
 {
 	struct loader *ld = stream;
@@ -2461,9 +2616,11 @@ static char *ld_read(char *str, int num, void *stream)
 			 "line too long (%zu characters, limit %zu): continue the value on an "
 			 "indented next line",
 			 total, limit);
+		note_bad_command_line(ld, raw);
 		out = bad_line(ld);
 	} else if (nul) {
 		ld_error(ld, ld->lineno, "line holds a NUL byte: the file must be plain text");
+		note_bad_command_line(ld, raw);
 		out = bad_line(ld);
 	} else {
 		out = classify(ld, raw);
@@ -2695,7 +2852,7 @@ static void validate(struct loader *ld)
 		struct cfg_service *svc = &cfg->services[i];
 		int *lines = ld->svc_lines[i];
 
-		if (svc->argc == 0)
+		if (svc->argc == 0 && !ld->command_bad[i])
 			ld_error(
 				ld, svc->line,
 				"service '%s' has no command: add command = /path/to/program [args]",
@@ -2894,64 +3051,46 @@ void cfg_release(struct config *cfg)
  * is a file bind-mounted read-only from the host, owned by the host user with the host's umask;
  * who may change it on the host is the host's business.
  *
- * Recorded as errors unless [init] strict_config = no, then kept in cfg->insecure_reason. */
+ * Recorded as errors unless CFG_STRICT_ENV=no came from the environment (cfg->strict_config),
+ * then kept in cfg->insecure_reason. Never relaxed by the file: [init] strict_config = no would
+ * let whoever may write the file switch the check off (set_strict_config refuses it). */
 static void check_file_safety(struct loader *ld, const struct stat *st, bool readonly)
 {
 	struct config *cfg = ld->cfg;
 	const char *path = cfg->path;
 	unsigned mode = (unsigned)st->st_mode & 07777;
-	uid_t euid = geteuid();
-	bool bad_owner = st->st_uid != 0 && st->st_uid != euid;
-	bool bad_mode = S_ISREG(st->st_mode) && (st->st_mode & (S_IWGRP | S_IWOTH));
+	struct file_risk risk;
 	char who[48];
-	int r;
 
 	if (S_ISCHR(st->st_mode) && major(st->st_rdev) == 1 && minor(st->st_rdev) == 3)
 		return;
-	if (readonly || (!bad_owner && !bad_mode))
+	if (!file_at_risk(st, readonly, &risk))
 		return;
-	if (euid == 0)
-		(void)snprintf(who, sizeof(who), "not root");
-	else
-		(void)snprintf(who, sizeof(who), "not root or uid %u (running dind-init)",
-			       (unsigned)euid);
-	if (cfg->strict_config) {
-		/* The fix usually belongs on the host: the file is bind-mounted from there. */
-		if (bad_owner)
-			ld_error(ld, 0,
-				 "refusing a config file owned by uid %u, %s: mount it read-only "
-				 "(docker run -v HOST-FILE:%s:ro), or chown root the file (on the "
-				 "host, if it is bind-mounted from there), or set [init] "
-				 "strict_config = no",
-				 (unsigned)st->st_uid, who, path);
-		if (bad_mode)
-			ld_error(ld, 0,
-				 "refusing a config file that is writable by group or others (mode "
-				 "%04o): mount it read-only (docker run -v HOST-FILE:%s:ro), or "
-				 "chmod go-w the file (on the host, if it is bind-mounted from "
-				 "there), or set [init] strict_config = no",
-				 mode, path);
+	if (!cfg->strict_config) {
+		note_insecure(ld, "", path, st, &risk, true);
 		return;
 	}
-	if (bad_owner && bad_mode)
-		r = asprintf(
-			&cfg->insecure_reason,
-			"%s is owned by uid %u, %s, and writable by group or others (mode %04o)",
-			path, (unsigned)st->st_uid, who, mode);
-	else if (bad_owner)
-		r = asprintf(&cfg->insecure_reason, "%s is owned by uid %u, %s", path,
-			     (unsigned)st->st_uid, who);
-	else
-		r = asprintf(&cfg->insecure_reason, "%s is writable by group or others (mode %04o)",
-			     path, mode);
-	if (r < 0) {
-		cfg->insecure_reason = NULL;
-		ld->oom = true;
-	}
+	/* The fix usually belongs on the host: the file is bind-mounted from there. */
+	if (risk.owner)
+		ld_error(ld, 0,
+			 "refusing a config file owned by uid %u, %s: mount it read-only (docker "
+			 "run -v HOST-FILE:%s:ro), or chown root the file (on the host, if it is "
+			 "bind-mounted from there), or start dind-init with %s=no (docker run -e "
+			 "%s=no)",
+			 (unsigned)st->st_uid, trusted_owners(who, sizeof(who)), path,
+			 CFG_STRICT_ENV, CFG_STRICT_ENV);
+	if (risk.mode)
+		ld_error(ld, 0,
+			 "refusing a config file that is writable by group or others (mode %04o): "
+			 "mount it read-only (docker run -v HOST-FILE:%s:ro), or chmod go-w the "
+			 "file (on the host, if it is bind-mounted from there), or start dind-init "
+			 "with %s=no (docker run -e %s=no)",
+			 mode, path, CFG_STRICT_ENV, CFG_STRICT_ENV);
 }
 
+/* strict: CFG_STRICT_ENV's value, or NULL. */
 static int load(struct config *cfg, const char *name, FILE *file, const char *text,
-		const struct stat *st, bool readonly)
+		const struct stat *st, bool readonly, const char *strict)
 {
 	struct loader *ld;
 	int r;
@@ -2968,6 +3107,13 @@ static int load(struct config *cfg, const char *name, FILE *file, const char *te
 		free(ld);
 		return -ENOMEM;
 	}
+	/* Before the parse: the seccomp allow-lists it reads are checked by the same rule. An
+	 * empty value counts as unset; a value that is neither yes nor no keeps the check. */
+	if (strict && *strict && parse_bool(strict, &cfg->strict_config) < 0)
+		ld_error(ld, 0,
+			 "bad value '%s' in the environment variable %s: use yes or no (or leave "
+			 "it unset: yes)",
+			 strict, CFG_STRICT_ENV);
 	skip_bom(ld);
 	r = ini_parse_stream(ld_read, ld, ld_handler, ld);
 	if (ld->read_err) {
@@ -2982,7 +3128,7 @@ static int load(struct config *cfg, const char *name, FILE *file, const char *te
 		/* Safety net: inih rejected a line the reader let through. */
 		ld_error(ld, r, "cannot parse this line");
 	validate(ld);
-	if (st) /* after the parse: strict_config is in the file itself */
+	if (st)
 		check_file_safety(ld, st, readonly);
 	sort_errors(ld);
 	r = ld->oom ? -ENOMEM : cfg->nerrors ? -EINVAL : 0;
@@ -3009,7 +3155,7 @@ int cfg_load_file(struct config *cfg, const char *path)
 	/* Of the opened file, not of the path: what we read is what was checked. */
 	bool readonly = fstatvfs(fileno(f), &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
 
-	r = load(cfg, path, f, NULL, &st, readonly);
+	r = load(cfg, path, f, NULL, &st, readonly, getenv(CFG_STRICT_ENV));
 	(void)fclose(f); /* read-only: nothing to lose on close */
 	return r;
 }
@@ -3017,7 +3163,7 @@ int cfg_load_file(struct config *cfg, const char *path)
 int cfg_load_string(struct config *cfg, const char *name, const char *text)
 {
 	cfg_init(cfg);
-	return load(cfg, name, NULL, text ? text : "", NULL, false);
+	return load(cfg, name, NULL, text ? text : "", NULL, false, NULL);
 }
 
 int cfg_find_service(const struct config *cfg, const char *name)

@@ -238,10 +238,12 @@ struct config {
 	char *args_to;			 /* owned or NULL: service that takes COMMAND's arguments
 					  * when the first one starts with '-' (docker:dind style) */
 	int args_to_idx;		 /* index of args_to, filled by validation; -1 if none */
-	bool strict_config;		 /* default yes: the file must be root's and not writable by
-					  * group or others (checked by cfg_load_file) */
-	char *insecure_reason; /* owned or NULL: why the file's ownership/mode is unsafe, when
-				* strict_config = no let it pass */
+	bool strict_config;		 /* default yes: the file and its seccomp allow-lists must
+					  * be on a read-only mount, or root's and not writable by
+					  * group or others; no only from CFG_STRICT_ENV=no in the
+					  * environment (cfg_load_file), never from the file */
+	char *insecure_reason;		 /* owned or NULL: why the file or an allow-list is
+					  * unsafe, when CFG_STRICT_ENV=no let it pass */
 	char *control_group;   /* owned or NULL: `control_group` as written (may hold ${...}) */
 	bool has_control_gid;  /* cfg_resolve: members of control_gid may use the read-only
 				* requests (status, health, wait) */
@@ -261,11 +263,18 @@ void cfg_init(struct config *cfg);
 /* Free everything cfg owns; cfg can be cfg_init'ed again. */
 void cfg_release(struct config *cfg);
 
+/* The environment variable that relaxes the owner and mode check of the config file and of its
+ * seccomp allow-lists (yes|no, default yes). It comes from whoever starts the container: a file
+ * cannot relax the check of itself ([init] strict_config = no is a load error). */
+#define CFG_STRICT_ENV "DIND_INIT_STRICT_CONFIG"
+
 /* Parse and validate. Return 0 when the config is usable, -EINVAL when errors were recorded in
  * cfg->errors (all of them, not just the first), or -errno when the file cannot be opened/read
- * (then no error is recorded: the caller reports the open failure). */
+ * (then no error is recorded: the caller reports the open failure). Reads CFG_STRICT_ENV with
+ * getenv(). */
 int cfg_load_file(struct config *cfg, const char *path);
-/* Same over an in-memory text; name is used in messages in place of a path. */
+/* Same over an in-memory text; name is used in messages in place of a path. The text itself is
+ * not checked and CFG_STRICT_ENV is not read: seccomp allow-lists it names are checked strictly. */
 int cfg_load_string(struct config *cfg, const char *name, const char *text);
 
 /* Append words to a service's argv (COMMAND arguments for args_to, or the value of its

@@ -211,8 +211,9 @@ static bool is_name_char(char c)
 	return is_name_start(c) || is_digit(c);
 }
 
-/* At "${": parse "${NAME}" or "${NAME:-DEFAULT}" (DEFAULT is literal text up to the '}'), put the
- * value into w and return the length consumed, or -EINVAL with *msg set. */
+/* At "${": parse "${NAME}" or "${NAME:-DEFAULT}" (DEFAULT is literal text up to the first '}',
+ * without '$' or '\'), put the value into w and return the length consumed, or -EINVAL with *msg
+ * set. */
 static long expand_var(const char *s, struct word *w, argv_lookup_fn *lookup, void *ctx,
 		       const char **msg)
 {
@@ -242,6 +243,14 @@ static long expand_var(const char *s, struct word *w, argv_lookup_fn *lookup, vo
 	if (!dflt && p != end) {
 		*msg = "bad ${...}: expected ${NAME} or ${NAME:-DEFAULT}, NAME made of letters, "
 		       "digits and '_'";
+		return -EINVAL;
+	}
+	/* The default ends at the first '}': "${A:-${B}}" would give the literal "${B}" and
+	 * "${A:-\}}" a "\}", never what was meant. Refused rather than half-supported. */
+	if (dflt &&
+	    (memchr(dflt, '$', (size_t)(end - dflt)) || memchr(dflt, '\\', (size_t)(end - dflt)))) {
+		*msg = "nested ${...} and escapes are not supported in a default: ${NAME:-DEFAULT} "
+		       "takes DEFAULT as plain text up to the first '}', without '$' or '\\'";
 		return -EINVAL;
 	}
 	if (nlen > ENV_NAME_MAX) {

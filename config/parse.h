@@ -36,11 +36,12 @@ void argv_free(char **argv);
 typedef const char *argv_lookup_fn(const char *name, void *ctx);
 
 /* argv_split, plus ${NAME} and ${NAME:-DEFAULT} (DEFAULT when NAME is unset or empty; DEFAULT
- * is literal text up to the '}') outside single quotes, when lookup is not NULL. A value is
- * never split into words nor unquoted: it becomes part of the word it stands in, as "${NAME}"
- * would in sh; an unquoted word that expands to nothing is dropped, as in sh. With lookup NULL,
- * '$' is an ordinary character (argv_split). Errors as argv_split's, plus "unterminated ${" and
- * "bad ${...}" (-EINVAL), and -E2BIG when an expanded word passes ARGV_BYTES_MAX. */
+ * is literal text up to the first '}', and holds no '$' or '\') outside single quotes, when
+ * lookup is not NULL. A value is never split into words nor unquoted: it becomes part of the
+ * word it stands in, as "${NAME}" would in sh; an unquoted word that expands to nothing is
+ * dropped, as in sh. With lookup NULL, '$' is an ordinary character (argv_split). Errors as
+ * argv_split's, plus "unterminated ${", "bad ${...}" and "nested ${...} and escapes are not
+ * supported in a default" (-EINVAL), and -E2BIG when an expanded word passes ARGV_BYTES_MAX. */
 int argv_split_env(const char *s, argv_lookup_fn *lookup, void *ctx, char ***argv_out,
 		   int *argc_out, const char **err);
 /* Join argv for display, quoting words that need it; writes at most len bytes (NUL-terminated). */

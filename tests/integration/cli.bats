@@ -62,6 +62,8 @@ EOF
 	grep -q "^$f:15: bad value 'sometimes' for restart" <<<"$output"
 	grep -q "^$f:16: bad duration '10x' for stop_timeout" <<<"$output"
 	grep -q "^$f:14: service 'c' has no command" <<<"$output"
+	# b's command line has an error of its own: not also reported as missing
+	refute grep -q "service 'b' has no command" <<<"$output"
 	grep -q "^$f:4: dependency cycle: a -> b -> a" <<<"$output"
 	grep -q "^$f:19: service 'd' depends on unknown service 'ghost'" <<<"$output"
 	grep -q "errors in $f" <<<"$output"

@@ -233,24 +233,98 @@ EOF
 	grep -q "dind-init.ini:6: .*not_a_syscall" <<<"$output"
 }
 
-@test "a config file writable by group or others is refused; strict_config = no lets it pass, with a warning" {
+@test "a config file writable by group or others is refused; DIND_INIT_STRICT_CONFIG=no lets it pass, with a warning" {
+	service_script a 'echo a-ran >>$EVENTS'
 	write_config <<EOF
+[init]
+main_after = a
 [service:a]
-command = /bin/true
+command = $T/a
 type = oneshot
 EOF
 	chmod 664 "$T/dind-init.ini"
 	run in_ns -c "$T/dind-init.ini" -- true
 	echo "$output"
 	[ "$status" -eq 2 ]
+	[ ! -s "$EVENTS" ]
 	grep -q "writable by group or others" <<<"$output"
 	grep -q "chmod go-w" <<<"$output"
+	grep -q "or start dind-init with DIND_INIT_STRICT_CONFIG=no (docker run -e DIND_INIT_STRICT_CONFIG=no)" <<<"$output"
 
-	printf '[init]\nstrict_config = no\n' >>"$T/dind-init.ini"
-	run in_ns -c "$T/dind-init.ini" -- true
+	# the relaxation comes from whoever starts the container, not from the file
+	DIND_INIT_STRICT_CONFIG=no run in_ns -c "$T/dind-init.ini" -- true
 	echo "$output"
 	[ "$status" -eq 0 ]
-	grep -q "warning: .*writable by group or others" <<<"$output"
+	grep -q "warning: $T/dind-init.ini is writable by group or others (mode 0664)" <<<"$output"
+	[ "$(cat "$EVENTS")" = a-ran ]
+}
+
+@test "whoever can write the config file cannot switch its check off from inside it: strict_config = no is refused" {
+	# the audit's attack: whoever may write the file adds the key, for root services at the
+	# next start
+	service_script a 'echo a-ran >>$EVENTS'
+	write_config <<EOF
+[service:a]
+command = $T/a
+type = oneshot
+EOF
+	chmod 664 "$T/dind-init.ini"
+	printf '[init]\nstrict_config = no\n' >>"$T/dind-init.ini"
+	run in_ns -c "$T/dind-init.ini" -- sh -c 'echo main-ran >>$EVENTS'
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[ ! -s "$EVENTS" ]
+	grep -q "^$T/dind-init.ini: refusing a config file that is writable by group or others (mode 0664)" <<<"$output"
+	grep -q "^$T/dind-init.ini:5: strict_config = no is no longer read from the config file.*DIND_INIT_STRICT_CONFIG=no" <<<"$output"
+
+	# not even in a safe file, so that no file comes to rely on it
+	chmod 644 "$T/dind-init.ini"
+	run "$DIND_INIT" --check-config -c "$T/dind-init.ini"
+	echo "$output"
+	[ "$status" -eq 2 ]
+	grep -q "^$T/dind-init.ini:5: strict_config = no is no longer read" <<<"$output"
+	# yes, the default, is still accepted
+	sed -i 's/^strict_config = no$/strict_config = yes/' "$T/dind-init.ini"
+	run -0 "$DIND_INIT" --check-config -c "$T/dind-init.ini"
+}
+
+@test "a seccomp allow-list writable by group or others is refused at file:line; on a read-only mount or with DIND_INIT_STRICT_CONFIG=no it is used" {
+	service_script a 'echo a-ran >>$EVENTS'
+	printf 'execve\nexit_group\n' >"$T/a.allow"
+	chmod 664 "$T/a.allow"
+	write_config <<EOF
+[service:a]
+command = $T/a
+type = oneshot
+seccomp = $T/a.allow
+EOF
+	run in_ns -c "$T/dind-init.ini" -- true
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[ ! -s "$EVENTS" ]
+	grep -q "^$T/dind-init.ini:4: refusing seccomp allow-list $T/a.allow for seccomp: it is writable by group or others (mode 0664), who could allow the service any syscall: mount it read-only (docker run -v HOST-FILE:$T/a.allow:ro), or chmod go-w the file (on the host, if it is bind-mounted from there), or start dind-init with DIND_INIT_STRICT_CONFIG=no" <<<"$output"
+
+	# owned by someone else
+	chmod 644 "$T/a.allow"
+	chown 1000:1000 "$T/a.allow"
+	run "$DIND_INIT" --check-config -c "$T/dind-init.ini"
+	echo "$output"
+	[ "$status" -eq 2 ]
+	grep -q "^$T/dind-init.ini:4: refusing seccomp allow-list $T/a.allow for seccomp: it is owned by uid 1000, not root, .*or chown root the file" <<<"$output"
+
+	# -v FILE:PATH:ro: accepted whatever its owner and mode
+	chmod 666 "$T/a.allow"
+	run timeout 30 unshare --mount sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && exec "$0" --check-config -c "$2"' \
+		"$DIND_INIT" "$T/a.allow" "$T/dind-init.ini"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q "seccomp=$T/a.allow" <<<"$output"
+
+	# or relaxed by whoever starts the container
+	DIND_INIT_STRICT_CONFIG=no run "$DIND_INIT" --check-config -c "$T/dind-init.ini"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q "seccomp=$T/a.allow" <<<"$output"
 }
 
 @test "hundreds of environment entries or an absurdly long command are clear config errors" {

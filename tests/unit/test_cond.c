@@ -51,6 +51,10 @@ static const char *split_env(const char *s, char *buf, size_t len)
 	return buf;
 }
 
+#define DEFAULT_REFUSED                                                                            \
+	"E:nested ${...} and escapes are not supported in a default: ${NAME:-DEFAULT} takes "      \
+	"DEFAULT as plain text up to the first '}', without '$' or '\\'"
+
 static void test_expand_table(void **state)
 {
 	static const struct {
@@ -84,6 +88,19 @@ static void test_expand_table(void **state)
 		{ "${A-b}",
 		  "E:bad ${...}: expected ${NAME} or ${NAME:-DEFAULT}, NAME made of letters, "
 		  "digits and '_'" },
+		/* A default is plain text up to the first '}': no nesting, no escapes (once
+		 * "${V}" and "\\}" as they are), whether or not the variable is set. */
+		{ "${UNSET:-${HOME}}", DEFAULT_REFUSED },
+		{ "${HOME:-${HOME}}", DEFAULT_REFUSED },
+		{ "${UNSET:-\\}}", DEFAULT_REFUSED },
+		{ "${UNSET:-a\\b}", DEFAULT_REFUSED },
+		{ "\"${UNSET:-${HOME}}\"", DEFAULT_REFUSED },
+		{ "${UNSET:-$}", DEFAULT_REFUSED },
+		{ "${UNSET:-a$b}", DEFAULT_REFUSED },
+		{ "${UNSET:-{x}", "{x" },   /* '{' alone is plain text */
+		{ "${UNSET:-}", "" },	    /* an empty default: nothing */
+		{ "${UNSET:-x}\\$", "x$" }, /* an escape after the '}' is fine */
+		{ "\"${UNSET:-a'b}\"", "a'b" },
 	};
 	char buf[512];
 
@@ -449,6 +466,16 @@ static void test_when_args_if_errors(void **state)
 		  "t.ini:2: bad command in [service:a]: bad ${...}" },
 		{ "[service:a]\ncommand = a\nargs_if = replaced:zz : x\n",
 		  "t.ini:3: args_if of [service:a] names unknown service 'zz'" },
+		/* Found by an audit: these gave the literal "${V}" and "\\}". */
+		{ "[service:a]\ncommand = a ${W:-${V}}\n",
+		  "t.ini:2: bad command in [service:a]: nested ${...} and escapes are not "
+		  "supported in a default" },
+		{ "[service:a]\ncommand = a\nargs_if = X : --x=${A:-\\}}\n",
+		  "t.ini:3: bad args_if words in [service:a]: nested ${...} and escapes are not "
+		  "supported in a default" },
+		{ "[init]\ncontrol_group = ${G:-${H}}\n",
+		  "t.ini:2: bad control_group '${G:-${H}}': nested ${...} and escapes are not "
+		  "supported in a default" },
 	};
 
 	(void)state;

@@ -33,6 +33,54 @@
 #define PASSWD DATA_DIR "/passwd"
 #define GROUP  DATA_DIR "/group"
 
+/* The seccomp allow-list fixtures, copied by main() into a folder of the test user's, mode 0644:
+ * the checkout's owner and mode (a umask of 002, a checkout of another user's) are not what the
+ * owner and mode check of allow-lists is about. */
+static char allow_dir[] = "/tmp/test_config_data_XXXXXX";
+static const char *const allow_fixtures[] = { "seccomp-good.allow", "seccomp-bad.allow",
+					      "seccomp-empty.allow", "seccomp-noexec.allow" };
+
+/* allow_dir/name into buf. */
+static const char *allow_path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", allow_dir, name);
+	return buf;
+}
+
+static int copy_allow_fixtures(void)
+{
+	char src[512], dst[512], data[4096];
+
+	if (!mkdtemp(allow_dir))
+		return -1;
+	for (size_t i = 0; i < sizeof(allow_fixtures) / sizeof(allow_fixtures[0]); i++) {
+		FILE *in, *out;
+		size_t n;
+
+		snprintf(src, sizeof(src), "%s/%s", DATA_DIR, allow_fixtures[i]);
+		in = fopen(src, "re");
+		out = fopen(allow_path(dst, sizeof(dst), allow_fixtures[i]), "we");
+		if (!in || !out || fchmod(fileno(out), 0644) < 0)
+			return -1;
+		while ((n = fread(data, 1, sizeof(data), in)) > 0)
+			if (fwrite(data, 1, n, out) != n)
+				return -1;
+		fclose(in);
+		if (fclose(out) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void remove_allow_fixtures(void)
+{
+	char path[512];
+
+	for (size_t i = 0; i < sizeof(allow_fixtures) / sizeof(allow_fixtures[0]); i++)
+		unlink(allow_path(path, sizeof(path), allow_fixtures[i]));
+	rmdir(allow_dir);
+}
+
 /* struct config is large: one per test on the heap. */
 static int setup(void **state)
 {
@@ -45,12 +93,17 @@ static int setup(void **state)
 	/* Every test starts from the fixtures, also after one that failed while pointing
 	 * elsewhere. */
 	cfg_set_account_files(PASSWD, GROUP);
+	/* The check of the config file is on unless a test turns it off; not left off by a test
+	 * that failed, nor by the environment the tests run in. */
+	unsetenv(CFG_STRICT_ENV);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	struct config *cfg = *state;
+
+	unsetenv(CFG_STRICT_ENV);
 
 	cfg_release(cfg);
 	free(cfg);
@@ -766,6 +819,73 @@ static void test_missing_command(void **state)
 	expect_error(cfg, 4, "service 'b' has no command");
 	/* An empty quoted word is a command: exec will report it. */
 	assert_int_equal(svc(cfg, "c")->argc, 1);
+}
+
+/* A command line with an error of its own is reported once: not also as "has no command" at the
+ * section line. Other errors in the section do not hide a missing command. */
+static void test_bad_command_is_not_also_missing(void **state)
+{
+	struct config *cfg = *state;
+	static char long_line[CFG_LINE_MAX + 64], long_cont[CFG_LINE_MAX + 64];
+	static const char nul_line[] = "[service:a]\ncommand = /bin/x\0y\n";
+	char path[] = "/tmp/test_config_XXXXXX";
+	int fd;
+	const struct {
+		const char *text;
+		int line;
+		const char *error;
+	} cases[] = {
+		{ "[service:a]\ncommand = \"/bin/true\n", 2,
+		  "bad command in [service:a]: unterminated double quote" },
+		{ "[service:a]\ncommand = '/bin/true\n", 2, "unterminated single quote" },
+		{ "[service:a]\ncommand = /bin/true \\\n", 2, "trailing backslash" },
+		{ "[service:a]\ncommand = /bin/${-}\n", 2, "bad ${...}" },
+		{ "[service:a]\ncommand = ${A:-${B}}\n", 2, "nested ${...} and escapes" },
+		{ "[service:a]\ncommand =\n  'x\n", 3, "unterminated single quote" },
+		{ long_line, 2, "line too long" },
+		{ long_cont, 3, "line too long" },
+	};
+
+	/* Blanks before the '=', as inih allows. */
+	snprintf(long_line, sizeof(long_line), "[service:a]\ncommand   = /bin/%0*d\n", CFG_LINE_MAX,
+		 0);
+	snprintf(long_cont, sizeof(long_cont), "[service:a]\ncommand =\n  %0*d\n", CFG_LINE_MAX, 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		load_bad(cfg, cases[i].text);
+		expect_error(cfg, cases[i].line, cases[i].error);
+		if (cfg->nerrors != 1) {
+			dump_errors(cfg);
+			fail_msg("case %zu: expected only the command's error, got %d errors", i,
+				 cfg->nerrors);
+		}
+		cfg_release(cfg);
+	}
+
+	/* A NUL byte in the command line: the reader refuses the line, once. */
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, nul_line, sizeof(nul_line) - 1), (ssize_t)sizeof(nul_line) - 1);
+	close(fd);
+	assert_int_equal(cfg_load_file(cfg, path), -EINVAL);
+	unlink(path);
+	if (cfg->nerrors != 1)
+		dump_errors(cfg);
+	assert_int_equal(cfg->nerrors, 1);
+	assert_non_null(strstr(cfg->errors[0], ":2: line holds a NUL byte"));
+	cfg_release(cfg);
+
+	/* Each service on its own: b's bad command does not hide a's missing one, and a long
+	 * line of another key is no command line. */
+	snprintf(long_line, sizeof(long_line), "[service:a]\nrestart = %0*d\n", CFG_LINE_MAX, 0);
+	load_bad(cfg, long_line);
+	assert_int_equal(cfg->nerrors, 2);
+	expect_error(cfg, 1, "service 'a' has no command");
+	expect_error(cfg, 2, "line too long");
+	cfg_release(cfg);
+	load_bad(cfg, "[service:a]\ntype = simple\n[service:b]\ncommand = \"x\n");
+	assert_int_equal(cfg->nerrors, 2);
+	expect_error(cfg, 1, "service 'a' has no command");
+	expect_error(cfg, 4, "bad command in [service:b]");
 }
 
 static void test_cycle(void **state)
@@ -2522,11 +2642,14 @@ static void test_seccomp_allow_list(void **state)
 {
 	struct config *cfg = *state;
 	const struct cfg_privs *p;
+	char path[512], text[1024], msg[1024];
 
-	load_ok(cfg, "[service:a]\ncommand = x\nseccomp = " DATA_DIR "/seccomp-good.allow\n");
+	snprintf(text, sizeof(text), "[service:a]\ncommand = x\nseccomp = %s\n",
+		 allow_path(path, sizeof(path), "seccomp-good.allow"));
+	load_ok(cfg, text);
 	p = &svc(cfg, "a")->privs;
 	assert_int_equal(p->seccomp, SECCOMP_ALLOW);
-	assert_string_equal(p->seccomp_file, DATA_DIR "/seccomp-good.allow");
+	assert_string_equal(p->seccomp_file, path);
 	assert_int_equal(p->nseccomp, 4);
 	assert_true(has_syscall(p, "execve"));
 	assert_true(has_syscall(p, "read"));
@@ -2535,17 +2658,22 @@ static void test_seccomp_allow_list(void **state)
 	cfg_release(cfg);
 
 	/* Errors in the list are at its own lines, sorted where the seccomp key is. */
-	load_bad(cfg, "[service:a]\ncommand = x\nseccomp = " DATA_DIR "/seccomp-bad.allow\n"
-		      "restart = sometimes\n");
+	snprintf(text, sizeof(text),
+		 "[service:a]\ncommand = x\nseccomp = %s\nrestart = sometimes\n",
+		 allow_path(path, sizeof(path), "seccomp-bad.allow"));
+	load_bad(cfg, text);
 	assert_int_equal(cfg->nerrors, 4);
-	assert_string_equal(cfg->errors[0],
-			    DATA_DIR "/seccomp-bad.allow:3: unknown syscall 'not_a_syscall' in "
-				     "the seccomp allow-list of [service:a]: see syscalls(2) for "
-				     "the names");
-	assert_string_equal(cfg->errors[1],
-			    DATA_DIR "/seccomp-bad.allow:4: 'write read' in the seccomp "
-				     "allow-list: write one syscall name per line");
-	expect_error_prefix(cfg, DATA_DIR "/seccomp-bad.allow:5: ", "unknown syscall 'Write'");
+	snprintf(msg, sizeof(msg),
+		 "%s:3: unknown syscall 'not_a_syscall' in the seccomp allow-list of [service:a]: "
+		 "see syscalls(2) for the names",
+		 path);
+	assert_string_equal(cfg->errors[0], msg);
+	snprintf(msg, sizeof(msg),
+		 "%s:4: 'write read' in the seccomp allow-list: write one syscall name per line",
+		 path);
+	assert_string_equal(cfg->errors[1], msg);
+	snprintf(msg, sizeof(msg), "%s:5: ", path);
+	expect_error_prefix(cfg, msg, "unknown syscall 'Write'");
 	expect_error(cfg, 4, "bad value 'sometimes' for restart");
 	cfg_release(cfg);
 
@@ -2557,14 +2685,15 @@ static void test_seccomp_allow_list(void **state)
 			  "cannot read seccomp allow-list / for seccomp: not a regular file: "
 			  "name a file with one syscall name per line");
 	cfg_release(cfg);
-	expect_only_error(cfg,
-			  "[service:a]\ncommand = x\nseccomp = " DATA_DIR "/seccomp-empty.allow\n",
-			  3, "names no syscalls: every syscall would fail");
+	snprintf(text, sizeof(text), "[service:a]\ncommand = x\nseccomp = %s\n",
+		 allow_path(path, sizeof(path), "seccomp-empty.allow"));
+	expect_only_error(cfg, text, 3, "names no syscalls: every syscall would fail");
 	cfg_release(cfg);
-	expect_only_error(
-		cfg, "[service:a]\ncommand = x\nseccomp = " DATA_DIR "/seccomp-noexec.allow\n", 3,
-		"does not allow execve: the filter applies before the program is "
-		"executed; add execve");
+	snprintf(text, sizeof(text), "[service:a]\ncommand = x\nseccomp = %s\n",
+		 allow_path(path, sizeof(path), "seccomp-noexec.allow"));
+	expect_only_error(cfg, text, 3,
+			  "does not allow execve: the filter applies before the program is "
+			  "executed; add execve");
 }
 
 /* A FIFO would block the read: it is refused without blocking. */
@@ -2750,20 +2879,27 @@ static void test_print_privs(void **state)
 	struct config *cfg = *state;
 	char *out;
 
-	load_ok(cfg, "[main]\nuser = 4242\nseccomp = default\n"
-		     "[service:db]\ncommand = /usr/bin/db\nuser = builder\n"
-		     "seccomp = deny:mount,umount2\n"
-		     "[service:web]\ncommand = /usr/bin/web --port '80 80'\ndepends_on = db\n"
-		     "seccomp = " DATA_DIR "/seccomp-good.allow\n");
+	char path[512], text[1024], want[1024];
+
+	snprintf(text, sizeof(text),
+		 "[main]\nuser = 4242\nseccomp = default\n"
+		 "[service:db]\ncommand = /usr/bin/db\nuser = builder\n"
+		 "seccomp = deny:mount,umount2\n"
+		 "[service:web]\ncommand = /usr/bin/web --port '80 80'\ndepends_on = db\n"
+		 "seccomp = %s\n",
+		 allow_path(path, sizeof(path), "seccomp-good.allow"));
+	load_ok(cfg, text);
 	out = print_to_string(cfg);
-	assert_string_equal(out,
-			    "t.ini: 2 services, in start order:\n"
-			    "  1. db   simple   restart=always      user=builder  "
-			    "seccomp=deny:mount,umount2  /usr/bin/db\n"
-			    "  2. web  simple   restart=always      after db  seccomp=" DATA_DIR
-			    "/seccomp-good.allow  /usr/bin/web --port '80 80'\n"
-			    "main command starts after: db, web\n"
-			    "main command runs with: user=4242  seccomp=default\n");
+	snprintf(want, sizeof(want),
+		 "t.ini: 2 services, in start order:\n"
+		 "  1. db   simple   restart=always      user=builder  "
+		 "seccomp=deny:mount,umount2  /usr/bin/db\n"
+		 "  2. web  simple   restart=always      after db  seccomp=%s  /usr/bin/web "
+		 "--port '80 80'\n"
+		 "main command starts after: db, web\n"
+		 "main command runs with: user=4242  seccomp=default\n",
+		 path);
+	assert_string_equal(out, want);
 	free(out);
 }
 
@@ -2780,6 +2916,25 @@ static void write_config(char *path, const char *text, mode_t mode, uid_t owner)
 	close(fd);
 }
 
+/* The message for a group- or world-writable config file, into msg. */
+static const char *mode_refusal(char *msg, size_t len, const char *path, unsigned mode)
+{
+	snprintf(msg, len,
+		 "%s: refusing a config file that is writable by group or others (mode %04o): "
+		 "mount it read-only (docker run -v HOST-FILE:%s:ro), or chmod go-w the file (on "
+		 "the host, if it is bind-mounted from there), or start dind-init with "
+		 "DIND_INIT_STRICT_CONFIG=no (docker run -e DIND_INIT_STRICT_CONFIG=no)",
+		 path, mode, path);
+	return msg;
+}
+
+#define STRICT_NO_IN_FILE                                                                           \
+	"strict_config = no is no longer read from the config file, since whoever can write the "   \
+	"file could turn its own check off: remove this line; to use a file that is not root's or " \
+	"is writable by group or others, fix it (chown root or chmod go-w it, on the host if it "   \
+	"is bind-mounted from there, or mount it :ro), or start dind-init with "                    \
+	"DIND_INIT_STRICT_CONFIG=no in its environment (docker run -e DIND_INIT_STRICT_CONFIG=no)"
+
 static void test_strict_config(void **state)
 {
 	struct config *cfg = *state;
@@ -2787,6 +2942,7 @@ static void test_strict_config(void **state)
 
 	write_config(path, "[service:a]\ncommand = x\n", 0644, (uid_t)-1);
 	assert_int_equal(cfg_load_file(cfg, path), 0);
+	assert_true(cfg->strict_config);
 	assert_null(cfg->insecure_reason);
 	unlink(path);
 	cfg_release(cfg);
@@ -2796,35 +2952,112 @@ static void test_strict_config(void **state)
 	write_config(path, "[service:a]\ncommand = x\nrestart = sometimes\n", 0664, (uid_t)-1);
 	assert_int_equal(cfg_load_file(cfg, path), -EINVAL);
 	assert_int_equal(cfg->nerrors, 2);
-	snprintf(msg, sizeof(msg),
-		 "%s: refusing a config file that is writable by group or others (mode 0664): "
-		 "mount it read-only (docker run -v HOST-FILE:%s:ro), or chmod go-w the file (on "
-		 "the host, if it is bind-mounted from there), or set [init] strict_config = no",
-		 path, path);
-	assert_string_equal(cfg->errors[0], msg);
+	assert_string_equal(cfg->errors[0], mode_refusal(msg, sizeof(msg), path, 0664));
 	assert_non_null(strstr(cfg->errors[1], ":3: bad value 'sometimes'"));
 	assert_null(cfg->insecure_reason);
 	unlink(path);
 	cfg_release(cfg);
 
-	/* strict_config = no in that same file lets it pass, with the reason kept. */
-	strcpy(path, "/tmp/test_config_XXXXXX");
-	write_config(path, "[service:a]\ncommand = x\n[init]\nstrict_config = no\n", 0602,
-		     (uid_t)-1);
-	assert_int_equal(cfg_load_file(cfg, path), 0);
-	assert_false(cfg->strict_config);
-	snprintf(msg, sizeof(msg), "%s is writable by group or others (mode 0602)", path);
-	assert_string_equal(cfg->insecure_reason, msg);
-	unlink(path);
-	cfg_release(cfg);
-
-	/* strict_config = yes is the default, and from a string nothing is checked. */
+	/* strict_config = yes is the default and still accepted; from a string nothing is
+	 * checked. */
 	load_ok(cfg, "[init]\nstrict_config = yes\n");
 	assert_true(cfg->strict_config);
 	assert_null(cfg->insecure_reason);
 	cfg_release(cfg);
 	expect_only_error(cfg, "[init]\nstrict_config = sometimes\n", 2,
 			  "bad value 'sometimes' for strict_config: use yes or no");
+	cfg_release(cfg);
+	/* no is an error wherever it is written, saying what to use instead. */
+	expect_only_error(cfg, "[init]\nstrict_config = no\n", 2, STRICT_NO_IN_FILE);
+	cfg_release(cfg);
+	expect_only_error(cfg, "[service:a]\ncommand = x\n[init]\nstrict_config = off\n", 4,
+			  "strict_config = no is no longer read from the config file");
+}
+
+/* The audit's attack: whoever can write the file adds strict_config = no to the file itself and
+ * gets root services at the next start. The file stays refused, for its mode and for the line. */
+static void test_strict_config_no_in_unsafe_file(void **state)
+{
+	struct config *cfg = *state;
+	char path[] = "/tmp/test_config_XXXXXX", msg[512];
+
+	write_config(path,
+		     "[service:a]\ncommand = /bin/sh -c 'echo pwned'\n[init]\nstrict_config = no\n",
+		     0666, (uid_t)-1);
+	assert_int_equal(cfg_load_file(cfg, path), -EINVAL);
+	assert_int_equal(cfg->nerrors, 2);
+	assert_string_equal(cfg->errors[0], mode_refusal(msg, sizeof(msg), path, 0666));
+	snprintf(msg, sizeof(msg), "%s:4: %s", path, STRICT_NO_IN_FILE);
+	assert_string_equal(cfg->errors[1], msg);
+	assert_true(cfg->strict_config);
+	assert_null(cfg->insecure_reason);
+	unlink(path);
+	cfg_release(cfg);
+
+	/* With the relaxation from the environment, the line is still refused: the file has to
+	 * drop it, so that it never comes to rely on it. */
+	strcpy(path, "/tmp/test_config_XXXXXX");
+	write_config(path, "[init]\nstrict_config = no\n", 0666, (uid_t)-1);
+	setenv(CFG_STRICT_ENV, "no", 1);
+	assert_int_equal(cfg_load_file(cfg, path), -EINVAL);
+	unsetenv(CFG_STRICT_ENV);
+	assert_int_equal(cfg->nerrors, 1);
+	expect_error_prefix(cfg, path, "strict_config = no is no longer read");
+	unlink(path);
+}
+
+/* DIND_INIT_STRICT_CONFIG, from whoever starts the container, is the only relaxation. */
+static void test_strict_config_env(void **state)
+{
+	struct config *cfg = *state;
+	char path[] = "/tmp/test_config_XXXXXX", msg[512];
+	static const char *const relax[] = { "no", "NO", "false", "off", "0" };
+	static const char *const keep[] = { "", "yes", "1", "on" };
+
+	write_config(path, "[service:a]\ncommand = x\n", 0602, (uid_t)-1);
+	for (size_t i = 0; i < sizeof(relax) / sizeof(relax[0]); i++) {
+		setenv(CFG_STRICT_ENV, relax[i], 1);
+		if (cfg_load_file(cfg, path) != 0) {
+			dump_errors(cfg);
+			fail_msg("%s=%s: the file was refused", CFG_STRICT_ENV, relax[i]);
+		}
+		assert_false(cfg->strict_config);
+		snprintf(msg, sizeof(msg), "%s is writable by group or others (mode 0602)", path);
+		assert_string_equal(cfg->insecure_reason, msg);
+		assert_int_equal(cfg->nservices, 1);
+		cfg_release(cfg);
+	}
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		setenv(CFG_STRICT_ENV, keep[i], 1);
+		assert_int_equal(cfg_load_file(cfg, path), -EINVAL);
+		assert_true(cfg->strict_config);
+		assert_int_equal(cfg->nerrors, 1);
+		assert_string_equal(cfg->errors[0], mode_refusal(msg, sizeof(msg), path, 0602));
+		assert_null(cfg->insecure_reason);
+		cfg_release(cfg);
+	}
+	/* A value that is neither: an error, and the check stays on. */
+	setenv(CFG_STRICT_ENV, "maybe", 1);
+	assert_int_equal(cfg_load_file(cfg, path), -EINVAL);
+	assert_true(cfg->strict_config);
+	assert_int_equal(cfg->nerrors, 2);
+	snprintf(msg, sizeof(msg),
+		 "%s: bad value 'maybe' in the environment variable DIND_INIT_STRICT_CONFIG: use "
+		 "yes or no (or leave it unset: yes)",
+		 path);
+	assert_string_equal(cfg->errors[0], msg);
+	assert_string_equal(cfg->errors[1], mode_refusal(msg, sizeof(msg), path, 0602));
+	cfg_release(cfg);
+	unlink(path);
+
+	/* A safe file: nothing to relax, nothing to report. */
+	strcpy(path, "/tmp/test_config_XXXXXX");
+	write_config(path, "[service:a]\ncommand = x\n", 0600, (uid_t)-1);
+	setenv(CFG_STRICT_ENV, "no", 1);
+	assert_int_equal(cfg_load_file(cfg, path), 0);
+	assert_null(cfg->insecure_reason);
+	unsetenv(CFG_STRICT_ENV);
+	unlink(path);
 }
 
 static void test_strict_config_owner(void **state)
@@ -2840,29 +3073,121 @@ static void test_strict_config_owner(void **state)
 	snprintf(msg, sizeof(msg),
 		 "%s: refusing a config file owned by uid 65534, not root: mount it read-only "
 		 "(docker run -v HOST-FILE:%s:ro), or chown root the file (on the host, if it is "
-		 "bind-mounted from there), or set [init] strict_config = no",
+		 "bind-mounted from there), or start dind-init with DIND_INIT_STRICT_CONFIG=no "
+		 "(docker run -e DIND_INIT_STRICT_CONFIG=no)",
 		 path, path);
 	assert_string_equal(cfg->errors[0], msg);
 	unlink(path);
 	cfg_release(cfg);
 
+	/* The owner's strict_config = no is no way around it. */
 	strcpy(path, "/tmp/test_config_XXXXXX");
-	write_config(path, "[init]\nstrict_config = no\n", 0666, 65534);
-	assert_int_equal(cfg_load_file(cfg, path), 0);
-	snprintf(msg, sizeof(msg),
-		 "%s is owned by uid 65534, not root, and writable by group or others (mode 0666)",
-		 path);
-	assert_string_equal(cfg->insecure_reason, msg);
+	write_config(path, "[init]\nstrict_config = no\n", 0644, 65534);
+	assert_int_equal(cfg_load_file(cfg, path), -EINVAL);
+	assert_int_equal(cfg->nerrors, 2);
+	expect_error_prefix(cfg, path, "owned by uid 65534");
+	expect_error_prefix(cfg, path, "strict_config = no is no longer read");
 	unlink(path);
 	cfg_release(cfg);
 
 	strcpy(path, "/tmp/test_config_XXXXXX");
 	write_config(path, "[init]\n", 0666, 65534);
+	setenv(CFG_STRICT_ENV, "no", 1);
+	assert_int_equal(cfg_load_file(cfg, path), 0);
+	unsetenv(CFG_STRICT_ENV);
+	snprintf(msg, sizeof(msg),
+		 "%s is owned by uid 65534, not root, and writable by group or others (mode 0666)",
+		 path);
+	assert_string_equal(cfg->insecure_reason, msg);
+	cfg_release(cfg);
+
 	assert_int_equal(cfg_load_file(cfg, path), -EINVAL);
 	assert_int_equal(cfg->nerrors, 2);
 	expect_error_prefix(cfg, path, "owned by uid 65534");
 	expect_error_prefix(cfg, path, "(mode 0666)");
 	unlink(path);
+}
+
+/* A seccomp allow-list decides which syscalls a service may make: whoever can write it adds
+ * unshare and mount for the next start. The config file's rule applies, at the config's line. */
+static void test_seccomp_allow_list_owner_mode(void **state)
+{
+	struct config *cfg = *state;
+	char allow[] = "/tmp/test_config_allow_XXXXXX", conf[] = "/tmp/test_config_XXXXXX";
+	char conf2[] = "/tmp/test_config_XXXXXX", text[256], text2[512], msg[1024];
+
+	write_config(allow, "execve\nexit_group\n", 0664, (uid_t)-1);
+	snprintf(text, sizeof(text), "[service:a]\ncommand = x\nseccomp = %s\n", allow);
+	load_bad(cfg, text);
+	assert_int_equal(cfg->nerrors, 1);
+	snprintf(msg, sizeof(msg),
+		 "t.ini:3: refusing seccomp allow-list %s for seccomp: it is writable by group or "
+		 "others (mode 0664), who could allow the service any syscall: mount it read-only "
+		 "(docker run -v HOST-FILE:%s:ro), or chmod go-w the file (on the host, if it is "
+		 "bind-mounted from there), or start dind-init with DIND_INIT_STRICT_CONFIG=no",
+		 allow, allow);
+	assert_string_equal(cfg->errors[0], msg);
+	assert_int_equal(svc(cfg, "a")->privs.nseccomp, 0); /* not read */
+	cfg_release(cfg);
+
+	/* World-writable too, and in [main]. */
+	assert_int_equal(chmod(allow, 0646), 0);
+	snprintf(text, sizeof(text), "[main]\nseccomp = %s\n", allow);
+	expect_only_error(cfg, text, 2, "writable by group or others (mode 0646)");
+	cfg_release(cfg);
+
+	/* Once fixed, it is read. */
+	assert_int_equal(chmod(allow, 0644), 0);
+	snprintf(text, sizeof(text), "[service:a]\ncommand = x\nseccomp = %s\n", allow);
+	load_ok(cfg, text);
+	assert_int_equal(svc(cfg, "a")->privs.nseccomp, 2);
+	cfg_release(cfg);
+
+	/* Relaxed only by the environment, for the file and its allow-lists alike, each named in
+	 * the warning. A string is no file from outside: it never reads the environment. */
+	assert_int_equal(chmod(allow, 0666), 0);
+	write_config(conf, text, 0620, (uid_t)-1);
+	setenv(CFG_STRICT_ENV, "no", 1);
+	assert_int_equal(cfg_load_file(cfg, conf), 0);
+	assert_int_equal(svc(cfg, "a")->privs.nseccomp, 2);
+	snprintf(msg, sizeof(msg),
+		 "%s is writable by group or others (mode 0620); seccomp allow-list %s is "
+		 "writable by group or others (mode 0666)",
+		 conf, allow);
+	assert_string_equal(cfg->insecure_reason, msg);
+	cfg_release(cfg);
+	/* Named once, however many services use it. */
+	snprintf(text2, sizeof(text2), "%s[main]\nseccomp = %s\n", text, allow);
+	write_config(conf2, text2, 0600, (uid_t)-1);
+	assert_int_equal(cfg_load_file(cfg, conf2), 0);
+	unlink(conf2);
+	snprintf(msg, sizeof(msg),
+		 "seccomp allow-list %s is writable by group or others (mode 0666)", allow);
+	assert_string_equal(cfg->insecure_reason, msg);
+	cfg_release(cfg);
+	expect_only_error(cfg, text, 3, "refusing seccomp allow-list");
+	cfg_release(cfg);
+	unsetenv(CFG_STRICT_ENV);
+	assert_int_equal(cfg_load_file(cfg, conf), -EINVAL);
+	assert_int_equal(cfg->nerrors, 2);
+	expect_error_prefix(cfg, conf, "refusing a config file that is writable");
+	snprintf(msg, sizeof(msg), "%s:3: refusing seccomp allow-list %s", conf, allow);
+	expect_error_prefix(cfg, msg, "(mode 0666)");
+	cfg_release(cfg);
+	unlink(conf);
+
+	/* Owned by someone else. */
+	if (geteuid() == 0) {
+		assert_int_equal(chmod(allow, 0644), 0);
+		assert_int_equal(chown(allow, 65534, (gid_t)-1), 0);
+		snprintf(text, sizeof(text), "[service:a]\ncommand = x\nseccomp = %s\n", allow);
+		expect_only_error(
+			cfg, text, 3,
+			"for seccomp: it is owned by uid 65534, not root, who could allow "
+			"the service any syscall: mount it read-only");
+		expect_error(cfg, 3, "or chown root the file");
+	}
+	unlink(allow);
 }
 
 static void test_strict_config_special_files(void **state)
@@ -3000,6 +3325,7 @@ int main(void)
 		T(test_restart_delay_max_too_small),
 		T(test_unknown_dependency),
 		T(test_missing_command),
+		T(test_bad_command_is_not_also_missing),
 		T(test_cycle),
 		T(test_cycle_named_from_first_service),
 		T(test_self_dependency),
@@ -3065,12 +3391,25 @@ int main(void)
 		T(test_main_privs),
 		T(test_print_privs),
 		T(test_strict_config),
+		T(test_strict_config_no_in_unsafe_file),
+		T(test_strict_config_env),
 		T(test_strict_config_owner),
+		T(test_seccomp_allow_list_owner_mode),
 		T(test_strict_config_special_files),
 		T(test_key_line_limit),
 		T(test_append_args_bytes),
 		T(test_command_and_environment_at_their_limits),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed;
+
+	if (copy_allow_fixtures() < 0) {
+		fprintf(stderr, "cannot copy the allow-list fixtures from %s to %s: %s\n", DATA_DIR,
+			allow_dir, strerror(errno));
+		remove_allow_fixtures();
+		return 1;
+	}
+	failed = cmocka_run_group_tests(tests, NULL, NULL);
+	remove_allow_fixtures();
+	return failed;
 }
