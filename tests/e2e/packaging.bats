@@ -152,3 +152,41 @@ usr/local/sbin/dind-init -rwxr-xr-x " ] || {
 	# dind-ctl is a link to dind-init.
 	[[ "$output" == *$'\n'"dind-init" ]]
 }
+
+# fake_docker_tgz FILE [MISSING]: a tarball in the layout of Docker's static one whose programs
+# are small scripts (without docker/MISSING)
+fake_docker_tgz() {
+	local root=$BATS_TEST_TMPDIR/fake b
+	mkdir -p "$root/docker"
+	for b in dockerd containerd containerd-shim-runc-v2 runc docker docker-proxy docker-init ctr; do
+		[ "$b" = "${2:-}" ] && continue
+		printf '#!/bin/sh\necho "fake %s $*"\n' "$b" >"$root/docker/$b"
+		chmod 755 "$root/docker/$b"
+	done
+	tar -C "$root" -czf "$1" docker
+}
+
+@test "ubuntu-static's tarball: a download needs --docker-sha256, a wrong sum or a missing binary stops the build, a local one is unpacked" {
+	local tgz=$BATS_TEST_TMPDIR/docker.tgz sum tag base_args
+	tag=$(image_tag)
+	# Only the stage that unpacks the tarball: its checks are the point here.
+	base_args=(-- --target docker --build-arg BASE="$BASE_IMAGE" --build-arg BIN_IMAGE="$E2E_BIN_IMAGE")
+	export DOCKER
+	run -1 "$REPO/images/build.sh" ubuntu-static "$tag" "${base_args[@]}"
+	[[ "$output" == *"needs their sha256"*"--docker-sha256 SUM"*"--docker-tgz FILE"* ]]
+
+	fake_docker_tgz "$tgz"
+	run -1 "$REPO/images/build.sh" ubuntu-static "$tag" --docker-tgz "$tgz" \
+		--docker-sha256 0000000000000000000000000000000000000000000000000000000000000000 "${base_args[@]}"
+	[[ "$output" == *"does not have the sha256 0000000000000000000000000000000000000000000000000000000000000000"* ]]
+
+	sum=$(sha256sum "$tgz" | cut -d' ' -f1)
+	run -0 "$REPO/images/build.sh" ubuntu-static "$tag" --docker-tgz "$tgz" --docker-sha256 "$sum" "${base_args[@]}"
+	[[ "$output" == *"docker.tgz: sha256 $sum"* ]]
+	run -0 d run --rm "$tag" /opt/docker/dockerd --version
+	[ "$output" = "fake dockerd --version" ]
+
+	fake_docker_tgz "$tgz" runc
+	run -1 "$REPO/images/build.sh" ubuntu-static "$tag" --docker-tgz "$tgz" "${base_args[@]}"
+	[[ "$output" == *"the tarball has no docker/runc"* ]]
+}
