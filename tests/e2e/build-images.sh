@@ -51,10 +51,18 @@ static_names=(dockerd containerd containerd-shim-runc-v2 runc docker docker-prox
 # the Debian binaries in the debian image; prints its path, then the packages that hold the
 # shared libraries those binaries need (libc6 aside: every Debian base has it). The tarball's
 # bytes depend only on the binaries (fixed owner, mode and time; gzip -n), so an unchanged
-# image gives an unchanged tarball and the ubuntu-static build stays cached.
+# image gives an unchanged tarball and the ubuntu-static build stays cached; the tarball is
+# made again only when the image changed (its id is kept beside it, in .from).
 docker_tgz() {
-	local log=$1 image found c tmp out=$cache_dir/docker-static-debian.tgz name path pkgs
+	local log=$1 image id found c tmp out=$cache_dir/docker-static-debian.tgz name path pkgs
 	image=$(tag_of debian)
+	# Made already from this very image: the tarball and the package list are still right.
+	id=$("$DOCKER" image inspect --format '{{.Id}}' "$image")
+	if [ -s "$out" ] && [ "$(sed -n 1p "$out.from" 2>/dev/null)" = "$id" ]; then
+		echo "$out"
+		sed -n 2p "$out.from"
+		return
+	fi
 	found=$("$DOCKER" run --rm --entrypoint sh "$image" -c '
 		for b in "$@"; do
 			p=$(command -v "$b") || { echo "missing $b" >&2; exit 1; }
@@ -79,6 +87,7 @@ docker_tgz() {
 	mv "$out.tmp" "$out"
 	rm -rf "$tmp"
 	pkgs=$(awk '$1 == "lib" && $2 != "libc6" { print $2 }' <<<"$found" | sort -u | tr '\n' ' ')
+	printf '%s\n%s\n' "$id" "$pkgs" >"$out.from"
 	echo "$out"
 	echo "$pkgs"
 }
@@ -95,7 +104,9 @@ build() {
 			"$DOCKER" image inspect "$(tag_of "$v")" >/dev/null 2>&1 ||
 				die "ubuntu-static needs $(tag_of "$v"): build the $v variant first"
 		done
-		{ read -r tgz && read -r pkgs; } < <(docker_tgz "$log")
+		tgz=$(docker_tgz "$log") || exit 1
+		pkgs=$(sed -n 2p <<<"$tgz")
+		tgz=$(sed -n 1p <<<"$tgz")
 		args=(ubuntu-static "$tag" --docker-tgz "$tgz" -- --build-arg BASE=debian:trixie-slim
 			--build-arg "BIN_IMAGE=$(tag_of bin)" --build-arg "EXTRA_PACKAGES=$pkgs")
 		;;
