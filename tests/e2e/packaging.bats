@@ -157,6 +157,7 @@ usr/local/sbin/dind-init -rwxr-xr-x " ] || {
 # are small scripts (without docker/MISSING)
 fake_docker_tgz() {
 	local root=$BATS_TEST_TMPDIR/fake b
+	rm -rf "$root"
 	mkdir -p "$root/docker"
 	for b in dockerd containerd containerd-shim-runc-v2 runc docker docker-proxy docker-init ctr; do
 		[ "$b" = "${2:-}" ] && continue
