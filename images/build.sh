@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
-# Build one image variant with the repository root as the build context.
+# Build one image variant.
 #
-#   images/build.sh [--make-base] VARIANT [TAG] [-- DOCKER-BUILD-ARGS...]
+#   images/build.sh [OPTIONS] VARIANT [TAG] [OPTIONS] [-- DOCKER-BUILD-ARGS...]
 #
-#   VARIANT      debian | ubuntu-static | dood (a folder of images/)
+#   VARIANT      debian | bin | ubuntu-static | dood (a folder of images/)
 #   TAG          default: dind-init:VARIANT
 #   --make-base  when a base image is missing and cannot be pulled, make debian:trixie-slim (or
 #                debian:bookworm-slim) locally with images/make-base.sh (debootstrap + docker
 #                import; root, about a minute)
+#   ubuntu-static only:
+#   --docker-tgz FILE     Docker's static binaries from FILE (docker-VERSION.tgz, or any tarball
+#                         in its layout: docker/dockerd, docker/containerd, ...) instead of the
+#                         download
+#   --docker-sha256 SUM   the tarball's sha256: required for the download (Docker publishes no
+#                         checksum file for these archives: pin the one you verified), checked
+#                         for a --docker-tgz FILE when given
 #
-# Environment: DOCKER_VERSION (ubuntu-static: which docker-VERSION.tgz to use), DOCKER (the
-# client to run, default: docker).
+# The build context is the repository root, except for ubuntu-static, whose context is a
+# temporary folder holding only the tarball (dind-init comes from the image of the bin variant,
+# built first when missing). Build arguments go after --, e.g. for ubuntu-static:
+#   -- --build-arg BASE=debian:trixie-slim --build-arg BIN_IMAGE=my/dind-init:bin
+#      --build-arg DOCKER_VERSION=28.2.2 --build-arg EXTRA_PACKAGES="libseccomp2 ..."
+#
+# Environment: DOCKER_VERSION (ubuntu-static: the version to download, as --build-arg
+# DOCKER_VERSION), DOCKER (the client to run, default: docker).
 set -euo pipefail
 
 prog=images/build.sh
@@ -26,35 +39,86 @@ usage() {
 	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
 }
 
-make_base=0
+make_base=0 docker_tgz= docker_sha256= variant= tag=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--make-base) make_base=1 ;;
+	--docker-tgz)
+		[ $# -ge 2 ] || die "--docker-tgz needs a FILE"
+		docker_tgz=$2
+		shift
+		;;
+	--docker-sha256)
+		[ $# -ge 2 ] || die "--docker-sha256 needs a SUM"
+		docker_sha256=$2
+		shift
+		;;
 	-h | --help) usage && exit 0 ;;
+	--) shift && break ;;
 	-*) die "unknown option '$1' (try --help)" ;;
-	*) break ;;
+	*)
+		if [ -z "$variant" ]; then
+			variant=$1
+		elif [ -z "$tag" ]; then
+			tag=$1
+		else
+			die "unexpected argument '$1' (docker build's arguments go after --)"
+		fi
+		;;
 	esac
 	shift
 done
-[ $# -ge 1 ] || { usage >&2 && exit 2; }
-variant=$1
-shift
-tag=dind-init:$variant
-if [ $# -gt 0 ] && [ "$1" != -- ]; then
-	tag=$1
-	shift
-fi
-[ "${1:-}" != -- ] || shift
+[ -n "$variant" ] || { usage >&2 && exit 2; }
+tag=${tag:-dind-init:$variant}
 dockerfile=$repo/images/$variant/Dockerfile
 [ -f "$dockerfile" ] || die "no such variant '$variant': expected $dockerfile"
+if [ "$variant" != ubuntu-static ] && { [ -n "$docker_tgz" ] || [ -n "$docker_sha256" ]; }; then
+	die "--docker-tgz and --docker-sha256 are for ubuntu-static only"
+fi
 
 "$docker" info >/dev/null 2>&1 ||
 	die "cannot talk to dockerd with '$docker' (is it running? as root, tests/e2e/docker-env.sh starts one)"
 
-# Base images: every FROM that is not an earlier stage's name.
+# Build arguments: the Dockerfile's ARG defaults before its first FROM, then --build-arg
+# NAME=VALUE after -- (they may name a FROM's image: FROM ${BASE}).
+declare -A build_args=()
+while read -r kw def; do
+	case "${kw^^}" in
+	FROM) break ;;
+	ARG) [[ "$def" != *=* ]] || build_args[${def%%=*}]=${def#*=} ;;
+	esac
+done <"$dockerfile"
+pass=("$@")
+for ((i = 0; i < ${#pass[@]}; i++)); do
+	a=${pass[$i]}
+	case "$a" in
+	--build-arg) a=${pass[$((i + 1))]:-} ;;
+	--build-arg=*) a=${a#--build-arg=} ;;
+	*) continue ;;
+	esac
+	[[ "$a" != *=* ]] || build_args[${a%%=*}]=${a#*=}
+done
+
+# resolve WORD: ${NAME} and $NAME in a FROM's image, from the build arguments
+resolve() {
+	local w=$1 name
+	while [[ "$w" =~ \$\{?([A-Za-z_][A-Za-z0-9_]*)\}? ]]; do
+		name=${BASH_REMATCH[1]}
+		w=${w/"${BASH_REMATCH[0]}"/${build_args[$name]:-}}
+	done
+	echo "$w"
+}
+
+# Base images: every FROM that is not scratch or an earlier stage's name.
 ensure_base() {
-	local image=$1
+	local image=$1 from=$2
 	"$docker" image inspect "$image" >/dev/null 2>&1 && return 0
+	# dind-init itself, for a variant that copies it from the bin image: build that first.
+	if [[ "$from" == *BIN_IMAGE* ]]; then
+		echo "$prog: $image is missing: building images/bin as $image first" >&2
+		"$0" bin "$image" >&2
+		return
+	fi
 	echo "$prog: base image $image is missing, pulling it" >&2
 	"$docker" pull "$image" >/dev/null && return 0
 	if [ "$image" = debian:trixie-slim ] || [ "$image" = debian:bookworm-slim ]; then
@@ -68,24 +132,33 @@ ensure_base() {
 (debootstrap --variant=minbase ${image#debian:} + docker import; see images/README.md)"
 	fi
 	die "cannot pull $image (offline?). Load it from elsewhere ('docker save $image' on a connected
-machine, then 'docker load' here); see images/README.md"
+machine, then 'docker load' here), or choose another base (see images/README.md)"
 }
 
+context=$repo
 args=()
 if [ "$variant" = ubuntu-static ]; then
-	version=${DOCKER_VERSION:-$(sed -n 's/^ARG DOCKER_VERSION=//p' "$dockerfile")}
-	tgz=$repo/images/ubuntu-static/docker-$version.tgz
-	[ -s "$tgz" ] || die "missing $tgz; download it first:
-    curl -fsSL -o $tgz https://download.docker.com/linux/static/stable/x86_64/docker-$version.tgz"
-	args+=(--build-arg "DOCKER_VERSION=$version")
+	[ -z "${DOCKER_VERSION:-}" ] || args+=(--build-arg "DOCKER_VERSION=$DOCKER_VERSION")
+	[ -z "$docker_sha256" ] || args+=(--build-arg "DOCKER_SHA256=$docker_sha256")
+	# A context of its own: only the tarball (docker.tgz), or nothing for the download.
+	context=$(mktemp -d)
+	trap 'rm -rf "$context"' EXIT
+	if [ -n "$docker_tgz" ]; then
+		[ -s "$docker_tgz" ] || die "--docker-tgz $docker_tgz: no such file, or empty"
+		ln "$docker_tgz" "$context/docker.tgz" 2>/dev/null || cp "$docker_tgz" "$context/docker.tgz"
+	elif [ -z "$docker_sha256" ] && [ -z "${build_args[DOCKER_SHA256]:-}" ]; then
+		die "ubuntu-static downloads Docker's static binaries, and needs their sha256 to check them:
+    $0 ubuntu-static --docker-sha256 SUM      (the sha256 of docker-VERSION.tgz that you verified)
+or use a tarball you have: $0 ubuntu-static --docker-tgz FILE (see images/ubuntu-static/README.md)"
+	fi
 fi
 
 stages=()
 while read -r kw image _as name; do
 	[ "${kw^^}" = FROM ] || continue
 	for s in "${stages[@]}"; do [ "$s" != "$image" ] || continue 2; done
-	ensure_base "$image"
+	[ "$image" = scratch ] || ensure_base "$(resolve "$image")" "$image"
 	[ -z "${name:-}" ] || stages+=("$name")
 done <"$dockerfile"
 
-exec "$docker" build -f "$dockerfile" -t "$tag" "${args[@]}" "$@" "$repo"
+"$docker" build -f "$dockerfile" -t "$tag" "${args[@]}" "$@" "$context"

@@ -2,9 +2,9 @@
 # The whole test suite, from a fresh Debian 12 machine, as root: installs the build and test
 # dependencies, builds dind-init (warnings are errors), and runs every test through CTest:
 # unit, integration, the static and sanitizer builds, libFuzzer runs of every parser (a bounded
-# time each, label fuzz), the schema checks of the CI recipes (label recipes), and end to end on
-# a real Docker engine
-# (the e2e fixture installs docker.io, starts containerd and dockerd, makes the base image and
+# time each, label fuzz), the schema checks of the CI recipes (label recipes), the man pages
+# (mandoc -Tlint; their keys against README.md and the parser), and end to end on a real Docker
+# engine (the e2e fixture installs docker.io, starts containerd and dockerd, makes the base image and
 # builds the images; see tests/e2e/docker-env.sh).
 #   SKIP_DEPS=1 tests/run.sh    skip the apt-get step (dependencies already installed)
 #   BUILD_DIR=dir               build folder (default: build)
@@ -31,7 +31,7 @@ if [ "${SKIP_DEPS:-0}" != 1 ]; then
 		build-essential cmake pkg-config file \
 		libcap-dev libseccomp-dev libinih-dev libcmocka-dev libssl-dev \
 		bats util-linux procps python3 iptables openssl strace iproute2 \
-		clang libclang-rt-14-dev llvm $node_pkgs >/dev/null
+		clang libclang-rt-14-dev llvm mandoc $node_pkgs >/dev/null
 	# The recipe checks' validators, as pinned in tests/recipes/package-lock.json.
 	(cd tests/recipes && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
-# Build the images the end-to-end tests run, from this repository: images/debian as
-# dind-init:e2e and images/dood as dind-init:e2e-dood. Quiet: prints nothing on success and the
-# build log on failure. Run it after tests/e2e/docker-env.sh (which starts dockerd and makes the
-# base image); a rebuild after a source change takes seconds (the apt layers are cached).
+# Build the images the end-to-end tests run, from this repository. Quiet: prints nothing on
+# success and the build log on failure. Run it after tests/e2e/docker-env.sh (which starts
+# dockerd and makes the base image); a rebuild after a source change takes seconds (the apt
+# layers are cached).
 #
-#   tests/e2e/build-images.sh [VARIANT...]     default: debian dood
+#   tests/e2e/build-images.sh [VARIANT...]     default: debian dood bin deb ubuntu-static
+#
+#   debian         images/debian                      as $E2E_IMAGE (dind-init:e2e)
+#   dood           images/dood                        as $E2E_DOOD_IMAGE (dind-init:e2e-dood)
+#   bin            images/bin                         as $E2E_BIN_IMAGE (dind-init:e2e-bin)
+#   deb            images/bin's deb stage (the .deb)  as $E2E_DEB_IMAGE (dind-init:e2e-deb)
+#   ubuntu-static  images/ubuntu-static on debian:trixie-slim, from a tarball in the layout of
+#                  Docker's static one assembled from the Debian binaries of $E2E_IMAGE (see
+#                  docker_tgz below), dind-init from $E2E_BIN_IMAGE, as $E2E_USTATIC_IMAGE
+#                  (dind-init:e2e-ustatic); needs debian and bin built first
 #
 # Environment:
-#   E2E_IMAGE        tag for images/debian (default: dind-init:e2e)
-#   E2E_DOOD_IMAGE   tag for images/dood (default: dind-init:e2e-dood)
+#   E2E_IMAGE, E2E_DOOD_IMAGE, E2E_BIN_IMAGE, E2E_DEB_IMAGE, E2E_USTATIC_IMAGE   the tags above
 #   DIND_E2E_LOG     where the build logs go (default: /var/log/dind-init-e2e)
+#   DIND_E2E_CACHE   where the assembled tarball is kept (default: /var/cache/dind-init-e2e)
 set -euo pipefail
 
 prog=tests/e2e/build-images.sh
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 log_dir=${DIND_E2E_LOG:-/var/log/dind-init-e2e}
+cache_dir=${DIND_E2E_CACHE:-/var/cache/dind-init-e2e}
 # Debian's client, as in docker-env.sh: another docker earlier in PATH may talk to another daemon.
 export DOCKER=/usr/bin/docker
 
@@ -27,16 +37,83 @@ tag_of() {
 	case "$1" in
 	debian) echo "${E2E_IMAGE:-dind-init:e2e}" ;;
 	dood) echo "${E2E_DOOD_IMAGE:-dind-init:e2e-dood}" ;;
-	*) die "unknown variant '$1' (debian or dood)" ;;
+	bin) echo "${E2E_BIN_IMAGE:-dind-init:e2e-bin}" ;;
+	deb) echo "${E2E_DEB_IMAGE:-dind-init:e2e-deb}" ;;
+	ubuntu-static) echo "${E2E_USTATIC_IMAGE:-dind-init:e2e-ustatic}" ;;
+	*) die "unknown variant '$1' (debian, dood, bin, deb or ubuntu-static)" ;;
 	esac
 }
 
+# The binaries of Docker's static tarball, in its layout (docker/NAME).
+static_names=(dockerd containerd containerd-shim-runc-v2 runc docker docker-proxy docker-init ctr)
+
+# docker_tgz LOG: a tarball in the layout of Docker's static one (docker/dockerd, ...), made of
+# the Debian binaries in the debian image; prints its path, then the packages that hold the
+# shared libraries those binaries need (libc6 aside: every Debian base has it). The tarball's
+# bytes depend only on the binaries (fixed owner, mode and time; gzip -n), so an unchanged
+# image gives an unchanged tarball and the ubuntu-static build stays cached; the tarball is
+# made again only when the image changed (its id is kept beside it, in .from).
+docker_tgz() {
+	local log=$1 image id found c tmp out=$cache_dir/docker-static-debian.tgz name path pkgs
+	image=$(tag_of debian)
+	# Made already from this very image: the tarball and the package list are still right.
+	id=$("$DOCKER" image inspect --format '{{.Id}}' "$image")
+	if [ -s "$out" ] && [ "$(sed -n 1p "$out.from" 2>/dev/null)" = "$id" ]; then
+		echo "$out"
+		sed -n 2p "$out.from"
+		return
+	fi
+	found=$("$DOCKER" run --rm --entrypoint sh "$image" -c '
+		for b in "$@"; do
+			p=$(command -v "$b") || { echo "missing $b" >&2; exit 1; }
+			echo "bin $b $p"
+			ldd "$(readlink -f "$p")" 2>/dev/null | awk "/=> \\// { print \$3 }"
+		done | while read -r a b c; do
+			if [ "$a" = bin ]; then echo "$a $b $c"; else echo "lib $(dpkg -S "$(readlink -f "$a")" | cut -d: -f1)"; fi
+		done' sh "${static_names[@]}" 2>>"$log") ||
+		die "cannot find Docker's binaries in $image (see $log)"
+	tmp=$(mktemp -d)
+	c=$("$DOCKER" create --entrypoint true "$image")
+	mkdir -p "$tmp/docker" "$cache_dir"
+	while read -r kind name path; do
+		[ "$kind" = bin ] || continue
+		"$DOCKER" cp -L "$c:$path" "$tmp/docker/$name" >>"$log" 2>&1 ||
+			die "docker cp $path out of $image failed (see $log)"
+	done <<<"$found"
+	"$DOCKER" rm "$c" >/dev/null
+	chmod 755 "$tmp"/docker/*
+	tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$tmp" -cf - docker |
+		gzip -n >"$out.tmp"
+	mv "$out.tmp" "$out"
+	rm -rf "$tmp"
+	pkgs=$(awk '$1 == "lib" && $2 != "libc6" { print $2 }' <<<"$found" | sort -u | tr '\n' ' ')
+	printf '%s\n%s\n' "$id" "$pkgs" >"$out.from"
+	echo "$out"
+	echo "$pkgs"
+}
+
 build() {
-	local variant=$1 tag log
+	local variant=$1 tag log args=() tgz pkgs
 	tag=$(tag_of "$variant")
 	log=$log_dir/build-$variant.log
-	if ! "$repo/images/build.sh" "$variant" "$tag" >"$log" 2>&1; then
-		echo "$prog: building images/$variant as $tag failed; the build log ($log):" >&2
+	: >"$log"
+	case "$variant" in
+	deb) args=(bin "$tag" -- --target deb) ;;
+	ubuntu-static)
+		for v in debian bin; do
+			"$DOCKER" image inspect "$(tag_of "$v")" >/dev/null 2>&1 ||
+				die "ubuntu-static needs $(tag_of "$v"): build the $v variant first"
+		done
+		tgz=$(docker_tgz "$log") || exit 1
+		pkgs=$(sed -n 2p <<<"$tgz")
+		tgz=$(sed -n 1p <<<"$tgz")
+		args=(ubuntu-static "$tag" --docker-tgz "$tgz" -- --build-arg BASE=debian:trixie-slim
+			--build-arg "BIN_IMAGE=$(tag_of bin)" --build-arg "EXTRA_PACKAGES=$pkgs")
+		;;
+	*) args=("$variant" "$tag") ;;
+	esac
+	if ! "$repo/images/build.sh" "${args[@]}" >>"$log" 2>&1; then
+		echo "$prog: building images/${args[0]} as $tag failed; the build log ($log):" >&2
 		cat "$log" >&2
 		exit 1
 	fi
@@ -49,7 +126,7 @@ case "${1:-}" in
 	;;
 esac
 mkdir -p "$log_dir"
-[ $# -gt 0 ] || set -- debian dood
+[ $# -gt 0 ] || set -- debian dood bin deb ubuntu-static
 for v in "$@"; do
 	tag_of "$v" >/dev/null
 	build "$v"
