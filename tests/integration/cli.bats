@@ -103,7 +103,7 @@ EOF
 
 @test "without any config file it is a plain init around the command" {
 	# /etc/dind-init.ini is the default; hide any real one in a private mount namespace
-	run timeout 30 unshare --mount --pid --fork --mount-proc sh -c \
+	run env -u DIND_INIT_CONFIG timeout 30 unshare --mount --pid --fork --mount-proc sh -c \
 		'mount -t tmpfs none /etc 2>/dev/null || true; exec "$0" -- sh -c "exit 9"' "$DIND_INIT"
 	echo "$output"
 	[ "$status" -eq 9 ]

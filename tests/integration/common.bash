@@ -15,6 +15,9 @@ setup() {
 	EVENTS="$T/events"
 	: >"$EVENTS"
 	export T EVENTS
+	# Hermetic: a test without -c gets no services, whatever /etc/dind-init.ini this machine has
+	# (cmake --install puts one there). Tests of the default path unset it themselves.
+	export DIND_INIT_CONFIG=/dev/null
 }
 
 teardown() {
