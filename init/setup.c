@@ -744,6 +744,7 @@ static int run_quiet(char *const *argv)
 		(void)close(devnull);
 	if (r < 0)
 		return r;
+	(void)close(res.report_fd); /* its exit status is all we need */
 	for (int waited = 0;; waited += 10) {
 		pid_t p = waitpid(res.pid, &st, WNOHANG);
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
 #include "config/parse.h"
@@ -18,6 +19,8 @@ static const struct config *config;
 static enum cmd_state state = CMD_NONE;
 static pid_t pid;
 static int exit_code;
+static int report_fd = -1; /* its start report, until it has exec'd (see spawn_process) */
+static struct loop_fd report_lfd = { .fd = -1 };
 static struct loop_timer stop_timer;
 static struct privs privs;
 static char **envp;		      /* NULL: dind-init's own environment */
@@ -62,6 +65,11 @@ int cmd_init(char **args, const struct config *cfg, char *err, size_t len)
 
 void cmd_release(void)
 {
+	if (report_fd >= 0) {
+		loop_del_fd(&report_lfd);
+		(void)close(report_fd);
+		report_fd = -1;
+	}
 	privs_release(&privs);
 	free(envp);
 	envp = NULL;
@@ -86,6 +94,41 @@ int cmd_exit_code(void)
 	return exit_code;
 }
 
+/* The start report is in: what start() logged right after the spawn when spawning waited
+ * for the exec. exited: known from its exit, which is logged next. */
+static void start_reported(struct spawn_result *res, bool final, bool exited)
+{
+	if (report_fd < 0 || spawn_report(res, final) == 0)
+		return;
+	loop_del_fd(&report_lfd);
+	(void)close(report_fd);
+	report_fd = -1;
+	if (res->stage != SPAWN_STAGE_NONE) {
+		/* It exits 127 or 126 by itself; say why once, here. */
+		log_error_errno(res->err, "cannot run the main command %s (%s)", argv[0],
+				spawn_failure_name(res));
+		return;
+	}
+	/* Stopped before the loop saw it exec: whether it ever got there is not known. */
+	if (exited && shutdown_active())
+		return;
+	log_info("main command started (pid %d): %s", (int)pid, argv[0]);
+}
+
+static void collect_report(bool final, bool exited)
+{
+	struct spawn_result res = { .pid = pid, .report_fd = report_fd };
+
+	start_reported(&res, final, exited);
+}
+
+static void on_report(void *data, uint32_t events)
+{
+	(void)data;
+	(void)events;
+	collect_report(false, false);
+}
+
 static void start(void)
 {
 	struct spawn_opts opts = {
@@ -102,7 +145,8 @@ static void start(void)
 	int r = spawn_process(&opts, &res);
 
 	if (r < 0) {
-		log_error_errno(-r, "cannot start the main command %s: fork failed", argv[0]);
+		log_error_errno(-r, "cannot start the main command %s: %s failed", argv[0],
+				spawn_failure_name(&res));
 		state = CMD_EXITED;
 		exit_code = 126;
 		shutdown_begin(0, -1);
@@ -110,13 +154,15 @@ static void start(void)
 	}
 	pid = res.pid;
 	state = CMD_RUNNING;
-	if (res.stage != SPAWN_STAGE_NONE) {
-		/* It exits 127 or 126 by itself; say why once, here. */
-		log_error_errno(res.err, "cannot run the main command %s (%s)", argv[0],
-				spawn_failure_name(&res));
-		return;
+	report_fd = res.report_fd;
+	/* Its "started" line, or why it could not run, once the child has got that far: PID 1
+	 * never waits for it (start_reported). */
+	r = loop_add_fd(&report_lfd, report_fd, EPOLLIN, on_report, NULL);
+	if (r < 0) {
+		log_warn_errno(-r,
+			       "cannot watch the start of the main command; taking it as started");
+		collect_report(true, false);
 	}
-	log_info("main command started (pid %d): %s", (int)pid, argv[0]);
 }
 
 void cmd_maybe_start(void)
@@ -148,6 +194,7 @@ bool cmd_child_exited(pid_t p, int code)
 {
 	if (state != CMD_RUNNING || p != pid)
 		return false;
+	collect_report(true, true);
 	state = CMD_EXITED;
 	exit_code = code;
 	loop_timer_disarm(&stop_timer);

@@ -200,3 +200,27 @@ EOF
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"nothing to run"* ]]
 }
+
+# Audit, minor: a pipe2 that failed for want of fds was logged as "fork failed".
+@test "a start that fails for want of file descriptors says which step failed" {
+	write_config <<EOF2
+[init]
+control_socket = none
+main_after =
+[service:s]
+command = sleep 1000
+log = inherit
+EOF2
+	# the lowest fd limit dind-init gets through its own set-up with (below it, the loader or
+	# the event loop fails): every fd it may have is then in use, and the report pipe of a
+	# start cannot be made
+	for n in $(seq 4 40); do
+		status=0
+		output=$(timeout --kill-after=5 30 unshare --pid --fork --kill-child --mount-proc prlimit --nofile="$n" -- "$DIND_INIT" --no-setup -c "$T/dind-init.ini" -- true 2>&1) || status=$?
+		[[ "$output" == *"cannot start"* || "$output" == *"started"* ]] && break
+	done
+	echo "limit $n: $output"
+	[ "$status" -eq 126 ]
+	[[ "$output" == *"service s: cannot start it: creating a pipe failed: Too many open files"* ]]
+	[[ "$output" == *"cannot start the main command true: creating a pipe failed: Too many open files"* ]]
+}

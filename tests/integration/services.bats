@@ -639,3 +639,43 @@ EOF
 	[ $((t1 - t0)) -lt 50 ]
 	[ "$STATUS" -eq 0 ]
 }
+
+# Audit F6: dind-init read the child's start report until the exec, blocking. Between the
+# child's user switch and its exec, any process of that user could stop it, and PID 1 then sat
+# in read() for good: no reaping, no signals, no control socket.
+@test "a service that stops every process of its user never hangs PID 1 (children caught before exec)" {
+	# stopall (as nobody) stops whatever nobody runs, among them the exec probes dind-init
+	# spawns as nobody every millisecond, some of them before their exec
+	write_config <<EOF2
+$(ctl_init)
+main_after =
+[service:evil]
+command = $HELPERS/stopall
+user = nobody
+ready = exec /bin/false
+ready_timeout = 0
+ready_interval = 1ms
+health_timeout = 3ms
+EOF2
+	ctl_link
+	start_ns -v -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service evil started'
+	# dind-ctl status answers all along, until a few probes were caught before their exec
+	# (the old dind-init hung at the first, within seconds)
+	for i in $(seq 600); do
+		if ! timeout --kill-after=5 10 "$T/dind-ctl" -s "$T/ctl.sock" status evil >"$T/status" 2>&1; then
+			echo "round $i: dind-ctl status got no answer; PID 1 waits in $(cat "/proc/$INIT_PID/wchan")" >&2
+			return 1
+		fi
+		grep -Eq '^evil +starting ' "$T/status"
+		[ "$(grep -c 'not ready yet: timed out before /bin/false was executed' "$T/out")" -ge 20 ] && break
+		sleep 0.1
+	done
+	echo "$i rounds, $(grep -c 'timed out before /bin/false was executed' "$T/out") probes caught before their exec"
+	[ "$(grep -c 'not ready yet: timed out before /bin/false was executed' "$T/out")" -ge 20 ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+	tail -5 "$T/out"
+	[ "$STATUS" -eq 0 ]
+	grep -q 'shutdown complete, exiting with status 0' "$T/out"
+}
