@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "config/parse.h"
@@ -21,6 +22,7 @@ static pid_t pid;
 static int exit_code;
 static int report_fd = -1; /* its start report, until it has exec'd (see spawn_process) */
 static struct loop_fd report_lfd = { .fd = -1 };
+static bool gave_tty; /* it was made the terminal's foreground process group */
 static struct loop_timer stop_timer;
 static struct privs privs;
 static char **envp;		      /* NULL: dind-init's own environment */
@@ -154,6 +156,7 @@ static void start(void)
 	}
 	pid = res.pid;
 	state = CMD_RUNNING;
+	gave_tty = opts.foreground_tty;
 	report_fd = res.report_fd;
 	/* Its "started" line, or why it could not run, once the child has got that far: PID 1
 	 * never waits for it (start_reported). */
@@ -190,11 +193,41 @@ void cmd_maybe_start(void)
 	}
 }
 
+/* The terminal was the main command's; with it gone, Ctrl-C must reach dind-init again (a
+ * second one forces the shutdown; with on_main_exit = ignore, the first one starts it). */
+static void take_back_tty(void)
+{
+	pid_t own = getpgrp();
+
+	gave_tty = false;
+	/* The leader of our process group may be outside our PID namespace (dind-init under
+	 * unshare, or under an init that did not give it a group of its own): the group has no
+	 * number here then, and one of our own is the only one we can name. In a container PID 1
+	 * leads its session, and so its group. */
+	if (own == 0) {
+		if (setpgid(0, 0) < 0) {
+			log_warn_errno(
+				errno,
+				"taking back the terminal: cannot make a process group "
+				"of our own; Ctrl-C will not reach dind-init (docker stop still "
+				"does)");
+			return;
+		}
+		own = getpid();
+	}
+	/* SIGTTOU is blocked, as every signal is in dind-init: a background group may do this. */
+	if (tcsetpgrp(STDIN_FILENO, own) < 0 && errno != ENOTTY && errno != EBADF)
+		log_warn_errno(errno, "taking back the terminal from the main command; Ctrl-C "
+				      "will not reach dind-init (docker stop still does)");
+}
+
 bool cmd_child_exited(pid_t p, int code)
 {
 	if (state != CMD_RUNNING || p != pid)
 		return false;
 	collect_report(true, true);
+	if (gave_tty)
+		take_back_tty();
 	state = CMD_EXITED;
 	exit_code = code;
 	loop_timer_disarm(&stop_timer);
