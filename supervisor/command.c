@@ -97,8 +97,8 @@ int cmd_exit_code(void)
 }
 
 /* The start report is in: what start() logged right after the spawn when spawning waited
- * for the exec. exited: known from its exit, which is logged next. */
-static void start_reported(struct spawn_result *res, bool final, bool exited)
+ * for the exec. */
+static void start_reported(struct spawn_result *res, bool final)
 {
 	if (report_fd < 0 || spawn_report(res, final) == 0)
 		return;
@@ -111,24 +111,26 @@ static void start_reported(struct spawn_result *res, bool final, bool exited)
 				spawn_failure_name(res));
 		return;
 	}
-	/* Stopped before the loop saw it exec: whether it ever got there is not known. */
-	if (exited && shutdown_active())
+	/* Stopped before the loop saw it exec: the end of the report may as well be its death
+	 * on our stop signal as its exec. */
+	if (shutdown_active())
 		return;
 	log_info("main command started (pid %d): %s", (int)pid, argv[0]);
 }
 
-static void collect_report(bool final, bool exited)
+/* final: it can no longer write a report (it was reaped). */
+static void collect_report(bool final)
 {
 	struct spawn_result res = { .pid = pid, .report_fd = report_fd };
 
-	start_reported(&res, final, exited);
+	start_reported(&res, final);
 }
 
 static void on_report(void *data, uint32_t events)
 {
 	(void)data;
 	(void)events;
-	collect_report(false, false);
+	collect_report(false);
 }
 
 static void start(void)
@@ -164,7 +166,7 @@ static void start(void)
 	if (r < 0) {
 		log_warn_errno(-r,
 			       "cannot watch the start of the main command; taking it as started");
-		collect_report(true, false);
+		collect_report(true);
 	}
 }
 
@@ -225,7 +227,7 @@ bool cmd_child_exited(pid_t p, int code)
 {
 	if (state != CMD_RUNNING || p != pid)
 		return false;
-	collect_report(true, true);
+	collect_report(true);
 	if (gave_tty)
 		take_back_tty();
 	state = CMD_EXITED;

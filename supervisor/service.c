@@ -392,8 +392,8 @@ static void begin_stop(struct service *s, enum stop_reason reason, enum svc_stat
 }
 
 /* The child's start report is in: what start() did right after the spawn when spawning
- * waited for the exec. exited: it is known from the child's exit (see collect_report). */
-static void start_reported(struct service *s, const struct spawn_result *res, bool exited)
+ * waited for the exec. */
+static void start_reported(struct service *s, const struct spawn_result *res)
 {
 	const struct cfg_service *c = s->cfg;
 
@@ -415,15 +415,13 @@ static void start_reported(struct service *s, const struct spawn_result *res, bo
 					res->stage == SPAWN_STAGE_CHDIR ? c->workdir : c->argv[0]);
 		return;
 	}
-	/* Stopped on our side before the loop saw it exec: whether it ever got there is not
-	 * known, and no longer matters. */
-	if (exited && s->stop_reason != STOP_NONE)
+	/* Asked to stop before the loop saw it exec (dind-ctl stop or restart, ready_timeout,
+	 * the shutdown): the end of the report may as well be its death on our signal as its
+	 * exec, and all that is left is to see it exit. */
+	if (s->stop_reason != STOP_NONE)
 		return;
 	log_info("service %s started (pid %d)", c->name, (int)s->pid);
-	/* Asked to stop meanwhile (dind-ctl stop or restart, ready_timeout, the shutdown): all
-	 * that is left is to see it exit. */
-	if (s->state != SVC_STARTING || s->stop_reason != STOP_NONE || shutdown_active() ||
-	    c->type == SVC_ONESHOT)
+	if (s->state != SVC_STARTING || shutdown_active() || c->type == SVC_ONESHOT)
 		return;
 	if (c->ready.kind == PROBE_NONE) {
 		/* Without a readiness probe a long-running service is ready once it runs. */
@@ -435,22 +433,22 @@ static void start_reported(struct service *s, const struct spawn_result *res, bo
 		loop_timer_arm_in(&s->probe_timer, 0);
 }
 
-/* Look at a pending start report. final: the child can no longer write one (exited: it was
- * reaped; else its program sent a notify message); what start_reported does then comes first,
- * as it did when spawning waited for the exec. */
-static void collect_report(struct service *s, bool final, bool exited)
+/* Look at a pending start report. final: the child can no longer write one (it was reaped,
+ * or its program sent a notify message); what start_reported does then comes first, as it
+ * did when spawning waited for the exec. */
+static void collect_report(struct service *s, bool final)
 {
 	struct spawn_result res = { .pid = s->pid, .report_fd = s->report_fd };
 
 	if (s->report_fd < 0 || spawn_report(&res, final) == 0)
 		return;
-	start_reported(s, &res, exited);
+	start_reported(s, &res);
 }
 
 static void on_report(void *data, uint32_t events)
 {
 	(void)events;
-	collect_report(data, false, false);
+	collect_report(data, false);
 }
 
 static void start(struct service *s)
@@ -520,7 +518,7 @@ static void start(struct service *s)
 	if (r < 0) {
 		log_warn_errno(-r, "service %s: cannot watch its start; taking it as started",
 			       c->name);
-		collect_report(s, true, false);
+		collect_report(s, true);
 	}
 }
 
@@ -578,7 +576,7 @@ static void on_ready_timeout(void *data)
 	char dbuf[32], pbuf[128];
 
 	/* An exec the loop has not seen yet counts. */
-	collect_report(s, false, false);
+	collect_report(s, false);
 	if (s->state != SVC_STARTING || !is_running(s))
 		return;
 	if (s->report_fd >= 0)
@@ -686,7 +684,7 @@ static void on_notify(void *data, pid_t sender, const struct notify_msg *msg)
 		return;
 	}
 	/* Only its program sends these: it has exec'd, whatever the loop has not seen yet. */
-	collect_report(s, true, false);
+	collect_report(s, true);
 	if (msg->has_status) {
 		memcpy(s->status, msg->status, sizeof(s->status));
 		s->has_status = true;
@@ -725,7 +723,7 @@ bool svc_child_exited(pid_t pid, int code)
 	if (!s)
 		return false;
 	/* The exit may come before the loop saw the exec: the start's outcome first. */
-	collect_report(s, true, true);
+	collect_report(s, true);
 	c = s->cfg;
 	reason = s->stop_reason;
 	s->pid = 0;

@@ -679,3 +679,66 @@ EOF2
 	[ "$STATUS" -eq 0 ]
 	grep -q 'shutdown complete, exiting with status 0' "$T/out"
 }
+
+# ns_pid HOSTPID: the pid of a process as its own (innermost) PID namespace sees it
+ns_pid() {
+	awk '/^NSpid:/ { print $NF }' "/proc/$1/status"
+}
+
+@test "a service whose child is held before its exec: PID 1 goes on; ready_timeout, stop and shutdown end it" {
+	# a service that exits at once and is started again every millisecond: many forks to
+	# catch one of between fork and exec, as a process of the service's user could
+	flappy() {
+		cat <<EOF2
+$(ctl_init)
+main_after =
+[service:flappy]
+command = /bin/false
+restart_delay = 1ms
+restart_delay_max = 1ms
+start_limit_interval = 1ms
+stop_timeout = 200ms
+ready_timeout = $1
+EOF2
+	}
+	flappy 1s >"$T/timeout.ini"
+	ctl_link
+	start_ns -c "$T/timeout.ini"
+	wait_for_line "$T/out" 'service flappy exited with status 1'
+	held=$("$HELPERS/stopchild" "$INIT_PID" "$DIND_INIT")
+	# PID 1 answers, and shows the service as starting with that child
+	run ctl status flappy
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -Eq "^flappy +starting +$(ns_pid "$held") " <<<"$output"
+	# ready_timeout: killed, as a start that never got ready, and started again
+	wait_for_line "$T/out" 'service flappy was not ready within 1s: it has not even executed /bin/false yet (stopped before its exec?); killing it'
+	wait_for_line "$T/out" 'service flappy was killed by SIGKILL'
+	wait_for_count "$T/out" 'service flappy exited with status 1' 2
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 0 ]
+
+	# without ready_timeout, it is held until dind-ctl stop: its stop signal waits, SIGKILL
+	# after stop_timeout
+	flappy 0 >"$T/forever.ini"
+	start_ns -c "$T/forever.ini"
+	wait_for_line "$T/out" 'service flappy exited with status 1'
+	held=$("$HELPERS/stopchild" "$INIT_PID" "$DIND_INIT")
+	ctl stop flappy
+	wait_for_state flappy stopped
+	grep -q 'service flappy did not stop within 200ms; sending SIGKILL to its process group' "$T/out"
+	# and the shutdown while it is held
+	ctl start flappy
+	held=$("$HELPERS/stopchild" "$INIT_PID" "$DIND_INIT")
+	held_ns=$(ns_pid "$held")
+	[ -n "$held_ns" ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 0 ]
+	sed -n '/service flappy: start requested/,$p' "$T/out" >"$T/after-start"
+	in_order "$T/after-start" 'received SIGTERM, shutting down' 'service flappy did not stop within 200ms' 'shutdown complete, exiting with status 0'
+	# a child held before its exec and killed was never logged as started
+	grep -q "stopping service flappy (SIGTERM, pid $held_ns)" "$T/out"
+	refute grep -q "service flappy started (pid $held_ns)" "$T/out"
+}
