@@ -1,6 +1,7 @@
 #include "init/ctl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -42,22 +43,27 @@ static void usage(FILE *out)
 		DEFAULT_CONTROL_SOCKET);
 }
 
-#define CTL_CONNECT_RETRY_MS 50 /* `wait` before dind-init's socket exists */
+#define CTL_CONNECT_RETRY_MS 50 /* `wait` before dind-init's socket exists; a full queue */
 
+/* A connected socket, or -1 with errno. The connect does not block: on a unix socket whose
+ * queue of clients not yet accepted is full (dind-init stopped, or flooded), a blocking
+ * connect() waits for room with no limit; EAGAIN lets the caller keep its deadline. The socket
+ * blocks again once connected. */
 static int connect_to(const char *path)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd;
+	int fd, flags;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
 	strcpy(sun.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    (flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
 		int err = errno;
 
 		close(fd);
@@ -65,6 +71,13 @@ static int connect_to(const char *path)
 		return -1;
 	}
 	return fd;
+}
+
+/* Worth another connect before the deadline: a full queue (EAGAIN) for any request; for
+ * `wait`, also a socket that does not exist yet or nobody listens on. */
+static bool connect_again(int err, const struct ctl_args *a)
+{
+	return err == EAGAIN || (a->verb == CTL_WAIT && (err == ENOENT || err == ECONNREFUSED));
 }
 
 /* now + timeout_ms, saturating: --timeout takes anything an int64 holds. -1: no limit. */
@@ -157,13 +170,27 @@ static int exchange(const char *path, const struct ctl_args *a)
 
 	fd = connect_to(path);
 	/* `wait` waits for dind-init too: a probe that runs before the socket exists (a container
-	 * that just started) or while it is being replaced keeps trying until the deadline. */
-	while (fd < 0 && a->verb == CTL_WAIT && (errno == ENOENT || errno == ECONNREFUSED) &&
-	       (deadline < 0 || now_ms() < deadline)) {
-		struct timespec ts = { 0, CTL_CONNECT_RETRY_MS * 1000000L };
+	 * that just started) or while it is being replaced keeps trying until the deadline. Any
+	 * request waits for room in a full queue, until its deadline too. */
+	while (fd < 0 && connect_again(errno, a)) {
+		int64_t left = deadline < 0 ? CTL_CONNECT_RETRY_MS : deadline - now_ms();
+		struct timespec ts = { 0, 0 };
 
+		if (left <= 0)
+			break;
+		ts.tv_nsec = (left < CTL_CONNECT_RETRY_MS ? left : CTL_CONNECT_RETRY_MS) * 1000000L;
 		(void)nanosleep(&ts, NULL);
 		fd = connect_to(path);
+	}
+	if (fd < 0 && errno == EAGAIN) {
+		char dbuf[32];
+
+		fprintf(stderr,
+			"dind-ctl: dind-init at %s did not take the connection within %s: its queue "
+			"of clients waiting to be accepted is full (is dind-init stopped, or flooded "
+			"with connections?)\n",
+			path, format_duration(a->timeout_ms, dbuf, sizeof(dbuf)));
+		return CTL_EXIT_FAIL;
 	}
 	if (fd < 0) {
 		int err = errno;

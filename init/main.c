@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,7 @@ static void usage(FILE *out)
 static int signal_fd = -1;
 static struct loop_fd signal_lfd;
 static int args_to_idx = -1; /* [init] args_to: takes HUP, USR1, USR2 without a main command */
+static uint64_t ours_logged; /* signals raised for dind-init itself already logged */
 
 static void reap(void)
 {
@@ -96,12 +98,50 @@ static void signal_without_main(int sig)
 		log_info("SIG%s received with no main command running: %s", name, msg);
 }
 
-static void handle_signal(int sig)
+/* Sent by another process (kill, sigqueue, tgkill, pidfd_send_signal; from outside our PID
+ * namespace the sender's pid reads 0), not raised by the kernel: a terminal's Ctrl-C, a
+ * socket's urgent data, a real fault. */
+static bool sent_by_other(const struct signalfd_siginfo *si)
 {
+	int code = si->ssi_code;
+
+	return (code == SI_USER || code == SI_QUEUE || code == SI_TKILL) &&
+	       si->ssi_pid != (uint32_t)getpid();
+}
+
+/* Signals the kernel raises for what dind-init itself did or met: SIGPIPE and SIGXFSZ for our
+ * own writes come as SI_USER from our own pid; SIGURG (urgent data on a socket) and the fault
+ * signals with a kernel code. Only the fault signals, PIPE and URG are looked at: every other
+ * one goes to the main command whoever raised it (the terminal's SIGINT and SIGWINCH are the
+ * kernel's). A real fault never gets here: the kernel forces it on us, blocked or not. */
+static bool ours(const struct signalfd_siginfo *si)
+{
+	switch (si->ssi_signo) {
+	case SIGSEGV:
+	case SIGBUS:
+	case SIGILL:
+	case SIGFPE:
+	case SIGABRT:
+	case SIGTRAP:
+	case SIGSYS:
+	case SIGPIPE:
+	case SIGURG:
+		return !sent_by_other(si);
+	case SIGXFSZ:
+		return si->ssi_code == SI_USER && si->ssi_pid == (uint32_t)getpid();
+	default:
+		return false;
+	}
+}
+
+static void handle_signal(const struct signalfd_siginfo *si)
+{
+	int sig = (int)si->ssi_signo;
+
 	switch (sig) {
 	case SIGCHLD:
 		reap();
-		break;
+		return;
 	case SIGTERM:
 	case SIGINT:
 	case SIGQUIT:
@@ -110,18 +150,28 @@ static void handle_signal(int sig)
 		 * own, and its exit begins the shutdown. */
 		reap();
 		shutdown_stop_signal(sig);
-		break;
+		return;
 	case SIGTSTP:
 	case SIGTTIN:
 	case SIGTTOU:
-	case SIGPIPE:
-	case SIGURG:
-		break; /* job control is for the main command, not for PID 1 */
+		return; /* job control is for the main command, not for PID 1 */
 	default:
-		if (!cmd_signal(sig))
-			signal_without_main(sig);
 		break;
 	}
+	if (ours(si)) {
+		/* Raised for something dind-init did (a write to a pipe nobody reads, SIGPIPE)
+		 * or met; the main command has nothing to do with it. Said once per signal: a
+		 * log line to that same pipe raises the next SIGPIPE. */
+		if (sig < 64 && !(ours_logged & (1ULL << sig))) {
+			ours_logged |= 1ULL << sig;
+			log_debug("SIG%s raised by the kernel for dind-init itself (code %d): "
+				  "ignored, now and later",
+				  signal_name(sig) ? signal_name(sig) : "?", si->ssi_code);
+		}
+		return;
+	}
+	if (!cmd_signal(sig))
+		signal_without_main(sig);
 }
 
 static void on_signalfd(void *data, uint32_t events)
@@ -137,7 +187,7 @@ static void on_signalfd(void *data, uint32_t events)
 			continue;
 		if (n != (ssize_t)sizeof(si))
 			break;
-		handle_signal((int)si.ssi_signo);
+		handle_signal(&si);
 	}
 }
 

@@ -13,8 +13,8 @@
 #define CGROUP_RETRIES		  10   /* moving processes / enabling controllers on EBUSY */
 #define PROBE_CMD_TIMEOUT_MS	  5000 /* iptables-nft -nL and friends during setup */
 
-/* Block every signal except the synchronous ones, then set every disposition to SIG_DFL
- * (children start from those defaults and an empty mask, see spawn_process). */
+/* Block every signal (real faults still kill us: see setup.c), then set every disposition to
+ * SIG_DFL (children start from those defaults and an empty mask, see spawn_process). */
 void setup_block_signals(void);
 /* signalfd over the blocked signals (non-blocking, CLOEXEC). Returns the fd or -errno. */
 int setup_signalfd(void);

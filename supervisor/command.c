@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "config/parse.h"
@@ -18,6 +20,9 @@ static const struct config *config;
 static enum cmd_state state = CMD_NONE;
 static pid_t pid;
 static int exit_code;
+static int report_fd = -1; /* its start report, until it has exec'd (see spawn_process) */
+static struct loop_fd report_lfd = { .fd = -1 };
+static bool gave_tty; /* it was made the terminal's foreground process group */
 static struct loop_timer stop_timer;
 static struct privs privs;
 static char **envp;		      /* NULL: dind-init's own environment */
@@ -62,6 +67,11 @@ int cmd_init(char **args, const struct config *cfg, char *err, size_t len)
 
 void cmd_release(void)
 {
+	if (report_fd >= 0) {
+		loop_del_fd(&report_lfd);
+		(void)close(report_fd);
+		report_fd = -1;
+	}
 	privs_release(&privs);
 	free(envp);
 	envp = NULL;
@@ -86,6 +96,43 @@ int cmd_exit_code(void)
 	return exit_code;
 }
 
+/* The start report is in: what start() logged right after the spawn when spawning waited
+ * for the exec. */
+static void start_reported(struct spawn_result *res, bool final)
+{
+	if (report_fd < 0 || spawn_report(res, final) == 0)
+		return;
+	loop_del_fd(&report_lfd);
+	(void)close(report_fd);
+	report_fd = -1;
+	if (res->stage != SPAWN_STAGE_NONE) {
+		/* It exits 127 or 126 by itself; say why once, here. */
+		log_error_errno(res->err, "cannot run the main command %s (%s)", argv[0],
+				spawn_failure_name(res));
+		return;
+	}
+	/* Stopped before the loop saw it exec: the end of the report may as well be its death
+	 * on our stop signal as its exec. */
+	if (shutdown_active())
+		return;
+	log_info("main command started (pid %d): %s", (int)pid, argv[0]);
+}
+
+/* final: it can no longer write a report (it was reaped). */
+static void collect_report(bool final)
+{
+	struct spawn_result res = { .pid = pid, .report_fd = report_fd };
+
+	start_reported(&res, final);
+}
+
+static void on_report(void *data, uint32_t events)
+{
+	(void)data;
+	(void)events;
+	collect_report(false);
+}
+
 static void start(void)
 {
 	struct spawn_opts opts = {
@@ -102,7 +149,8 @@ static void start(void)
 	int r = spawn_process(&opts, &res);
 
 	if (r < 0) {
-		log_error_errno(-r, "cannot start the main command %s: fork failed", argv[0]);
+		log_error_errno(-r, "cannot start the main command %s: %s failed", argv[0],
+				spawn_failure_name(&res));
 		state = CMD_EXITED;
 		exit_code = 126;
 		shutdown_begin(0, -1);
@@ -110,13 +158,16 @@ static void start(void)
 	}
 	pid = res.pid;
 	state = CMD_RUNNING;
-	if (res.stage != SPAWN_STAGE_NONE) {
-		/* It exits 127 or 126 by itself; say why once, here. */
-		log_error_errno(res.err, "cannot run the main command %s (%s)", argv[0],
-				spawn_failure_name(&res));
-		return;
+	gave_tty = opts.foreground_tty;
+	report_fd = res.report_fd;
+	/* Its "started" line, or why it could not run, once the child has got that far: PID 1
+	 * never waits for it (start_reported). */
+	r = loop_add_fd(&report_lfd, report_fd, EPOLLIN, on_report, NULL);
+	if (r < 0) {
+		log_warn_errno(-r,
+			       "cannot watch the start of the main command; taking it as started");
+		collect_report(true);
 	}
-	log_info("main command started (pid %d): %s", (int)pid, argv[0]);
 }
 
 void cmd_maybe_start(void)
@@ -144,10 +195,41 @@ void cmd_maybe_start(void)
 	}
 }
 
+/* The terminal was the main command's; with it gone, Ctrl-C must reach dind-init again (a
+ * second one forces the shutdown; with on_main_exit = ignore, the first one starts it). */
+static void take_back_tty(void)
+{
+	pid_t own = getpgrp();
+
+	gave_tty = false;
+	/* The leader of our process group may be outside our PID namespace (dind-init under
+	 * unshare, or under an init that did not give it a group of its own): the group has no
+	 * number here then, and one of our own is the only one we can name. In a container PID 1
+	 * leads its session, and so its group. */
+	if (own == 0) {
+		if (setpgid(0, 0) < 0) {
+			log_warn_errno(
+				errno,
+				"taking back the terminal: cannot make a process group "
+				"of our own; Ctrl-C will not reach dind-init (docker stop still "
+				"does)");
+			return;
+		}
+		own = getpid();
+	}
+	/* SIGTTOU is blocked, as every signal is in dind-init: a background group may do this. */
+	if (tcsetpgrp(STDIN_FILENO, own) < 0 && errno != ENOTTY && errno != EBADF)
+		log_warn_errno(errno, "taking back the terminal from the main command; Ctrl-C "
+				      "will not reach dind-init (docker stop still does)");
+}
+
 bool cmd_child_exited(pid_t p, int code)
 {
 	if (state != CMD_RUNNING || p != pid)
 		return false;
+	collect_report(true);
+	if (gave_tty)
+		take_back_tty();
 	state = CMD_EXITED;
 	exit_code = code;
 	loop_timer_disarm(&stop_timer);

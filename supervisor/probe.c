@@ -31,6 +31,7 @@ void probe_init(struct probe *p, const struct probe_spec *spec, char *const *env
 	p->data = data;
 	p->fd = -1;
 	p->lfd.fd = -1;
+	p->report_fd = -1;
 	loop_timer_init(&p->timeout, on_timeout, p);
 }
 
@@ -59,6 +60,10 @@ static void cleanup(struct probe *p)
 		forget_exec(p);
 		p->pid = 0;
 	}
+	if (p->report_fd >= 0) {
+		(void)close(p->report_fd);
+		p->report_fd = -1;
+	}
 	loop_timer_disarm(&p->timeout);
 	p->phase = PROBE_IDLE;
 }
@@ -85,8 +90,15 @@ static void fail(struct probe *p, int err, const char *what)
 static void on_timeout(void *data)
 {
 	struct probe *p = data;
+	struct spawn_result res = { .pid = p->pid, .report_fd = p->report_fd };
 
-	fail(p, 0, "timed out");
+	/* A check stuck before its exec (stopped by a process of its user, or a workdir on a
+	 * hung mount) is not a slow check: say so. */
+	if (p->report_fd >= 0 && spawn_report(&res, false) == 0)
+		snprintf(p->why, sizeof(p->why), "timed out before %s was executed",
+			 p->spec->argv[0]);
+	else
+		fail(p, 0, "timed out");
 	finish(p, false);
 }
 
@@ -293,15 +305,21 @@ static int start_exec(struct probe *p)
 	int r;
 
 	/* The check's own output is not the service's: keep it out of the logs. */
-	opts.stdout_fd = opts.stderr_fd = devnull;
-	r = spawn_process(&opts, &res);
-	if (devnull >= 0)
-		(void)close(devnull);
-	if (r < 0) {
-		fail(p, -r, "fork");
+	if (devnull < 0) {
+		fail(p, errno, "opening /dev/null for the check's output");
 		return -1;
 	}
+	opts.stdout_fd = opts.stderr_fd = devnull;
+	r = spawn_process(&opts, &res);
+	(void)close(devnull);
+	if (r < 0) {
+		fail(p, -r, spawn_failure_name(&res));
+		return -1;
+	}
+	/* Not waited for: its report only matters for the failure text, read at its exit (the
+	 * probe's timeout bounds a check that never gets to exec). */
 	p->pid = res.pid;
+	p->report_fd = res.report_fd;
 	p->phase = PROBE_RUNNING;
 	for (size_t i = 0; i < sizeof(running_exec) / sizeof(running_exec[0]); i++) {
 		if (!running_exec[i]) {
@@ -309,9 +327,6 @@ static int start_exec(struct probe *p)
 			break;
 		}
 	}
-	if (res.stage != SPAWN_STAGE_NONE)
-		snprintf(p->why, sizeof(p->why), "%s %s: %s", spawn_failure_name(&res),
-			 p->spec->argv[0], strerror(res.err));
 	return 0;
 }
 
@@ -362,6 +377,14 @@ bool probe_child_exited(pid_t pid, int code)
 		 * out pids cyclically, so the group id is not a newcomer's. */
 		(void)kill(-pid, SIGKILL);
 		p->pid = 0;
+		if (p->report_fd >= 0) {
+			struct spawn_result res = { .pid = pid, .report_fd = p->report_fd };
+
+			if (spawn_report(&res, true) > 0 && res.stage != SPAWN_STAGE_NONE)
+				snprintf(p->why, sizeof(p->why), "%s %s: %s",
+					 spawn_failure_name(&res), p->spec->argv[0],
+					 strerror(res.err));
+		}
 		if (code != 0 && !p->why[0])
 			snprintf(p->why, sizeof(p->why), "%s exited with status %d",
 				 p->spec->argv[0], code);

@@ -32,6 +32,7 @@ struct probe {
 	int fd;
 	struct loop_fd lfd;
 	pid_t pid;
+	int report_fd; /* exec: the child's start report, read once it exited (-1: none) */
 	struct loop_timer timeout;
 	size_t sent;
 	size_t len;

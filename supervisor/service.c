@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -147,6 +148,7 @@ int svc_init_all(const struct config *cfg, const char **what)
 		s->state = s->cfg->skip ? SVC_SKIPPED : SVC_WAITING;
 		s->state_since = now_ms();
 		s->last_status = -1;
+		s->report_fd = s->report_lfd.fd = -1;
 		s->out.read_fd = s->out.write_fd = -1;
 		s->out.lfd.fd = -1;
 		s->notify.fd = -1;
@@ -203,6 +205,11 @@ void svc_release_all(void)
 			output_close(&s->out);
 		if (s->has_notify)
 			notify_close(&s->notify);
+		if (s->report_fd >= 0) {
+			loop_del_fd(&s->report_lfd);
+			(void)close(s->report_fd);
+			s->report_fd = -1;
+		}
 		probe_cancel(&s->ready_probe);
 		probe_cancel(&s->health_probe);
 		free(s->start_times);
@@ -384,6 +391,66 @@ static void begin_stop(struct service *s, enum stop_reason reason, enum svc_stat
 	loop_timer_arm_in(&s->timer, s->cfg->stop_timeout_ms);
 }
 
+/* The child's start report is in: what start() did right after the spawn when spawning
+ * waited for the exec. */
+static void start_reported(struct service *s, const struct spawn_result *res)
+{
+	const struct cfg_service *c = s->cfg;
+
+	loop_del_fd(&s->report_lfd);
+	(void)close(s->report_fd);
+	s->report_fd = -1;
+	if (res->stage != SPAWN_STAGE_NONE) {
+		/* The child exits 127/126; its exit is handled like any other failed run. */
+		if (res->stage == SPAWN_STAGE_OUTPUT)
+			log_output_refused(s, res);
+		else if (res->stage == SPAWN_STAGE_PRIVS)
+			log_error_errno(res->err,
+					"service %s: %s failed; it is not run with other "
+					"privileges than configured",
+					c->name, spawn_failure_name(res));
+		else
+			log_error_errno(res->err, "service %s: %s %s failed", c->name,
+					spawn_failure_name(res),
+					res->stage == SPAWN_STAGE_CHDIR ? c->workdir : c->argv[0]);
+		return;
+	}
+	/* Asked to stop before the loop saw it exec (dind-ctl stop or restart, ready_timeout,
+	 * the shutdown): the end of the report may as well be its death on our signal as its
+	 * exec, and all that is left is to see it exit. */
+	if (s->stop_reason != STOP_NONE)
+		return;
+	log_info("service %s started (pid %d)", c->name, (int)s->pid);
+	if (s->state != SVC_STARTING || shutdown_active() || c->type == SVC_ONESHOT)
+		return;
+	if (c->ready.kind == PROBE_NONE) {
+		/* Without a readiness probe a long-running service is ready once it runs. */
+		mark_ready(s);
+		return;
+	}
+	/* First check right away, from the loop (never from inside this call chain). */
+	if (c->ready.kind != PROBE_NOTIFY)
+		loop_timer_arm_in(&s->probe_timer, 0);
+}
+
+/* Look at a pending start report. final: the child can no longer write one (it was reaped,
+ * or its program sent a notify message); what start_reported does then comes first, as it
+ * did when spawning waited for the exec. */
+static void collect_report(struct service *s, bool final)
+{
+	struct spawn_result res = { .pid = s->pid, .report_fd = s->report_fd };
+
+	if (s->report_fd < 0 || spawn_report(&res, final) == 0)
+		return;
+	start_reported(s, &res);
+}
+
+static void on_report(void *data, uint32_t events)
+{
+	(void)events;
+	collect_report(data, false);
+}
+
 static void start(struct service *s)
 {
 	const struct cfg_service *c = s->cfg;
@@ -430,7 +497,8 @@ static void start(struct service *s)
 	if (fd >= 0 && fd != s->out.write_fd)
 		(void)close(fd);
 	if (r < 0) {
-		log_error_errno(-r, "service %s: fork failed", c->name);
+		log_error_errno(-r, "service %s: cannot start it: %s failed", c->name,
+				spawn_failure_name(&res));
 		s->last_status = 1;
 		schedule_restart(s);
 		return;
@@ -439,38 +507,19 @@ static void start(struct service *s)
 		s->restarts++;
 	s->pid = res.pid;
 	s->started_at = now;
-	if (res.stage != SPAWN_STAGE_NONE) {
-		/* The child exits 127/126; its exit is handled like any other failed run. */
-		if (res.stage == SPAWN_STAGE_OUTPUT)
-			log_output_refused(s, &res);
-		else if (res.stage == SPAWN_STAGE_PRIVS)
-			log_error_errno(res.err,
-					"service %s: %s failed; it is not run with other "
-					"privileges than configured",
-					c->name, spawn_failure_name(&res));
-		else
-			log_error_errno(res.err, "service %s: %s %s failed", c->name,
-					spawn_failure_name(&res),
-					res.stage == SPAWN_STAGE_CHDIR ? c->workdir : c->argv[0]);
-		set_state(s, SVC_STARTING);
-		return;
-	}
-	log_info("service %s started (pid %d)", c->name, (int)s->pid);
-	if (c->type == SVC_ONESHOT) {
-		set_state(s, SVC_STARTING);
-		return;
-	}
-	if (c->ready.kind == PROBE_NONE) {
-		/* Without a readiness probe a long-running service is ready once it runs. */
-		mark_ready(s);
-		return;
-	}
+	s->report_fd = res.report_fd;
 	set_state(s, SVC_STARTING);
-	if (c->ready_timeout_ms > 0)
+	/* From the fork on: a child that something stops before its exec is not ready either. */
+	if (c->type != SVC_ONESHOT && c->ready_timeout_ms > 0)
 		loop_timer_arm_in(&s->ready_timer, c->ready_timeout_ms);
-	/* First check right away, from the loop (never from inside this call chain). */
-	if (c->ready.kind != PROBE_NOTIFY)
-		loop_timer_arm_in(&s->probe_timer, 0);
+	/* The rest happens once the child has exec'd or said why it could not (start_reported),
+	 * from the loop: PID 1 never waits for a child to get there. */
+	r = loop_add_fd(&s->report_lfd, s->report_fd, EPOLLIN, on_report, s);
+	if (r < 0) {
+		log_warn_errno(-r, "service %s: cannot watch its start; taking it as started",
+			       c->name);
+		collect_report(s, true);
+	}
 }
 
 void svc_start_eligible(void)
@@ -526,12 +575,22 @@ static void on_ready_timeout(void *data)
 	struct service *s = data;
 	char dbuf[32], pbuf[128];
 
+	/* An exec the loop has not seen yet counts. */
+	collect_report(s, false);
 	if (s->state != SVC_STARTING || !is_running(s))
 		return;
-	log_error("service %s was not ready within %s (ready = %s%s%s); killing it", s->cfg->name,
-		  format_duration(s->cfg->ready_timeout_ms, dbuf, sizeof(dbuf)),
-		  probe_spec_format(&s->cfg->ready, pbuf, sizeof(pbuf)),
-		  s->ready_probe.why[0] ? ", last attempt: " : "", s->ready_probe.why);
+	if (s->report_fd >= 0)
+		log_error("service %s was not ready within %s: it has not even executed %s yet "
+			  "(stopped before its exec?); killing it",
+			  s->cfg->name,
+			  format_duration(s->cfg->ready_timeout_ms, dbuf, sizeof(dbuf)),
+			  s->cfg->argv[0]);
+	else
+		log_error("service %s was not ready within %s (ready = %s%s%s); killing it",
+			  s->cfg->name,
+			  format_duration(s->cfg->ready_timeout_ms, dbuf, sizeof(dbuf)),
+			  probe_spec_format(&s->cfg->ready, pbuf, sizeof(pbuf)),
+			  s->ready_probe.why[0] ? ", last attempt: " : "", s->ready_probe.why);
 	stop_watching(s);
 	s->stop_reason = STOP_READY_TIMEOUT;
 	spawn_kill_group(s->pid);
@@ -624,6 +683,8 @@ static void on_notify(void *data, pid_t sender, const struct notify_msg *msg)
 			  s->cfg->name, (int)sender, (int)s->pid);
 		return;
 	}
+	/* Only its program sends these: it has exec'd, whatever the loop has not seen yet. */
+	collect_report(s, true);
 	if (msg->has_status) {
 		memcpy(s->status, msg->status, sizeof(s->status));
 		s->has_status = true;
@@ -661,6 +722,8 @@ bool svc_child_exited(pid_t pid, int code)
 			s = &services[i];
 	if (!s)
 		return false;
+	/* The exit may come before the loop saw the exec: the start's outcome first. */
+	collect_report(s, true);
 	c = s->cfg;
 	reason = s->stop_reason;
 	s->pid = 0;

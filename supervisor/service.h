@@ -46,6 +46,10 @@ struct service {
 	enum svc_state state;
 	enum stop_reason stop_reason;
 	pid_t pid;
+	/* The start report of the running child while it has not exec'd yet (-1: none pending):
+	 * watched by the loop, never waited for (see spawn_process). */
+	int report_fd;
+	struct loop_fd report_lfd;
 	int64_t state_since;
 	int64_t started_at;
 	int restarts;	   /* starts after the first */

@@ -43,6 +43,10 @@ int spawn_exec_exit_code(int err)
 const char *spawn_failure_name(const struct spawn_result *res)
 {
 	switch (res->stage) {
+	case SPAWN_STAGE_PIPE:
+		return "creating a pipe";
+	case SPAWN_STAGE_FORK:
+		return "fork";
 	case SPAWN_STAGE_PRIVS:
 		return privs_stage_name((enum privs_stage)res->detail);
 	case SPAWN_STAGE_STDIO:
@@ -219,7 +223,7 @@ static int move_fd(int from, int to)
 /* In the child, with the service's user, groups and capabilities already in place: open the
  * log file as the service itself would, so that it can only reach what it could write anyway
  * (a link the service planted to a root file leads nowhere). O_NONBLOCK: a FIFO at the path
- * must not hang the child, and with it dind-init, which waits for the exec. Only a regular
+ * must not hang the child, which would stay "starting" for good. Only a regular
  * file is taken; for another user than root, not through a symlink in the last component
  * (another user may have planted it in a shared folder) and only a file that user owns (not a
  * hard link to someone else's). Returns the fd, or reports the refusal and exits. */
@@ -339,26 +343,30 @@ int spawn_process(const struct spawn_opts *o, struct spawn_result *res)
 	int file_err;
 	const char *file =
 		spawn_find_in_path(o->argv[0], envp, pathbuf, sizeof(pathbuf), &file_err);
-	struct child_report rep;
 	int pipefd[2];
-	ssize_t n;
 	pid_t pid;
 
 	res->pid = 0;
+	res->report_fd = -1;
 	res->stage = SPAWN_STAGE_NONE;
 	res->err = 0;
 	res->detail = 0;
 	res->file_mode = res->file_uid = 0;
 
-	/* The report pipe is CLOEXEC: a successful exec closes it and the parent reads EOF. */
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
+	/* The report pipe is CLOEXEC: a successful exec closes it and the parent reads EOF.
+	 * Non-blocking: the parent only ever looks. The child's one report is far below
+	 * PIPE_BUF, so its write neither blocks nor arrives in pieces. */
+	if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) < 0) {
+		res->stage = SPAWN_STAGE_PIPE;
 		return -errno;
+	}
 	pid = fork();
 	if (pid < 0) {
 		int err = errno;
 
 		(void)close(pipefd[0]);
 		(void)close(pipefd[1]);
+		res->stage = SPAWN_STAGE_FORK;
 		return -err;
 	}
 	if (pid == 0) {
@@ -369,16 +377,28 @@ int spawn_process(const struct spawn_opts *o, struct spawn_result *res)
 	(void)setpgid(pid, pid);
 	(void)close(pipefd[1]);
 	res->pid = pid;
+	res->report_fd = pipefd[0];
+	return 0;
+}
+
+int spawn_report(struct spawn_result *res, bool final)
+{
+	struct child_report rep;
+	ssize_t n;
+
 	do
-		n = read(pipefd[0], &rep, sizeof(rep));
+		n = read(res->report_fd, &rep, sizeof(rep));
 	while (n < 0 && errno == EINTR);
-	(void)close(pipefd[0]);
+	if (n < 0 && errno == EAGAIN && !final)
+		return 0;
 	if (n == (ssize_t)sizeof(rep)) {
 		res->stage = (enum spawn_stage)rep.stage;
 		res->err = rep.err;
 		res->detail = rep.detail;
 		res->file_mode = rep.file_mode;
 		res->file_uid = rep.file_uid;
+	} else {
+		res->stage = SPAWN_STAGE_NONE;
 	}
-	return 0;
+	return 1;
 }

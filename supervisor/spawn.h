@@ -28,6 +28,8 @@ struct spawn_opts {
 /* Where a failed start failed, for the caller's log line. */
 enum spawn_stage {
 	SPAWN_STAGE_NONE,
+	SPAWN_STAGE_PIPE, /* in dind-init: creating the report pipe (EMFILE...) */
+	SPAWN_STAGE_FORK, /* in dind-init: fork */
 	SPAWN_STAGE_STDIO,
 	SPAWN_STAGE_CHDIR,
 	SPAWN_STAGE_PRIVS,  /* detail: the enum privs_stage */
@@ -43,8 +45,11 @@ enum spawn_output_problem {
 };
 
 struct spawn_result {
-	pid_t pid;		/* > 0 when fork succeeded: the child must be reaped either way */
-	enum spawn_stage stage; /* stage that failed in the child, or NONE */
+	pid_t pid; /* > 0 when fork succeeded: the child must be reaped either way */
+	/* >= 0 when fork succeeded: the read end of the child's report pipe, non-blocking and
+	 * CLOEXEC, owned by the caller (close it). spawn_report reads it. */
+	int report_fd;
+	enum spawn_stage stage; /* stage that failed (in the child, or PIPE/FORK here), or NONE */
 	int err;		/* errno of that failure */
 	int detail; /* SPAWN_STAGE_PRIVS: which step (enum privs_stage); SPAWN_STAGE_OUTPUT:
 		     * why (enum spawn_output_problem) */
@@ -58,9 +63,20 @@ void spawn_default_signals(void);
 
 /* Fork and exec in a new process group, with every signal at its default disposition, an
  * empty signal mask, and fds above 2 closed.
- * Returns 0 (see res: the child may still have failed before exec, then it exits 127/126) or
- * -errno if fork itself failed. Blocks only until the child has exec'd or failed. */
+ * Never waits for the child: between its user switch and its exec, any process of that user
+ * may stop it (SIGSTOP), and a path it opens may hang (FUSE), so PID 1 must not wait for it.
+ * Returns 0 right after fork with res->pid and res->report_fd: the child writes what failed
+ * there, or exec closes it (see spawn_report); a child that fails exits 127/126. Or returns
+ * -errno with res->stage SPAWN_STAGE_PIPE or SPAWN_STAGE_FORK: nothing to clean up. */
 int spawn_process(const struct spawn_opts *opts, struct spawn_result *res);
+
+/* Read the child's report from res->report_fd without blocking, into res (stage, err,
+ * detail...). Returns 1 when the outcome is known: res->stage is SPAWN_STAGE_NONE when the
+ * child exec'd (end of file), else the step that failed; 0 while the child has not got that
+ * far. final: the child can no longer write a report (it has exited, or its program spoke to
+ * us): nothing to read then means it exec'd (or died before it could tell), and 1 is returned.
+ * A read error (not expected of a pipe) counts as end of file. The fd stays open either way. */
+int spawn_report(struct spawn_result *res, bool final);
 
 /* An environment for a child: base minus the keys that extra sets, then extra (in order; of
  * two entries of extra with one key, the later wins). Entries are not copied; the array is

@@ -941,3 +941,55 @@ time.sleep(60)' "$T/ctl.sock" >"$T/hog" 2>&1 &
 	BG_PIDS=""
 	run -0 ctl_as 1000 4242 - health
 }
+
+# Audit F8: connect() on a unix socket blocks while the listener's queue is full, and dind-ctl
+# connected with a blocking socket: with dind-init stopped (or flooded), --timeout was not kept.
+@test "dind-ctl keeps its time limit when dind-init's queue of clients is full (dind-init stopped)" {
+	write_config <<EOF2
+$(ctl_init)
+[service:s]
+command = sleep 1000
+EOF2
+	start_ns -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service s is ready'
+	ctl_link
+	kill -STOP "$INIT_PID"
+	# clients that connect and wait fill the queue of the stopped dind-init (16 + 1)
+	"$PYTHON" -c '
+import socket, sys, time
+socks = []
+while len(socks) < 1000:
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.setblocking(False)
+    try:
+        s.connect(sys.argv[1])
+    except BlockingIOError:
+        print("full after %d" % len(socks), flush=True)
+        break
+    socks.append(s)
+time.sleep(600)' "$T/ctl.sock" >"$T/filler" 2>&1 &
+	BG_PIDS=$!
+	wait_for_line "$T/filler" '^full after'
+	# status has its own limit (30 s); wait has --timeout; timeout(1) is only the outer guard
+	timeout --kill-after=5 90 "$T/dind-ctl" -s "$T/ctl.sock" status >"$T/status.out" 2>&1 &
+	status_pid=$!
+	BG_PIDS="$BG_PIDS $status_pid"
+	run timeout --kill-after=5 60 "$T/dind-ctl" -s "$T/ctl.sock" wait --timeout 2s
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"dind-init at $T/ctl.sock did not take the connection within 2s: its queue of clients waiting to be accepted is full (is dind-init stopped, or flooded with connections?)"* ]]
+	st=0
+	wait "$status_pid" || st=$?
+	cat "$T/status.out"
+	[ "$st" -eq 1 ]
+	grep -q 'did not take the connection within 30s' "$T/status.out"
+	# and once dind-init goes on, so does everything
+	kill -CONT "$INIT_PID"
+	kill -KILL $BG_PIDS 2>/dev/null || true
+	BG_PIDS=""
+	run ctl status s
+	[ "$status" -eq 0 ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 0 ]
+}

@@ -200,3 +200,82 @@ EOF
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"nothing to run"* ]]
 }
+
+# Audit, minor: a pipe2 that failed for want of fds was logged as "fork failed".
+@test "a start that fails for want of file descriptors says which step failed" {
+	write_config <<EOF2
+[init]
+control_socket = none
+main_after =
+[service:s]
+command = sleep 1000
+log = inherit
+EOF2
+	# the lowest fd limit dind-init gets through its own set-up with (below it, the loader or
+	# the event loop fails): every fd it may have is then in use, and the report pipe of a
+	# start cannot be made
+	# (in the sanitizer build, LeakSanitizer needs fds of its own at exit: not at this limit)
+	for n in $(seq 4 40); do
+		status=0
+		output=$(ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" timeout --kill-after=5 30 unshare --pid --fork --kill-child --mount-proc prlimit --nofile="$n" -- "$DIND_INIT" --no-setup -c "$T/dind-init.ini" -- true 2>&1) || status=$?
+		[[ "$output" == *"cannot start"* || "$output" == *"started"* ]] && break
+	done
+	echo "limit $n: $output"
+	[ "$status" -eq 126 ]
+	[[ "$output" == *"service s: cannot start it: creating a pipe failed: Too many open files"* ]]
+	[[ "$output" == *"cannot start the main command true: creating a pipe failed: Too many open files"* ]]
+}
+
+# Audit F7: with a terminal the main command's process group became the terminal's foreground
+# group, and nothing gave it back when the main command exited: Ctrl-C then went to a dead
+# group, never to dind-init.
+@test "with a terminal, Ctrl-C reaches dind-init again once the main command has exited" {
+	service_script stubborn 'trap "" TERM
+exec sleep 1000'
+	write_config <<EOF2
+[init]
+control_socket = none
+shutdown_timeout = 300s
+[service:stubborn]
+command = $T/stubborn
+stop_timeout = 300s
+EOF2
+	# as with docker run -it, where PID 1 leads the terminal's session (setsid -c in the
+	# namespace); and in a process group dind-init does not lead (unshare's, outside the
+	# namespace); then the main command's exit begins the shutdown, the stubborn service
+	# holds it up, the first Ctrl-C is noted, the second forces it
+	for how in "setsid -c" ""; do
+		run timeout --kill-after=5 90 "$PYTHON" "$TESTS_DIR/helpers/ptyrun.py" "$T/tty.log" \
+			'main command exited with status 3' 'received SIGINT while already shutting down' -- \
+			unshare --pid --fork --kill-child --mount-proc $how "$DIND_INIT" --no-setup -c "$T/dind-init.ini" -- sh -c 'sleep 1; exit 3'
+		echo "$how: $output"
+		cat "$T/tty.log"
+		grep -q 'SIGINT received again during shutdown: sending SIGKILL to every process' "$T/tty.log"
+		# the job ended on its own before the shutdown: its status stands (README "Exit codes")
+		[ "$status" -eq 3 ]
+	done
+}
+
+@test "with a terminal and on_main_exit = ignore, Ctrl-C stops the container after the main command" {
+	service_script polite 'trap "echo stopped >>$EVENTS; exit 0" TERM
+echo up >>$EVENTS
+while :; do sleep 0.05; done'
+	write_config <<EOF2
+[init]
+control_socket = none
+on_main_exit = ignore
+[service:polite]
+command = $T/polite
+EOF2
+	for how in "setsid -c" ""; do
+		: >"$EVENTS"
+		run timeout --kill-after=5 90 "$PYTHON" "$TESTS_DIR/helpers/ptyrun.py" "$T/tty.log" \
+			'main command exited with status 3' -- \
+			unshare --pid --fork --kill-child --mount-proc $how "$DIND_INIT" --no-setup -c "$T/dind-init.ini" -- sh -c 'sleep 1; exit 3'
+		echo "$how: $output"
+		cat "$T/tty.log"
+		[ "$status" -eq 3 ]
+		grep -q 'received SIGINT, shutting down' "$T/tty.log"
+		[ "$(event_order)" = "up stopped" ]
+	done
+}

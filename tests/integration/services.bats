@@ -668,3 +668,106 @@ exit 3"
 	[[ "$(sed -n 1p "$T/order")" == *"main command exited"* ]]
 	[[ "$(tail -n 1 "$T/err")" == *"shutdown complete, exiting with status 3" ]]
 }
+
+# Audit F6: dind-init read the child's start report until the exec, blocking. Between the
+# child's user switch and its exec, any process of that user could stop it, and PID 1 then sat
+# in read() for good: no reaping, no signals, no control socket.
+@test "a service that stops every process of its user never hangs PID 1 (children caught before exec)" {
+	# stopall (as nobody) stops whatever nobody runs, among them the exec probes dind-init
+	# spawns as nobody every millisecond, some of them before their exec
+	write_config <<EOF2
+$(ctl_init)
+main_after =
+[service:evil]
+command = $HELPERS/stopall
+user = nobody
+ready = exec /bin/false
+ready_timeout = 0
+ready_interval = 1ms
+health_timeout = 3ms
+EOF2
+	ctl_link
+	start_ns -v -c "$T/dind-init.ini"
+	wait_for_line "$T/out" 'service evil started'
+	# dind-ctl status answers all along, until a few probes were caught before their exec
+	# (the old dind-init hung at the first, within seconds)
+	for i in $(seq 600); do
+		if ! timeout --kill-after=5 10 "$T/dind-ctl" -s "$T/ctl.sock" status evil >"$T/status" 2>&1; then
+			echo "round $i: dind-ctl status got no answer; PID 1 waits in $(cat "/proc/$INIT_PID/wchan")" >&2
+			return 1
+		fi
+		grep -Eq '^evil +starting ' "$T/status"
+		[ "$(grep -c 'not ready yet: timed out before /bin/false was executed' "$T/out")" -ge 20 ] && break
+		sleep 0.1
+	done
+	echo "$i rounds, $(grep -c 'timed out before /bin/false was executed' "$T/out") probes caught before their exec"
+	[ "$(grep -c 'not ready yet: timed out before /bin/false was executed' "$T/out")" -ge 20 ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+	tail -5 "$T/out"
+	[ "$STATUS" -eq 0 ]
+	grep -q 'shutdown complete, exiting with status 0' "$T/out"
+}
+
+# ns_pid HOSTPID: the pid of a process as its own (innermost) PID namespace sees it
+ns_pid() {
+	awk '/^NSpid:/ { print $NF }' "/proc/$1/status"
+}
+
+@test "a service whose child is held before its exec: PID 1 goes on; ready_timeout, stop and shutdown end it" {
+	# a service that exits at once and is started again every millisecond: many forks to
+	# catch one of between fork and exec, as a process of the service's user could
+	flappy() {
+		cat <<EOF2
+$(ctl_init)
+main_after =
+[service:flappy]
+command = /bin/false
+restart_delay = 1ms
+restart_delay_max = 1ms
+start_limit_interval = 1ms
+stop_timeout = 200ms
+ready_timeout = $1
+EOF2
+	}
+	flappy 1s >"$T/timeout.ini"
+	ctl_link
+	start_ns -c "$T/timeout.ini"
+	wait_for_line "$T/out" 'service flappy exited with status 1'
+	held=$("$HELPERS/stopchild" "$INIT_PID" "$DIND_INIT")
+	# PID 1 answers, and shows the service as starting with that child
+	run ctl status flappy
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -Eq "^flappy +starting +$(ns_pid "$held") " <<<"$output"
+	# ready_timeout: killed, as a start that never got ready, and started again
+	wait_for_line "$T/out" 'service flappy was not ready within 1s: it has not even executed /bin/false yet (stopped before its exec?); killing it'
+	wait_for_line "$T/out" 'service flappy was killed by SIGKILL'
+	wait_for_count "$T/out" 'service flappy exited with status 1' 2
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 0 ]
+
+	# without ready_timeout, it is held until dind-ctl stop: its stop signal waits, SIGKILL
+	# after stop_timeout
+	flappy 0 >"$T/forever.ini"
+	start_ns -c "$T/forever.ini"
+	wait_for_line "$T/out" 'service flappy exited with status 1'
+	held=$("$HELPERS/stopchild" "$INIT_PID" "$DIND_INIT")
+	ctl stop flappy
+	wait_for_state flappy stopped
+	grep -q 'service flappy did not stop within 200ms; sending SIGKILL to its process group' "$T/out"
+	# and the shutdown while it is held
+	ctl start flappy
+	held=$("$HELPERS/stopchild" "$INIT_PID" "$DIND_INIT")
+	held_ns=$(ns_pid "$held")
+	[ -n "$held_ns" ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 0 ]
+	sed -n '/service flappy: start requested/,$p' "$T/out" >"$T/after-start"
+	in_order "$T/after-start" 'received SIGTERM, shutting down' 'service flappy did not stop within 200ms' 'shutdown complete, exiting with status 0'
+	# a child held before its exec and killed was never logged as started
+	grep -q "stopping service flappy (SIGTERM, pid $held_ns)" "$T/out"
+	refute grep -q "service flappy started (pid $held_ns)" "$T/out"
+}

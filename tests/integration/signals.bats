@@ -317,3 +317,102 @@ EOF
 	[[ "$output" == *"received SIGTERM, shutting down"* ]]
 	[ ! -s "$EVENTS" ]
 }
+
+# Audit F3: the fault signals were left unblocked at SIG_DFL, so the kernel dropped them for
+# PID 1 (README: every other signal is forwarded), and PIPE and URG were swallowed.
+@test "kill -ABRT, -SEGV, -BUS, -ILL, -FPE, -TRAP, -SYS, -PIPE, -URG to PID 1 reach the main command" {
+	sigs="ABRT SEGV BUS ILL FPE TRAP SYS PIPE URG"
+	service_script main "for s in $sigs; do trap \"echo \$s >>\$EVENTS\" \$s; done
+trap 'exit 0' TERM
+echo ready >>\$EVENTS
+while :; do sleep 0.05; done"
+	start_ns -c /dev/null -- "$T/main"
+	wait_for_line "$EVENTS" ready
+	for s in $sigs; do
+		kill -"$s" "$INIT_PID"
+		wait_for_line "$EVENTS" "^$s\$"
+	done
+	kill -TERM "$INIT_PID"
+	wait_ns
+	cat "$T/out"
+	[ "$STATUS" -eq 0 ]
+	[ "$(event_order)" = "ready $sigs" ]
+}
+
+@test "a SIGPIPE dind-init raises itself (a log pipe nobody reads) is not forwarded; one sent to it is" {
+	service_script main 'for s in PIPE WINCH; do trap "echo $s >>$EVENTS" $s; done
+trap "exit 0" TERM
+echo ready >>$EVENTS
+while :; do sleep 0.05; done'
+	# dind-init's stdout and stderr: a FIFO whose only reader goes away at once, so that every
+	# line dind-init logs from then on raises SIGPIPE for dind-init itself
+	mkfifo "$T/log"
+	(exec 3<"$T/log") &
+	reader=$!
+	unshare --pid --fork --kill-child --mount-proc "$DIND_INIT" --no-setup -v -c /dev/null -- "$T/main" >"$T/log" 2>&1 &
+	NS_PID=$!
+	wait "$reader"
+	for _ in $(seq 400); do
+		INIT_PID=${INIT_PID:-$(pgrep -P "$NS_PID" || true)}
+		grep -q ready "$EVENTS" && break
+		sleep 0.05
+	done
+	grep -q ready "$EVENTS"
+	# an orphan for dind-init to reap: with -v it logs that, which raises its own SIGPIPE
+	# (13) before the orphan is gone from /proc...
+	ns_run sh -c "sleep 0.1 & echo \$! >$T/orphan"
+	orphan=$(cat "$T/orphan")
+	for _ in $(seq 400); do
+		ns_run test -e "/proc/$orphan" || break
+		sleep 0.05
+	done
+	refute ns_run test -e "/proc/$orphan"
+	# ...so that it is read before this SIGWINCH (28): signalfd hands out the lowest first
+	kill -WINCH "$INIT_PID"
+	wait_for_line "$EVENTS" '^WINCH$'
+	refute grep -q '^PIPE$' "$EVENTS"
+	# one that another process sends is the main command's
+	kill -PIPE "$INIT_PID"
+	wait_for_line "$EVENTS" '^PIPE$'
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 0 ]
+	[ "$(event_order)" = "ready WINCH PIPE" ]
+}
+
+@test "not PID 1: kill -ABRT from the parent does not kill dind-init; it forwards it and goes on supervising" {
+	service_script svc 'echo "svc-up $$" >>$EVENTS
+exec sleep 1000'
+	service_script main 'trap "echo main-ABRT >>$EVENTS" ABRT
+trap "exit 0" TERM
+echo main-up >>$EVENTS
+while :; do sleep 0.05; done'
+	write_config <<EOF2
+$(ctl_init)
+main_after =
+[service:svc]
+command = $T/svc
+restart_delay = 10ms
+EOF2
+	# dind-init as the child of a PID 1 (a shell here) that could forward every signal it gets,
+	# as dumb-init or tini -g do; the test sends them itself
+	unshare --pid --fork --kill-child --mount-proc sh -c '"$0" --no-setup -c "$1" -- "$2"; echo "init-exit $?" >>"$EVENTS"' \
+		"$DIND_INIT" "$T/dind-init.ini" "$T/main" >"$T/out" 2>&1 &
+	NS_PID=$!
+	wait_for_line "$EVENTS" main-up
+	wait_for_line "$EVENTS" svc-up
+	INIT_PID=$(pgrep -P "$NS_PID")
+	init=$(pgrep -P "$INIT_PID" -x dind-init)
+	kill -ABRT "$init"
+	wait_for_line "$EVENTS" main-ABRT
+	kill -0 "$init"
+	# still supervising: a service that dies is restarted
+	ns_run kill -KILL "$(sed -n 's/^svc-up //p' "$EVENTS" | head -1)"
+	wait_for_count "$EVENTS" svc-up 2
+	kill -TERM "$init"
+	wait_for_line "$EVENTS" init-exit
+	wait_ns
+	cat "$T/out"
+	grep -qx 'init-exit 0' "$EVENTS"
+	grep -q 'service svc was killed by SIGKILL' "$T/out"
+}
