@@ -513,8 +513,9 @@ int main(int argc, char **argv)
 	}
 	log_set_level(level_override >= 0 ? (enum log_level)level_override : cfg.log_level);
 	if (cfg.insecure_reason)
-		log_warn("%s; used anyway because of [init] strict_config = no",
-			 cfg.insecure_reason);
+		log_warn(
+			"%s; used anyway because DIND_INIT_STRICT_CONFIG=no is set in the environment",
+			cfg.insecure_reason);
 	command = skip_own_names(cmd_start < argc ? argv + cmd_start : NULL);
 	if (add_service_args(&cfg, &command) < 0) {
 		cfg_release(&cfg);

@@ -98,7 +98,8 @@ while :; do sleep 0.05; done'
 command = $T/slow
 stop_timeout = 60s
 EOF
-	start_ns -c "$T/dind-init.ini" -- sh -c 'exit 3'
+	# the main command ends once the service has set its trap (it writes "up" after that)
+	start_ns -c "$T/dind-init.ini" -- sh -c 'until grep -q up "$EVENTS"; do sleep 0.05; done; exit 3'
 	wait_for_line "$EVENTS" stopping
 	kill -TERM "$INIT_PID"
 	wait_for_line "$T/out" 'received SIGTERM while already shutting down'
@@ -119,7 +120,8 @@ while :; do sleep 0.05; done'
 command = $T/stubborn
 stop_timeout = 60s
 EOF
-	start_ns -c "$T/dind-init.ini" -- sh -c 'exit 3'
+	# the main command ends once the service has set its trap (it writes "up" after that)
+	start_ns -c "$T/dind-init.ini" -- sh -c 'until grep -q up "$EVENTS"; do sleep 0.05; done; exit 3'
 	wait_for_line "$EVENTS" ignored
 	kill -TERM "$INIT_PID"
 	wait_for_line "$T/out" 'received SIGTERM while already shutting down'
