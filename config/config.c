@@ -63,7 +63,7 @@ static void privs_release(struct cfg_privs *p)
 void cfg_init(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->log_level = LOG_LEVEL_INFO;
+	cfg->log_level = CFG_LOG_INFO;
 	cfg->shutdown_timeout_ms = 30 * 1000;
 	cfg->on_main_exit = ON_MAIN_EXIT_SHUTDOWN;
 	cfg->main_after_set = false;

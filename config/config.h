@@ -1,5 +1,10 @@
-/* The configuration model: inih callback plus validation into plain structs.
- * Nothing here makes a syscall besides reading the file, so every rule is unit-testable. */
+/* The configuration model and its loader: the file is read (inih, behind our own line reader) and
+ * validated into plain structs. Loading reads the config file and what it names: /etc/passwd and
+ * /etc/group for user and group names (directly, no NSS; cfg_set_account_files points them
+ * elsewhere), and seccomp allow-list files; it checks the owner and mode of the config file and
+ * of those lists (fstat, fstatvfs, geteuid) and reads DIND_INIT_STRICT_CONFIG (getenv). Nothing
+ * else: no process, socket or mount, so every rule is unit-testable. config/ includes nothing
+ * of init/ or supervisor/. */
 #ifndef DIND_CONFIG_H
 #define DIND_CONFIG_H
 
@@ -10,7 +15,6 @@
 #include <sys/types.h>
 
 #include "config/cond.h"
-#include "init/log.h"
 
 #define MAX_SERVICES	      64   /* [service:NAME] sections in one file */
 #define SVC_NAME_MAX	      32   /* characters in a service name: [A-Za-z0-9_.@-] */
@@ -35,6 +39,9 @@ enum tristate { TRI_AUTO, TRI_YES, TRI_NO };
 enum cgroup_mode { CGROUPS_AUTO, CGROUPS_V1, CGROUPS_V2, CGROUPS_NO };
 enum iptables_mode { IPTABLES_AUTO, IPTABLES_LEGACY, IPTABLES_NFT, IPTABLES_NO };
 enum output_sink { OUTPUT_STDOUT, OUTPUT_STDERR };
+/* log_level = error | warn | info | debug: config/ depends on nothing else of ours, so the level
+ * is its own enum; the same values, in the same order, as the logger's. */
+enum cfg_log_level { CFG_LOG_ERROR, CFG_LOG_WARN, CFG_LOG_INFO, CFG_LOG_DEBUG };
 
 #define MAX_SETUP_PATHS	   16	/* paths in mount_tmpfs, stale_files and writable_paths */
 #define RLIMIT_NOFILE_HARD (-1) /* rlimit_nofile = hard: raise the soft limit to the hard one */
@@ -179,7 +186,7 @@ struct cfg_service {
 	int nargs_if;
 	struct cond_list when; /* the service runs only if these hold; n == 0: always */
 	int when_line;
-	bool skip;	       /* cfg_resolve: `when` does not hold, the service is skipped */
+	bool skip; /* cfg_resolve: `when` does not hold, the service is skipped */
 	enum svc_type type;
 	char *deps[MAX_DEPS]; /* owned names, as written */
 	int dep_line[MAX_DEPS];
@@ -224,7 +231,7 @@ struct config {
 	char *path;		    /* owned copy of the file name used in messages */
 	const char *control_socket; /* NULL: none; default DEFAULT_CONTROL_SOCKET; owned by cfg */
 	const char *runtime_dir;    /* no trailing '/'; default DEFAULT_RUNTIME_DIR; owned by cfg */
-	enum log_level log_level;   /* default info */
+	enum cfg_log_level log_level;	/* default info */
 	int64_t shutdown_timeout_ms;	/* default 30s */
 	enum on_main_exit on_main_exit; /* default shutdown */
 	bool main_after_set;		/* false: every service that is not a oneshot */
@@ -244,12 +251,12 @@ struct config {
 					  * environment (cfg_load_file), never from the file */
 	char *insecure_reason;		 /* owned or NULL: why the file or an allow-list is
 					  * unsafe, when CFG_STRICT_ENV=no let it pass */
-	char *control_group;   /* owned or NULL: `control_group` as written (may hold ${...}) */
-	bool has_control_gid;  /* cfg_resolve: members of control_gid may use the read-only
-				* requests (status, health, wait) */
+	char *control_group;  /* owned or NULL: `control_group` as written (may hold ${...}) */
+	bool has_control_gid; /* cfg_resolve: members of control_gid may use the read-only
+			       * requests (status, health, wait) */
 	gid_t control_gid;
-	char *require_socket;  /* owned or NULL: COMMAND needs this unix socket (the
-				* host's Docker, for docker-outside-of-docker) */
+	char *require_socket; /* owned or NULL: COMMAND needs this unix socket (the
+			       * host's Docker, for docker-outside-of-docker) */
 	struct cfg_service services[MAX_SERVICES];
 	int nservices;
 	bool resolved; /* cfg_resolve ran: argv are final, skip and args_if[].held are set */

@@ -1,4 +1,5 @@
-/* Pure value parsers shared by the config loader (and later the control protocol).
+/* Pure value parsers: durations, signals, booleans, command lines, probe specs. Used by the config
+ * loader, the control protocol (supervisor/control_proto.c), dind-ctl and the supervisor.
  * No syscalls, no logging: each returns 0 or a negative errno-style code. */
 #ifndef DIND_PARSE_H
 #define DIND_PARSE_H

@@ -91,7 +91,7 @@ void set_log_level(struct loader *ld, const char *key, const char *value)
 	int v;
 
 	if (get_choice(ld, key, value, names, 4, "error, warn, info or debug", &v))
-		ld->cfg->log_level = (enum log_level)v;
+		ld->cfg->log_level = (enum cfg_log_level)v;
 }
 
 void set_shutdown_timeout(struct loader *ld, const char *key, const char *value)

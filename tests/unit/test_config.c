@@ -212,7 +212,7 @@ static void test_full_config(void **state)
 
 	load_ok(cfg, full_config);
 	assert_string_equal(cfg->path, NAME);
-	assert_int_equal(cfg->log_level, LOG_LEVEL_DEBUG);
+	assert_int_equal(cfg->log_level, CFG_LOG_DEBUG);
 	assert_int_equal(cfg->shutdown_timeout_ms, 120000);
 	assert_int_equal(cfg->on_main_exit, ON_MAIN_EXIT_IGNORE);
 	assert_true(cfg->main_after_set);
@@ -289,7 +289,7 @@ static void test_defaults(void **state)
 	const struct cfg_service *a;
 
 	load_ok(cfg, "[service:a]\ncommand = /bin/a\n");
-	assert_int_equal(cfg->log_level, LOG_LEVEL_INFO);
+	assert_int_equal(cfg->log_level, CFG_LOG_INFO);
 	assert_int_equal(cfg->shutdown_timeout_ms, 30000);
 	assert_int_equal(cfg->on_main_exit, ON_MAIN_EXIT_SHUTDOWN);
 	assert_false(cfg->main_after_set);
@@ -374,7 +374,7 @@ static void test_value_spellings(void **state)
 	assert_false(svc(cfg, "a")->critical);
 	assert_int_equal(svc(cfg, "a")->stop_signal, SIGKILL);
 	assert_int_equal(svc(cfg, "a")->stop_timeout_ms, 3000);
-	assert_int_equal(cfg->log_level, LOG_LEVEL_WARN);
+	assert_int_equal(cfg->log_level, CFG_LOG_WARN);
 	assert_int_equal(cfg->shutdown_timeout_ms, 45000);
 }
 
