@@ -63,36 +63,10 @@ static void privs_release(struct cfg_privs *p)
 void cfg_init(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->log_level = CFG_LOG_INFO;
-	cfg->shutdown_timeout_ms = 30 * 1000;
-	cfg->on_main_exit = ON_MAIN_EXIT_SHUTDOWN;
-	cfg->main_after_set = false;
-	cfg->main.stop_signal = 0;
-	cfg->main.stop_timeout_ms = 10 * 1000;
+	keys_defaults(B_CONFIG, cfg); /* the defaults of [init]'s and [main]'s keys */
 	keys_privs_defaults(&cfg->main.privs);
 	cfg->strict_config = true;
-	cfg->control_socket = key_default_control_socket;
-	cfg->runtime_dir = key_default_runtime_dir;
-	cfg->setup.setup = TRI_AUTO;
-	key_default_paths(cfg->setup.mount_tmpfs, &cfg->setup.nmount_tmpfs,
-			  key_default_mount_tmpfs);
-	cfg->setup.securityfs = TRI_AUTO;
-	cfg->setup.sys_rw = TRI_AUTO;
-	cfg->setup.cgroups = CGROUPS_AUTO;
-	cfg->setup.iptables = IPTABLES_AUTO;
-	cfg->setup.mtu_auto = true;
-	cfg->setup.make_rshared = true;
-	key_default_paths(cfg->setup.stale_files, &cfg->setup.nstale_files,
-			  key_default_stale_files);
-	cfg->setup.rlimit_nofile = RLIMIT_NOFILE_HARD;
-	cfg->setup.data_root = (char *)key_default_data_root; /* see key_default_paths */
-	cfg->setup.preflight = TRI_AUTO;
-	key_default_paths(cfg->setup.writable_paths, &cfg->setup.nwritable_paths,
-			  key_default_writable_paths);
-	cfg->service_output = OUTPUT_STDOUT;
-	cfg->args_to = NULL;
 	cfg->args_to_idx = -1;
-	cfg->require_socket = NULL;
 }
 
 void cfg_release(struct config *cfg)
@@ -100,21 +74,13 @@ void cfg_release(struct config *cfg)
 	int i, j;
 
 	free(cfg->path);
-	key_set_owned(&cfg->control_socket, key_default_control_socket, NULL);
-	key_set_owned(&cfg->runtime_dir, key_default_runtime_dir, NULL);
+	keys_release(B_CONFIG, cfg);
 	for (i = 0; i < MAX_SERVICES; i++)
 		free(cfg->main_after_names[i]);
-	key_clear_paths(cfg->setup.mount_tmpfs, &cfg->setup.nmount_tmpfs);
-	key_clear_paths(cfg->setup.stale_files, &cfg->setup.nstale_files);
-	key_clear_paths(cfg->setup.writable_paths, &cfg->setup.nwritable_paths);
-	key_free_str(cfg->setup.data_root);
-	free(cfg->args_to);
-	free(cfg->control_group);
-	free(cfg->require_socket);
-	cfg->require_socket = NULL;
 	for (i = 0; i < cfg->nservices; i++) {
 		struct cfg_service *svc = &cfg->services[i];
 
+		keys_release(B_SERVICE, svc);
 		argv_free(svc->argv);
 		free(svc->command_text);
 		for (j = 0; j < svc->nargs_if; j++) {
@@ -128,11 +94,9 @@ void cfg_release(struct config *cfg)
 		for (j = 0; j < svc->nenv; j++)
 			free(svc->env[j]);
 		free(svc->env);
-		free(svc->workdir);
 		free(svc->log_path);
 		probe_spec_release(&svc->ready);
 		probe_spec_release(&svc->health);
-		free(svc->args_env);
 		privs_release(&svc->privs);
 	}
 	privs_release(&cfg->main.privs);

@@ -101,6 +101,7 @@ const char *cfg_minimal_init(const struct setup_facts *f);
 
 #define DEFAULT_CONTROL_SOCKET "/run/dind-init.sock"
 #define DEFAULT_RUNTIME_DIR    "/run/dind-init"
+#define DEFAULT_DATA_ROOT      "/var/lib/docker"
 
 /* How readiness or health is checked (`ready =` / `health =`). */
 enum probe_kind {

@@ -17,16 +17,14 @@ enum sec_kind { SEC_NONE, SEC_INIT, SEC_MAIN, SEC_SERVICE, SEC_IGNORED };
 enum line_kind { LINE_OTHER, LINE_KEY, LINE_CONT, LINE_BAD };
 
 struct loader;
+struct key_def; /* a row of the key table: config/keys.h */
+/* Applies value to key (its name, for messages) in the loader's current section. */
 typedef void key_setter(struct loader *ld, const char *key, const char *value);
 
-struct key_def {
-	const char *name;
-	bool list;	 /* indented continuation lines add to it */
-	bool repeatable; /* a second "key = ..." line adds to it too */
-	key_setter *set;
-};
-
-#define KEYS_MAX 48
+#define KEYS_MAX 72 /* rows of the key table (keys.c) */
+/* Where key_lines keeps [init]'s and [main]'s keys; a service's are at its index. */
+#define SLOT_INIT MAX_SERVICES
+#define SLOT_MAIN (MAX_SERVICES + 1)
 
 struct loader {
 	struct config *cfg;
@@ -40,11 +38,12 @@ struct loader {
 	bool has_key; /* mirrors inih's prev_name: a key line was seen since the last header */
 	enum sec_kind sec;
 	int svc;
+	const struct key_def *key;	/* the key being applied */
 	const struct key_def *prev_key; /* what an indented line continues; NULL: drop it */
 	int prev_key_line;
-	int init_lines[KEYS_MAX];
-	int main_lines[KEYS_MAX];
-	int svc_lines[MAX_SERVICES][KEYS_MAX];
+	/* The line each key was first set at (0: not set), by slot (SLOT_INIT, SLOT_MAIN or the
+	 * service's index), then by row of the key table. */
+	int key_lines[MAX_SERVICES + 2][KEYS_MAX];
 	int main_after_lines[MAX_SERVICES];
 	/* A command line of the service was refused: "has no command" would only repeat it. */
 	bool command_bad[MAX_SERVICES];

@@ -43,25 +43,24 @@ static const char *setup_sep(FILE *out, bool *any)
 /* One line with the setup keys that differ from their defaults; nothing when none do. */
 static void print_setup(const struct config *cfg, FILE *out)
 {
-	static const char *const tri[] = { "auto", "yes", "no" };
-	static const char *const cgroups[] = { "auto", "v1", "v2", "no" };
-	static const char *const iptables[] = { "auto", "legacy", "nft", "no" };
 	const struct cfg_setup *s = &cfg->setup;
 	bool any = false;
 
 	if (s->setup != TRI_AUTO)
-		fprintf(out, "%ssetup=%s", setup_sep(out, &any), tri[s->setup]);
+		fprintf(out, "%ssetup=%s", setup_sep(out, &any), key_names_tristate[s->setup]);
 	if (!paths_are(s->mount_tmpfs, s->nmount_tmpfs, key_default_mount_tmpfs))
 		print_paths(out, setup_sep(out, &any), "mount_tmpfs", s->mount_tmpfs,
 			    s->nmount_tmpfs);
 	if (s->securityfs != TRI_AUTO)
-		fprintf(out, "%ssecurityfs=%s", setup_sep(out, &any), tri[s->securityfs]);
+		fprintf(out, "%ssecurityfs=%s", setup_sep(out, &any),
+			key_names_tristate[s->securityfs]);
 	if (s->sys_rw != TRI_AUTO)
-		fprintf(out, "%ssys_rw=%s", setup_sep(out, &any), tri[s->sys_rw]);
+		fprintf(out, "%ssys_rw=%s", setup_sep(out, &any), key_names_tristate[s->sys_rw]);
 	if (s->cgroups != CGROUPS_AUTO)
-		fprintf(out, "%scgroups=%s", setup_sep(out, &any), cgroups[s->cgroups]);
+		fprintf(out, "%scgroups=%s", setup_sep(out, &any), key_names_cgroups[s->cgroups]);
 	if (s->iptables != IPTABLES_AUTO)
-		fprintf(out, "%siptables=%s", setup_sep(out, &any), iptables[s->iptables]);
+		fprintf(out, "%siptables=%s", setup_sep(out, &any),
+			key_names_iptables[s->iptables]);
 	if (!s->make_rshared)
 		fprintf(out, "%smake_rshared=no", setup_sep(out, &any));
 	if (!paths_are(s->stale_files, s->nstale_files, key_default_stale_files))
@@ -71,11 +70,12 @@ static void print_setup(const struct config *cfg, FILE *out)
 		fprintf(out, "%srlimit_nofile=keep", setup_sep(out, &any));
 	else if (s->rlimit_nofile != RLIMIT_NOFILE_HARD)
 		fprintf(out, "%srlimit_nofile=%ld", setup_sep(out, &any), s->rlimit_nofile);
-	if (!s->data_root || strcmp(s->data_root, key_default_data_root) != 0)
+	if (!s->data_root || strcmp(s->data_root, DEFAULT_DATA_ROOT) != 0)
 		fprintf(out, "%sdata_root=%s", setup_sep(out, &any),
 			s->data_root ? s->data_root : "none");
 	if (s->preflight != TRI_AUTO)
-		fprintf(out, "%spreflight=%s", setup_sep(out, &any), tri[s->preflight]);
+		fprintf(out, "%spreflight=%s", setup_sep(out, &any),
+			key_names_tristate[s->preflight]);
 	if (!s->mtu_auto)
 		fprintf(out, "%smtu=no", setup_sep(out, &any));
 	if (!paths_are(s->writable_paths, s->nwritable_paths, key_default_writable_paths))
@@ -146,8 +146,6 @@ static void print_conditions(const struct config *cfg, const struct cfg_service 
 
 void cfg_print(const struct config *cfg, FILE *out)
 {
-	static const char *const types[] = { "simple", "notify", "oneshot" };
-	static const char *const restarts[] = { "always", "on-failure", "no" };
 	char cmd[1024], probe[256];
 	int i, j, width = 0;
 
@@ -167,7 +165,7 @@ void cfg_print(const struct config *cfg, FILE *out)
 		const struct cfg_service *svc = &cfg->services[cfg->order[i]];
 
 		fprintf(out, "  %d. %-*s  %-7s  restart=%-10s", i + 1, width, svc->name,
-			types[svc->type], restarts[svc->restart]);
+			key_names_svc_type[svc->type], key_names_restart[svc->restart]);
 		if (svc->critical)
 			fprintf(out, "  critical");
 		for (j = 0; j < svc->ndeps; j++)

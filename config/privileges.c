@@ -1,18 +1,17 @@
-/* The privileges keys of [main] and [service:NAME]: user, group, supplementary_groups,
- * capabilities, no_new_privileges, seccomp (with its allow-list files), the rlimits and umask.
- * Names are resolved while loading: users and groups from the account files (accounts.c),
- * capabilities with libcap, syscalls with libseccomp. */
+/* The privileges keys of [main] and [service:NAME] that need code of their own: user, group,
+ * supplementary_groups, capabilities and seccomp (with its allow-list files); the rest
+ * (no_new_privileges, the rlimits, umask) are plain rows of the key table. Names are resolved
+ * while loading: users and groups from the account files (accounts.c), capabilities with
+ * libcap, syscalls with libseccomp. */
 #include "config/privileges.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/capability.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -230,12 +229,6 @@ void set_capabilities(struct loader *ld, const char *key, const char *value)
 		ld->caps_none = ld->caps_named = false;
 	ld_privs(ld)->set_caps = true;
 	ld_for_each_name(ld, value, add_cap);
-}
-
-void set_no_new_privileges(struct loader *ld, const char *key, const char *value)
-{
-	if (parse_bool(value, &ld_privs(ld)->no_new_privileges) < 0)
-		ld_error(ld, ld->lineno, "bad value '%s' for %s: use yes or no", value, key);
 }
 
 /* Where a syscall name came from, for messages: the config line, or an allow-list file line. */
@@ -478,67 +471,4 @@ void set_seccomp(struct loader *ld, const char *key, const char *value)
 			 value, key);
 		ld->prev_key = NULL; /* one error is enough: drop its indented lines */
 	}
-}
-
-/* A per-process limit: a whole number or "unlimited". */
-static void get_rlimit(struct loader *ld, const char *key, const char *value, long *out)
-{
-	size_t i, n = strlen(value);
-	long v = 0;
-
-	if (strcmp(value, "unlimited") == 0 || strcmp(value, "infinity") == 0) {
-		*out = (long)RLIM_INFINITY;
-		return;
-	}
-	for (i = 0; i < n && account_all_digits(value + i, 1); i++) {
-		if (v > (LONG_MAX - (value[i] - '0')) / 10)
-			break;
-		v = v * 10 + (value[i] - '0');
-	}
-	if (n == 0 || i < n) {
-		ld_error(ld, ld->lineno,
-			 "bad value '%s' for %s: use a whole number from 0 to %ld, or unlimited",
-			 value, key, LONG_MAX);
-		return;
-	}
-	*out = v;
-}
-
-_Static_assert(RLIMIT_UNSET != (long)RLIM_INFINITY, "RLIMIT_UNSET must differ from unlimited");
-
-void set_svc_rlimit_nofile(struct loader *ld, const char *key, const char *value)
-{
-	get_rlimit(ld, key, value, &ld_privs(ld)->rlimit_nofile);
-}
-
-void set_rlimit_nproc(struct loader *ld, const char *key, const char *value)
-{
-	get_rlimit(ld, key, value, &ld_privs(ld)->rlimit_nproc);
-}
-
-void set_rlimit_core(struct loader *ld, const char *key, const char *value)
-{
-	get_rlimit(ld, key, value, &ld_privs(ld)->rlimit_core);
-}
-
-void set_rlimit_memlock(struct loader *ld, const char *key, const char *value)
-{
-	get_rlimit(ld, key, value, &ld_privs(ld)->rlimit_memlock);
-}
-
-void set_umask(struct loader *ld, const char *key, const char *value)
-{
-	size_t i, n = strlen(value);
-	int v = 0;
-
-	for (i = 0; i < n && value[i] >= '0' && value[i] <= '7' && v <= 0777; i++)
-		v = v * 8 + (value[i] - '0');
-	if (n == 0 || i < n || v > 0777) {
-		ld_error(ld, ld->lineno,
-			 "bad value '%s' for %s: use an octal number from 0 to 0777, "
-			 "e.g. 022",
-			 value, key);
-		return;
-	}
-	ld_privs(ld)->umask = v;
 }

@@ -8,9 +8,7 @@
 
 #include "config/loader.h"
 
-key_setter set_user, set_group, set_supplementary_groups, set_capabilities, set_no_new_privileges,
-	set_seccomp, set_svc_rlimit_nofile, set_rlimit_nproc, set_rlimit_core, set_rlimit_memlock,
-	set_umask;
+key_setter set_user, set_group, set_supplementary_groups, set_capabilities, set_seccomp;
 
 /* A group name (len bytes) or number for key, looked up in the group file; false (error
  * recorded) when unknown. */

@@ -52,17 +52,30 @@ static bool service_name_ok(const char *name)
 	return true;
 }
 
+/* The current section as the key table names it (S_INIT, S_MAIN, S_SVC); 0 outside a usable
+ * section. */
+static unsigned section_bit(const struct loader *ld)
+{
+	return ld->sec == SEC_INIT	? S_INIT
+	       : ld->sec == SEC_MAIN	? S_MAIN
+	       : ld->sec == SEC_SERVICE ? S_SVC
+					: 0;
+}
+
+/* Where ld->key_lines keeps the current section's keys. */
+static int slot(const struct loader *ld)
+{
+	return ld->sec == SEC_INIT ? SLOT_INIT : ld->sec == SEC_MAIN ? SLOT_MAIN : ld->svc;
+}
+
 /* True when an indented line reads like "key = ..." for a key of the current section. */
 static bool looks_like_key(struct loader *ld, const char *p)
 {
-	const struct key_def *keys;
-	int n, *lines;
 	size_t len = 0;
 
-	keys = key_section(ld, &n, &lines);
 	while ((p[len] >= 'a' && p[len] <= 'z') || p[len] == '_')
 		len++;
-	if (!keys || !key_find(keys, n, p, len))
+	if (!key_find(section_bit(ld), p, len))
 		return false;
 	while (p[len] == ' ' || p[len] == '\t')
 		len++;
@@ -357,9 +370,9 @@ static char *ld_read(char *str, int num, void *stream)
 static int ld_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct loader *ld = user;
-	const struct key_def *keys, *key;
+	const struct key_def *key;
 	char label[LABEL_MAX];
-	int n, *lines, idx;
+	int *set_at;
 
 	(void)section; /* ours is tracked by the reader, with the service index */
 	if (ld->kind == LINE_BAD) {
@@ -370,7 +383,7 @@ static int ld_handler(void *user, const char *section, const char *name, const c
 		key = ld->prev_key;
 		if (!key)
 			return 1;
-		if (!key->list) {
+		if (!(key->flags & K_LIST)) {
 			ld_error(
 				ld, ld->lineno,
 				"%s already set at line %d: only command, depends_on, "
@@ -381,7 +394,7 @@ static int ld_handler(void *user, const char *section, const char *name, const c
 			ld->prev_key = NULL;
 			return 1;
 		}
-		key->set(ld, key->name, value);
+		key_apply(ld, key, value);
 		return 1;
 	}
 	ld->prev_key = NULL;
@@ -394,31 +407,31 @@ static int ld_handler(void *user, const char *section, const char *name, const c
 			 name);
 		return 1;
 	}
-	keys = key_section(ld, &n, &lines);
-	if (!keys)
+	if (!section_bit(ld))
 		return 1;
 	if (!*name) {
 		ld_error(ld, ld->lineno, "no key name before '=' in %s: write KEY = VALUE",
 			 ld_label(ld, label, sizeof(label)));
 		return 1;
 	}
-	key = key_find(keys, n, name, strlen(name));
+	key = key_find(section_bit(ld), name, strlen(name));
 	if (!key) {
-		key_unknown(ld, keys, n, name);
+		key_unknown(ld, section_bit(ld), name);
 		return 1;
 	}
-	idx = (int)(key - keys);
-	if (lines[idx] && !key->repeatable) {
-		ld_error(ld, ld->lineno, "%s already set at line %d: %s", name, lines[idx],
-			 key->list ? "continue it on indented lines instead of repeating the key"
-				   : "remove one of the two lines");
+	set_at = &ld->key_lines[slot(ld)][key_index(key)];
+	if (*set_at && !(key->flags & K_REPEAT)) {
+		ld_error(ld, ld->lineno, "%s already set at line %d: %s", name, *set_at,
+			 key->flags & K_LIST
+				 ? "continue it on indented lines instead of repeating the key"
+				 : "remove one of the two lines");
 		return 1;
 	}
-	if (!lines[idx])
-		lines[idx] = ld->lineno;
+	if (!*set_at)
+		*set_at = ld->lineno;
 	ld->prev_key = key;
 	ld->prev_key_line = ld->lineno;
-	key->set(ld, name, value);
+	key_apply(ld, key, value);
 	return 1;
 }
 

@@ -58,38 +58,42 @@ static void find_cycles(struct loader *ld, int v, int *color, int *path, int dep
 }
 
 /* Readiness, health and sd_notify rules of one service. */
-static void validate_notify(struct loader *ld, struct cfg_service *svc, const int *lines)
+static void validate_notify(struct loader *ld, int i)
 {
+	struct cfg_service *svc = &ld->cfg->services[i];
 	const char *dir = ld->cfg->runtime_dir ? ld->cfg->runtime_dir : "";
+	int ready = key_first_line(ld, i, S_SVC, "ready"),
+	    health = key_first_line(ld, i, S_SVC, "health");
+	int access = key_first_line(ld, i, S_SVC, "notify_access");
 	size_t n;
 
-	if (svc->type == SVC_NOTIFY && !lines[SK_READY])
+	if (svc->type == SVC_NOTIFY && !ready)
 		svc->ready.kind = PROBE_NOTIFY;
 	if (svc->type == SVC_ONESHOT) {
-		if (lines[SK_READY])
-			ld_error(ld, lines[SK_READY],
+		if (ready)
+			ld_error(ld, ready,
 				 "ready does not apply to a oneshot: it is ready once it exits 0; "
 				 "remove ready from [service:%s]",
 				 svc->name);
-		if (lines[SK_HEALTH])
-			ld_error(ld, lines[SK_HEALTH],
+		if (health)
+			ld_error(ld, health,
 				 "health does not apply to a oneshot: it is ready once it exits 0; "
 				 "remove health from [service:%s]",
 				 svc->name);
 	}
-	if (!lines[SK_NOTIFY_ACCESS]) {
+	if (!access) {
 		svc->notify_access = svc->ready.kind == PROBE_NOTIFY || svc->watchdog_ms > 0
 					     ? NOTIFY_ACCESS_MAIN
 					     : NOTIFY_ACCESS_NONE;
 	} else if (svc->notify_access == NOTIFY_ACCESS_NONE) {
 		if (svc->ready.kind == PROBE_NOTIFY)
-			ld_error(ld, lines[SK_NOTIFY_ACCESS],
+			ld_error(ld, access,
 				 "notify_access = none leaves no way to send READY=1 for ready = "
 				 "notify%s in [service:%s]: use notify_access = main",
-				 lines[SK_READY] ? "" : " (implied by type = notify)", svc->name);
+				 ready ? "" : " (implied by type = notify)", svc->name);
 		if (svc->watchdog_ms > 0)
 			ld_error(
-				ld, lines[SK_NOTIFY_ACCESS],
+				ld, access,
 				"notify_access = none leaves no way to send WATCHDOG=1 for watchdog "
 				"in [service:%s]: use notify_access = main or remove watchdog",
 				svc->name);
@@ -163,7 +167,7 @@ void ld_validate(struct loader *ld)
 
 	for (i = 0; i < cfg->nservices; i++) {
 		struct cfg_service *svc = &cfg->services[i];
-		int *lines = ld->svc_lines[i];
+		int restart = key_first_line(ld, i, S_SVC, "restart");
 
 		if (svc->argc == 0 && !ld->command_bad[i])
 			ld_error(
@@ -171,17 +175,17 @@ void ld_validate(struct loader *ld)
 				"service '%s' has no command: add command = /path/to/program [args]",
 				svc->name);
 		if (svc->type == SVC_ONESHOT) {
-			if (!lines[SK_RESTART])
+			if (!restart)
 				svc->restart = RESTART_NO;
 			else if (svc->restart == RESTART_ALWAYS)
-				ld_error(ld, lines[SK_RESTART],
+				ld_error(ld, restart,
 					 "restart = always does not fit oneshot service '%s': use "
 					 "on-failure or no",
 					 svc->name);
 		}
-		validate_notify(ld, svc, lines);
+		validate_notify(ld, i);
 		snprintf(label, sizeof(label), "[service:%s]", svc->name);
-		validate_privs(ld, &svc->privs, i, lines[SK_PRIVS + PK_SECCOMP], label);
+		validate_privs(ld, &svc->privs, i, key_first_line(ld, i, S_SVC, "seccomp"), label);
 		if (svc->restart_delay_max_ms < svc->restart_delay_ms)
 			ld_error(ld, svc->line,
 				 "restart_delay_max (%s) is shorter than restart_delay (%s) in "
@@ -248,12 +252,12 @@ void ld_validate(struct loader *ld)
 				cfg->main_after[cfg->nmain_after++] = cfg->order[n];
 	}
 
-	validate_privs(ld, &cfg->main.privs, MAX_SERVICES, ld->main_lines[MK_PRIVS + PK_SECCOMP],
-		       "[main]");
+	validate_privs(ld, &cfg->main.privs, MAX_SERVICES,
+		       key_first_line(ld, SLOT_MAIN, S_MAIN, "seccomp"), "[main]");
 	cfg->args_to_idx = cfg->args_to ? cfg_find_service(cfg, cfg->args_to) : -1;
 	if (cfg->args_to && cfg->args_to_idx < 0)
 		ld_error(
-			ld, ld->init_lines[IK_ARGS_TO],
+			ld, key_first_line(ld, SLOT_INIT, S_INIT, "args_to"),
 			"args_to names unknown service '%s': define [service:%s] or remove args_to",
 			cfg->args_to, cfg->args_to);
 }

@@ -4,7 +4,7 @@
 #   - each page's .TH names this version of dind-init;
 #   - dind-init.ini(5) defines exactly the keys of README.md's "Configuration reference"
 #     (its ini blocks and "| key" tables), and exactly the keys of the parser's tables
-#     (config/config.c); every key the default config sets or shows is among them;
+#     (config/keys.c); every key the default config sets or shows is among them;
 #   - the rendered page (what `man dind-init.ini` shows) has a "KEY = ..." line for each.
 #
 #   tests/man/check.sh [SOURCE_DIR [VERSION]]     default: this tree, no version check

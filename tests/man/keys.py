@@ -6,7 +6,7 @@ name, each as a sorted list (tests/man/check.sh compares them).
                                     blocks and the first column of its "| key" tables
     keys.py man man/dind-init.ini.5 the keys the man page defines: .TP entries whose tag line
                                     starts with \fBKEY\fR =
-    keys.py source config/config.c  the names in the parser's key tables ({ "name", ... })
+    keys.py source config/keys.c    the names in the parser's key table ({ "name", TYPE(...) ... })
     keys.py ini config/dind-init.ini    keys set or shown (";key = ...") in a config file
 """
 import re
@@ -53,7 +53,7 @@ def man(text):
 
 
 def source(text):
-    return set(re.findall(r'=\s*\{\s*"([a-z][a-z0-9_]*)",\s*(?:true|false)', text))
+    return set(re.findall(r'\{\s*"([a-z][a-z0-9_]*)",\s*[A-Z][A-Z_]*\(', text))
 
 
 def ini(text):
