@@ -8,28 +8,6 @@
 #include "config/keys.h"
 #include "config/parse.h"
 
-/* paths[0..n) are the default list dflt (NULL-terminated). */
-static bool paths_are(char *const *paths, int n, const char *const *dflt)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (!dflt[i] || strcmp(paths[i], dflt[i]) != 0)
-			return false;
-	return !dflt[n];
-}
-
-static void print_paths(FILE *out, const char *sep, const char *key, char *const *paths, int n)
-{
-	int i;
-
-	fprintf(out, "%s%s=", sep, key);
-	if (n == 0)
-		fprintf(out, "(none)");
-	for (i = 0; i < n; i++)
-		fprintf(out, "%s%s", i ? "," : "", paths[i]);
-}
-
 /* Separator before the next setup item: opens the line on the first one. */
 static const char *setup_sep(FILE *out, bool *any)
 {
@@ -40,32 +18,47 @@ static const char *setup_sep(FILE *out, bool *any)
 	return " ";
 }
 
+/* "KEY=NAME" when a choice is not its first value (auto). */
+static void print_choice(FILE *out, bool *any, const char *key, const char *const *names, int v)
+{
+	if (v != 0)
+		fprintf(out, "%s%s=%s", setup_sep(out, any), key, names[v]);
+}
+
+/* "KEY=PATH,PATH" when paths[0..n) are not the default list dflt (NULL-terminated). */
+static void print_paths(FILE *out, bool *any, const char *key, char *const *paths, int n,
+			const char *const *dflt)
+{
+	int i;
+
+	for (i = 0; i < n && dflt[i] && strcmp(paths[i], dflt[i]) == 0; i++)
+		;
+	if (i == n && !dflt[n])
+		return;
+	fprintf(out, "%s%s=", setup_sep(out, any), key);
+	if (n == 0)
+		fprintf(out, "(none)");
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s%s", i ? "," : "", paths[i]);
+}
+
 /* One line with the setup keys that differ from their defaults; nothing when none do. */
 static void print_setup(const struct config *cfg, FILE *out)
 {
 	const struct cfg_setup *s = &cfg->setup;
 	bool any = false;
 
-	if (s->setup != TRI_AUTO)
-		fprintf(out, "%ssetup=%s", setup_sep(out, &any), key_names_tristate[s->setup]);
-	if (!paths_are(s->mount_tmpfs, s->nmount_tmpfs, key_default_mount_tmpfs))
-		print_paths(out, setup_sep(out, &any), "mount_tmpfs", s->mount_tmpfs,
-			    s->nmount_tmpfs);
-	if (s->securityfs != TRI_AUTO)
-		fprintf(out, "%ssecurityfs=%s", setup_sep(out, &any),
-			key_names_tristate[s->securityfs]);
-	if (s->sys_rw != TRI_AUTO)
-		fprintf(out, "%ssys_rw=%s", setup_sep(out, &any), key_names_tristate[s->sys_rw]);
-	if (s->cgroups != CGROUPS_AUTO)
-		fprintf(out, "%scgroups=%s", setup_sep(out, &any), key_names_cgroups[s->cgroups]);
-	if (s->iptables != IPTABLES_AUTO)
-		fprintf(out, "%siptables=%s", setup_sep(out, &any),
-			key_names_iptables[s->iptables]);
+	print_choice(out, &any, "setup", key_names_tristate, s->setup);
+	print_paths(out, &any, "mount_tmpfs", s->mount_tmpfs, s->nmount_tmpfs,
+		    key_default_mount_tmpfs);
+	print_choice(out, &any, "securityfs", key_names_tristate, s->securityfs);
+	print_choice(out, &any, "sys_rw", key_names_tristate, s->sys_rw);
+	print_choice(out, &any, "cgroups", key_names_cgroups, s->cgroups);
+	print_choice(out, &any, "iptables", key_names_iptables, s->iptables);
 	if (!s->make_rshared)
 		fprintf(out, "%smake_rshared=no", setup_sep(out, &any));
-	if (!paths_are(s->stale_files, s->nstale_files, key_default_stale_files))
-		print_paths(out, setup_sep(out, &any), "stale_files", s->stale_files,
-			    s->nstale_files);
+	print_paths(out, &any, "stale_files", s->stale_files, s->nstale_files,
+		    key_default_stale_files);
 	if (s->rlimit_nofile == RLIMIT_NOFILE_KEEP)
 		fprintf(out, "%srlimit_nofile=keep", setup_sep(out, &any));
 	else if (s->rlimit_nofile != RLIMIT_NOFILE_HARD)
@@ -73,14 +66,11 @@ static void print_setup(const struct config *cfg, FILE *out)
 	if (!s->data_root || strcmp(s->data_root, DEFAULT_DATA_ROOT) != 0)
 		fprintf(out, "%sdata_root=%s", setup_sep(out, &any),
 			s->data_root ? s->data_root : "none");
-	if (s->preflight != TRI_AUTO)
-		fprintf(out, "%spreflight=%s", setup_sep(out, &any),
-			key_names_tristate[s->preflight]);
+	print_choice(out, &any, "preflight", key_names_tristate, s->preflight);
 	if (!s->mtu_auto)
 		fprintf(out, "%smtu=no", setup_sep(out, &any));
-	if (!paths_are(s->writable_paths, s->nwritable_paths, key_default_writable_paths))
-		print_paths(out, setup_sep(out, &any), "writable_paths", s->writable_paths,
-			    s->nwritable_paths);
+	print_paths(out, &any, "writable_paths", s->writable_paths, s->nwritable_paths,
+		    key_default_writable_paths);
 	if (any)
 		fprintf(out, "\n");
 }
