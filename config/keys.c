@@ -18,8 +18,8 @@
  * keeps that arithmetic from overflowing, and no timeout here needs more than a year. */
 #define DURATION_MAX_MS ((int64_t)8760 * 60 * 60 * 1000)
 
-/* offsetof(st, f), and a compile error unless field f has type T: a row cannot point a reader
- * at a field of another type. */
+/* offsetof(st, f), and a compile error ("size of unnamed array is negative") unless field f has
+ * type T: a row cannot point a reader at a field of another type. */
 #define OFF(st, f, T)                                                                              \
 	(offsetof(st, f) + 0 * sizeof(char[_Generic(((st *)0)->f, T : 1, default : -1)]))
 #define FIELD(st, f, T) .off = OFF(st, f, T), .size = sizeof(((st *)0)->f)
