@@ -116,6 +116,9 @@ status_field() {
 	run -0 d exec "$c" dind-ctl health
 	load_tiny "$c"
 	nested_hello "$c"
+	# With these flags dind-init made /sys read-write, which a nested --privileged needs.
+	run -0 d exec "$c" docker run --rm --privileged "$E2E_TINY_IMAGE" echo hello-privileged
+	[ "$output" = hello-privileged ]
 	# Seen from here, a nested container's root is rootless (uid 1000), its other users are
 	# rootless's subordinate ids (uid 5 inside: 100004).
 	d exec "$c" docker run -d --name as-root "$E2E_TINY_IMAGE" sleep 1001 >/dev/null
@@ -196,11 +199,14 @@ status_field() {
 	[ -n "$output" ]
 }
 
-@test "rootless: DOCKERD_ROOTLESS_ROOTLESSKIT_MTU and _FLAGS reach RootlessKit; a published port forwarded with -p answers" {
-	local c net dockerd
+@test "rootless: DOCKERD_ROOTLESS_ROOTLESSKIT_MTU and _FLAGS reach RootlessKit; published ports answer; nested containers reach the outer network" {
+	local c net dockerd web
 	c=$(cname)
 	net=$(cname net)
+	web=$(cname web)
 	d network create "$net" >/dev/null
+	d run -d --name "$web" --network "$net" --entrypoint sh "$E2E_TINY_IMAGE" \
+		-c 'mkdir /www && echo hello-outer >/www/index.html && httpd -f -p 8000 -h /www' >/dev/null
 	rootless_start "$c" --network "$net" -e DOCKERD_ROOTLESS_ROOTLESSKIT_MTU=1400 \
 		-e DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS='-p 0.0.0.0:8080:80/tcp --debug'
 	dind_wait "$c"
@@ -221,6 +227,9 @@ status_field() {
 	# RootlessKit's port driver (rootlesskit-docker-proxy).
 	run -0 d run --rm --network "$net" --entrypoint wget "$E2E_TINY_IMAGE" -qO- "http://$c:80/"
 	[ "$output" = hello-through-rootlesskit ]
+	# Outwards, through slirp4netns, with the outer network's names.
+	run -0 d exec "$c" docker run --rm "$E2E_TINY_IMAGE" wget -qO- "http://$web:8000/"
+	[ "$output" = hello-outer ]
 }
 
 @test "rootless: DOCKERD_ROOTLESS_ROOTLESSKIT_NET names the network driver (a missing one stops the start, named)" {
