@@ -4,7 +4,7 @@
 # dockerd and makes the base image); a rebuild after a source change takes seconds (the apt
 # layers are cached).
 #
-#   tests/e2e/build-images.sh [VARIANT...]     default: debian dood bin deb ubuntu-static
+#   tests/e2e/build-images.sh [VARIANT...]     default: debian dood bin deb ubuntu-static rootless
 #
 #   debian         images/debian                      as $E2E_IMAGE (dind-init:e2e)
 #   dood           images/dood                        as $E2E_DOOD_IMAGE (dind-init:e2e-dood)
@@ -14,9 +14,11 @@
 #                  Docker's static one assembled from the Debian binaries of $E2E_IMAGE (see
 #                  docker_tgz below), dind-init from $E2E_BIN_IMAGE, as $E2E_USTATIC_IMAGE
 #                  (dind-init:e2e-ustatic); needs debian and bin built first
+#   rootless       images/rootless                    as $E2E_ROOTLESS_IMAGE (dind-init:e2e-rootless)
 #
 # Environment:
-#   E2E_IMAGE, E2E_DOOD_IMAGE, E2E_BIN_IMAGE, E2E_DEB_IMAGE, E2E_USTATIC_IMAGE   the tags above
+#   E2E_IMAGE, E2E_DOOD_IMAGE, E2E_BIN_IMAGE, E2E_DEB_IMAGE, E2E_USTATIC_IMAGE,
+#   E2E_ROOTLESS_IMAGE                                                           the tags above
 #   DIND_E2E_LOG     where the build logs go (default: /var/log/dind-init-e2e)
 #   DIND_E2E_CACHE   where the assembled tarball is kept (default: /var/cache/dind-init-e2e)
 set -euo pipefail
@@ -40,7 +42,8 @@ tag_of() {
 	bin) echo "${E2E_BIN_IMAGE:-dind-init:e2e-bin}" ;;
 	deb) echo "${E2E_DEB_IMAGE:-dind-init:e2e-deb}" ;;
 	ubuntu-static) echo "${E2E_USTATIC_IMAGE:-dind-init:e2e-ustatic}" ;;
-	*) die "unknown variant '$1' (debian, dood, bin, deb or ubuntu-static)" ;;
+	rootless) echo "${E2E_ROOTLESS_IMAGE:-dind-init:e2e-rootless}" ;;
+	*) die "unknown variant '$1' (debian, dood, bin, deb, ubuntu-static or rootless)" ;;
 	esac
 }
 
@@ -126,7 +129,7 @@ case "${1:-}" in
 	;;
 esac
 mkdir -p "$log_dir"
-[ $# -gt 0 ] || set -- debian dood bin deb ubuntu-static
+[ $# -gt 0 ] || set -- debian dood bin deb ubuntu-static rootless
 for v in "$@"; do
 	tag_of "$v" >/dev/null
 	build "$v"
