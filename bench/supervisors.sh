@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark 7 (issue 13): dind-init against the supervisors people pick instead, and how close
-# its time to ready is to the limit. Three variants in one image (bench/supervisors/Dockerfile:
+# its time to ready is to the limit. Four variants in one image (bench/supervisors/Dockerfile:
 # $E2E_IMAGE plus Debian's supervisor and s6, built by this script), the same flags, a fresh
 # container (and /var/lib/docker volume) each:
 #   (a) dind-init, the default config (TLS on: the certs oneshot, dockerd's TLS listener), -v;
+#   (p) the same with the recipes' daemon command lines (-e DOCKER_TLS_CERTDIR= skips the certs,
+#       DOCKERD_ARGS=--host=unix:///var/run/docker.sock replaces the TCP listener): ready only;
 #   (s) supervisord as PID 1 after the setup script (supervisors/supervisord-dind.conf: containerd
 #       and dockerd in priority order, autorestart=true, default startsecs), the job waiting with
 #       `until docker info; do sleep 1; done`;
@@ -13,17 +15,20 @@
 # The setup script is bench/handtuned.sh's and classic.sh's (cgroups read-write, / rshared), the
 # daemons' command lines dind-init's default ones without its TLS listener.
 #
-# Part 1, interleaved (a s 6 a s 6 ...), BENCH_ROUNDS rounds (--quick: 3); in each container:
+# Part 1, interleaved (a p s 6 a p s 6 ...), BENCH_ROUNDS rounds (--quick: 3); in each container:
 #   ready      docker run -d to the job's first 200 from /_ping, as bench/ready.sh times it
 #              (dockping launch as the entrypoint, dockping stamp as the job: here with "hold",
 #              so that the job stays and the container with it); also in the container and the
 #              lag from dockerd serving (the launcher's own poller) to the job's 200;
 #   nested     one `docker run --rm tiny true` through the container's dockerd (the floor of the
 #              containerd row);
-#   dockerd    kill -9 of dockerd (from the host), until GET /_ping answers 200 again (the host's
-#              dockping on /proc/PID1/root/run/docker.sock, every 1 ms, started once the old
-#              dockerd is dead); then again, right away (the second failure in a row: dind-init's
-#              restart backoff doubles, supervisord's startsecs and s6's 1 s between starts);
+#   dockerd    once the job saw dockerd 3 s ago (a crash of a daemon that ran, not of one that
+#              has just started: s6 waits 1 s between two starts of a service, and supervisord
+#              counts a death within startsecs as a failed start), kill -9 of dockerd (from the
+#              host), until GET /_ping answers 200 again (the host's dockping on
+#              /proc/PID1/root/run/docker.sock, every 1 ms, started once the old dockerd is
+#              dead); then again, right away (the second failure in a row: dind-init's restart
+#              backoff doubles, supervisord's startsecs and s6's 1 s between starts);
 #   containerd kill -9 of containerd, until a nested `docker run --rm tiny true` (the host's client
 #              on the same socket, tried again as soon as one fails) succeeds;
 #   stop       one nested container (sh trapping TERM, as bench/stop.sh's), then `docker stop`
@@ -32,8 +37,8 @@
 #              shutdown complete".
 # Times are CLOCK_REALTIME, shared by the containers and the host.
 #
-# Part 2, the limit: from (a)'s debug log (microsecond timestamps) of the same runs, where the
-# in-container time to ready goes: PID 1 start (dockping's stamp before its exec of dind-init)
+# Part 2, the limit: from (a)'s (and (p)'s) debug log (microsecond timestamps) of the same runs,
+# where the in-container time to ready goes: PID 1 start (dockping's stamp before its exec of dind-init)
 # -> setup lines -> containerd spawned ("waiting -> starting") -> its READY=1 -> dockerd spawned
 # -> its READY=1 -> "main command started" -> the job's first 200. dind-init's own share is
 # everything outside containerd's and dockerd's (spawned -> READY=1) and the job's (started ->
@@ -59,8 +64,15 @@ source "$(dirname "$0")/lib.bash"
 # --quick: 3 rounds (a round is three containers of ~10 s each) unless BENCH_ROUNDS says otherwise
 ROUNDS=$BENCH_ROUNDS
 [ "$BENCH_QUICK" = 1 ] && [ -z "$rounds_asked" ] && ROUNDS=3
-VARIANTS=(a s 6)
-declare -A LABEL=([a]="dind-init" [s]="supervisord recipe" [6]="s6 recipe")
+VARIANTS=(a p s 6)
+declare -A LABEL=([a]="dind-init" [p]="dind-init without TLS" [s]="supervisord recipe" [6]="s6 recipe")
+# (p): dind-init with the recipes' daemon command lines: no certs oneshot, no TCP listener
+# (DOCKER_TLS_CERTDIR empty skips the certs; a --host of one's own replaces dockerd's TCP one)
+P_ENV=(-e DOCKER_TLS_CERTDIR= -e DOCKERD_ARGS=--host=unix:///var/run/docker.sock)
+# before the first kill, the daemons have run this long (s6 waits 1 s between two starts of a
+# service, supervisord counts a start as failed within startsecs = 1 s: a crash, not a crash
+# loop, is what the first-kill row is about)
+SETTLE_NS=3000000000
 SOCK=/var/run/docker.sock
 TINY_IMAGE=dind-init-e2e/tiny:latest
 D=60
@@ -158,24 +170,25 @@ run_args() {
 	local v=$1
 	shift
 	case "$v" in
-	a) RUN_ARGS=(/usr/local/sbin/dind-init -v) ;;
-	a0) RUN_ARGS=(/usr/local/sbin/dind-init -v) ;;
+	a | a0 | p) RUN_ARGS=(/usr/local/sbin/dind-init -v) ;;
 	s) RUN_ARGS=(/usr/local/bin/supervisord-entrypoint.sh) ;;
 	6) RUN_ARGS=(/usr/local/bin/s6-entrypoint.sh) ;;
 	esac
 	if [ $# -gt 0 ]; then
-		[ "$v" != a ] || RUN_ARGS+=(--)
+		[ "$v" != a ] && [ "$v" != p ] || RUN_ARGS+=(--)
 		RUN_ARGS+=("$@")
 	fi
 }
 
-# run_one V R: one container through ready, the kills and the stop
+# run_one V R: one container through ready, the kills and the stop ((p): ready only)
 run_one() {
 	local v=$1 r=$2 name=bench-sup-$$-$1-$2 out=$WORK/out-$1-$2 t0 t1 i start job serving code kills log
+	local env=()
 	mkdir -p "$out"
 	run_args "$v" /usr/local/bin/dockping stamp /bench-out/job "$SOCK" hold
+	[ "$v" != p ] || env=("${P_ENV[@]}")
 	t0=$(now_ns)
-	"$DOCKER" run -d --name "$name" --no-healthcheck "${FLAGS[@]}" -v "$out:/bench-out" \
+	"$DOCKER" run -d --name "$name" --no-healthcheck "${FLAGS[@]}" "${env[@]}" -v "$out:/bench-out" \
 		-v "$DIND_INIT:/usr/local/sbin/dind-init:ro" -v "$DIND_INIT_INI:/etc/dind-init.ini:ro" \
 		--entrypoint /usr/local/bin/dockping "$SUP_IMAGE" launch /bench-out "$SOCK" -- \
 		"${RUN_ARGS[@]}" >/dev/null || die "docker run of ${LABEL[$v]} failed"
@@ -198,12 +211,22 @@ run_one() {
 	echo $((job - serving)) >>"$WORK/lag-$v"
 	note "round $r ${LABEL[$v]}: ready after $(scale $((job - t0)) 1e9 3) s, $(scale $((job - start)) 1e9 3) s in the container, lag $(scale $((job - serving)) 1e6 1) ms"
 
+	if [ "$v" = p ]; then
+		log=$WORK/log-$v-$r
+		"$DOCKER" logs "$name" >"$log" 2>&1
+		"$DOCKER" rm -f -v "$name" >/dev/null
+		breakdown "$v" "$log" "$start" "$job" "$serving" "$r"
+		daemon_times "$v" "$log" "$start" "$job" "$r"
+		return 0
+	fi
 	PID1=$("$DOCKER" inspect -f '{{.State.Pid}}' "$name")
 	HSOCK=$(host_sock "$PID1")
 	inner load -i "$TINY_TAR" >/dev/null || die "${LABEL[$v]}: docker load of the tiny image failed"
 	t0=$(now_ns)
 	nested_run || die "${LABEL[$v]}: a nested docker run failed"
 	echo $(($(now_ns) - t0)) >>"$WORK/nested-$v"
+	t0=$((job + SETTLE_NS - $(now_ns)))
+	[ "$t0" -le 0 ] || sleep "$(scale "$t0" 1e9 3)"
 
 	kill_ping "$v" "$r" dkill1
 	kill_ping "$v" "$r" dkill2
@@ -225,7 +248,31 @@ run_one() {
 	echo "$code" >>"$WORK/codes-$v"
 	grep -q 'Daemon shutdown complete' "$log" && echo 1 >>"$WORK/clean-$v" || echo 0 >>"$WORK/clean-$v"
 	note "round $r ${LABEL[$v]}: docker stop took $(scale $((t1 - t0)) 1e9 3) s, exit code $code, SIGKILLs $kills"
-	[ "$v" != a ] || breakdown "$log" "$start" "$job" "$serving" "$r"
+	[ "$v" != a ] || breakdown "$v" "$log" "$start" "$job" "$serving" "$r"
+	daemon_times "$v" "$log" "$start" "$job" "$r"
+}
+
+# go_ns LOG MSG: the time (ns since the epoch) of dockerd's first log line with msg="MSG..."
+go_ns() {
+	local t
+	t=$(grep -m 1 -F -- "msg=\"$2" "$1" | sed -n 's/.*time="\([^"]*\)".*/\1/p')
+	[ -n "$t" ] || return 1
+	date -d "$t" +%s%N
+}
+
+# daemon_times V LOG START JOB R: from dockerd's own log lines (its first start), for every
+# variant: PID 1 start to dockerd's "Starting up" (the setup, containerd, the supervisor), its
+# own start-up ("Starting up" to "API listen on /var/run/docker.sock"), and from there to the
+# job's 200
+daemon_times() {
+	local v=$1 up api
+	if ! up=$(go_ns "$2" 'Starting up') || ! api=$(go_ns "$2" 'API listen on /var/run/docker.sock'); then
+		note "round $5 ${LABEL[$v]}: no 'Starting up' or 'API listen on /var/run/docker.sock' in dockerd's log"
+		return 0
+	fi
+	echo $((up - $3)) >>"$WORK/before-$v"
+	echo $((api - up)) >>"$WORK/dockerd-$v"
+	echo $(($4 - api)) >>"$WORK/after-$v"
 }
 
 # us_of LINE START_NS: the [dind-init HH:MM:SS.ffffff] time of LINE in µs after START_NS (UTC
@@ -247,16 +294,18 @@ at() {
 	us_of "$line" "$2"
 }
 
-# put KEY VALUE: appends VALUE (µs) to $WORK/lim-KEY
+# put KEY VALUE: appends VALUE (µs) to $WORK/lim-KEY, or for (p) to $WORK/lim-p-KEY
 put() {
-	echo "$2" >>"$WORK/lim-$1"
+	echo "$2" >>"$WORK/lim-$LIM$1"
 }
 
-# breakdown LOG START JOB SERVING R: the limit, from (a)'s debug log of its first start
+# breakdown V LOG START JOB SERVING R: the limit, from dind-init's debug log of its first start
 breakdown() {
-	local log=$1 start=$2 r=$5 job serving s1 s2 cst cup crdy dst dup drdy m k1 k2 line prev t key own
-	job=$((($3 - start) / 1000))
-	serving=$((($4 - start) / 1000))
+	local log=$2 start=$3 r=$6 job serving s1 s2 cst cup crdy dst dup drdy m k1 k2 line prev t key own
+	LIM=
+	[ "$1" != p ] || LIM=p-
+	job=$((($4 - start) / 1000))
+	serving=$((($5 - start) / 1000))
 	s1=$(at "$log" "$start" 'setup: ') || { note "round $r: no setup lines in dind-init's log"; return 0; }
 	if ! { cst=$(at "$log" "$start" 'debug: service containerd: waiting -> starting') &&
 		cup=$(at "$log" "$start" 'service containerd started') &&
@@ -305,13 +354,13 @@ breakdown() {
 	own=$((cst + (dst - crdy) + (m - drdy)))
 	put own "$own"
 	put inside "$job"
-	awk -v o="$own" -v j="$job" 'BEGIN { printf "%.17g\n", 100 * o / j }' >>"$WORK/lim-share"
+	awk -v o="$own" -v j="$job" 'BEGIN { printf "%.17g\n", 100 * o / j }' >>"$WORK/lim-${LIM}share"
 	if k1=$(at "$log" "$start" 'service certs started') && k2=$(at "$log" "$start" 'service certs finished'); then
 		put certs $((k2 - k1))
 		# how much later than containerd's READY=1 it finished (0: not on the critical path)
 		put certs-late $((k2 > crdy ? k2 - crdy : 0))
 	fi
-	note "round $r: dind-init's own $(scale "$own" 1e3 1) ms of $(scale "$job" 1e3 1) ms in the container (setup $(scale $((s2 - s1)) 1e3 1) ms)"
+	note "round $r ${LABEL[$1]}: its own $(scale "$own" 1e3 1) ms of $(scale "$job" 1e3 1) ms in the container (setup $(scale $((s2 - s1)) 1e3 1) ms)"
 }
 
 # ---- idle
@@ -431,6 +480,17 @@ cmp_rows() {
 	done
 }
 
+# p_row KEY NAME DIV DEC UNIT: the row of (p), with its ratios to the others of the same rounds
+p_row() {
+	local key=$1 v txt=""
+	for v in s 6 a; do
+		ratios "$WORK/$key-p" "$WORK/$key-$v" "$WORK/r-$key-p$v"
+		ratio_text "$WORK/r-$key-p$v"
+		txt+="${txt:+; }(p)/($v) $RATIO_TXT"
+	done
+	row_from "$WORK/$key-p" "7 $2: ${LABEL[p]} (p), the recipes' daemon flags" "$3" "$4" "$5" "$txt"
+}
+
 # lim_row KEY NAME [NOTE]: a row of the breakdown (µs in the files, ms in the row)
 lim_row() {
 	[ -s "$WORK/lim-$1" ] || return 0
@@ -440,19 +500,27 @@ lim_row() {
 rows() {
 	local v kills codes clean tries med key
 	cmp_rows total "ready, docker run -d to the job's /_ping" 1e9 3 s "le 0.9" "le 1.0"
+	p_row total "ready, docker run -d to the job's /_ping" 1e9 3 s
 	cmp_rows inside "ready in the container (PID 1 start to the job's /_ping)" 1e9 3 s "" ""
+	p_row inside "ready in the container (PID 1 start to the job's /_ping)" 1e9 3 s
+	cmp_rows before "PID 1 start to dockerd's 'Starting up' (its log)" 1e6 1 ms "" ""
+	p_row before "PID 1 start to dockerd's 'Starting up' (its log)" 1e6 1 ms
+	cmp_rows dockerd "dockerd's own start, 'Starting up' to 'API listen on /var/run/docker.sock'" 1e6 1 ms "" ""
+	p_row dockerd "dockerd's own start, 'Starting up' to 'API listen on /var/run/docker.sock'" 1e6 1 ms
+	cmp_rows after "dockerd's 'API listen' to the job's /_ping" 1e6 1 ms "" ""
+	p_row after "dockerd's 'API listen' to the job's /_ping" 1e6 1 ms
 	for v in "${VARIANTS[@]}"; do
 		row_from "$WORK/lag-$v" "7 lag, dockerd serving to the job's /_ping: ${LABEL[$v]}" 1e6 1 ms
 	done
 	cmp_rows dkill1 "recovery, kill -9 dockerd to /_ping again (first kill)" 1e6 0 ms "le 1.0" ""
 	cmp_rows dkill2 "recovery, kill -9 dockerd again right after (second kill in a row)" 1e6 0 ms "" ""
 	cmp_rows ctrd "recovery, kill -9 containerd to a nested docker run that works" 1e6 0 ms "" ""
-	for v in "${VARIANTS[@]}"; do
+	for v in a s 6; do
 		tries=$(paste -sd, "$WORK/ctrd-tries-$v")
 		row_from "$WORK/nested-$v" "7 nested docker run --rm, healthy (the floor of the row above): ${LABEL[$v]}" 1e6 0 ms \
 			"failed tries after the kill: $tries"
 	done
-	for v in "${VARIANTS[@]}"; do
+	for v in a s 6; do
 		kills=$(awk '{ s += $1 } END { print s + 0 }' "$WORK/kills-$v")
 		codes=$(sort -u "$WORK/codes-$v" | paste -sd, -)
 		clean=$(awk '{ s += $1 } END { print s + 0 }' "$WORK/clean-$v")
@@ -482,6 +550,13 @@ rows() {
 	read -r med _ _ < <(summary "$WORK/lim-share")
 	row_from "$WORK/lim-own" "7 limit: dind-init's own time (the rows marked dind-init)" 1e3 1 ms \
 		"share of the in-container time $(scale "$med" 1 2) % [$(summary "$WORK/lim-share" | awk '{ printf "%.2f–%.2f", $2, $3 }')]" \
+		"≤ 2 %" "$(met "$med" le 2)"
+	lim_row p-inside "(p) without TLS: in-container time to ready"
+	lim_row p-cspawn-cready "(p) without TLS: containerd spawned to its READY=1" "containerd"
+	lim_row p-dspawn-dready "(p) without TLS: dockerd spawned to its READY=1" "dockerd"
+	read -r med _ _ < <(summary "$WORK/lim-p-share")
+	row_from "$WORK/lim-p-own" "7 limit: (p) without TLS: dind-init's own time" 1e3 1 ms \
+		"share $(scale "$med" 1 2) % [$(summary "$WORK/lim-p-share" | awk '{ printf "%.2f–%.2f", $2, $3 }')]" \
 		"≤ 2 %" "$(met "$med" le 2)"
 
 	# idle
