@@ -61,7 +61,7 @@ rounds_asked=${BENCH_ROUNDS:-}
 # shellcheck source-path=SCRIPTDIR source=lib.bash
 source "$(dirname "$0")/lib.bash"
 
-# --quick: 3 rounds (a round is three containers of ~10 s each) unless BENCH_ROUNDS says otherwise
+# --quick: 3 rounds (a round is four containers, ~40 s) unless BENCH_ROUNDS says otherwise
 ROUNDS=$BENCH_ROUNDS
 [ "$BENCH_QUICK" = 1 ] && [ -z "$rounds_asked" ] && ROUNDS=3
 VARIANTS=(a p s 6)

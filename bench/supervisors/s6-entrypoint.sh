@@ -6,6 +6,7 @@
 # supervisor has not written its status yet (s6-svscan starts them all at once): it waits for
 # s6-svstat to work first.
 set -eu
+# shellcheck source=dind-setup.sh
 . /usr/local/bin/dind-setup.sh
 rm -rf /run/service
 cp -a /etc/s6-dind /run/service

@@ -4,6 +4,7 @@
 # in priority, that waits with cruizba/ubuntu-dind's `until docker info; do sleep 1; done` and
 # then runs them once (autorestart=false, startsecs=0: its exit is not a failure).
 set -eu
+# shellcheck source=dind-setup.sh
 . /usr/local/bin/dind-setup.sh
 rm -f /etc/supervisor/conf.d/job.conf
 if [ $# -gt 0 ]; then
