@@ -2,8 +2,11 @@
  *
  *   dockping ping SOCK             one GET /_ping over the unix socket: exit 0 on a 200
  *   dockping connect SOCK          one connect(): exit 0 if something accepts
- *   dockping stamp FILE SOCK       GET /_ping until it answers 200 (every 1 ms, at most 120 s),
- *                                  then write CLOCK_REALTIME in ns to FILE: "the job saw Docker"
+ *   dockping stamp FILE SOCK [hold]
+ *                                  GET /_ping until it answers 200 (every 1 ms, at most 120 s),
+ *                                  then write CLOCK_REALTIME in ns to FILE: "the job saw Docker";
+ *                                  with hold, then wait for a signal instead of exiting (a job
+ *                                  that keeps the container up: bench/supervisors.sh)
  *   dockping launch DIR SOCK -- CMD [ARG...]
  *                                  write the start time to DIR/start, fork a poller that writes
  *                                  DIR/serving at the first 200 from SOCK (every 2 ms), then exec
@@ -120,7 +123,7 @@ static int stamp(const char *file, const char *sock, int interval_ms)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: dockping ping SOCK | connect SOCK | stamp FILE SOCK |"
+	fprintf(stderr, "usage: dockping ping SOCK | connect SOCK | stamp FILE SOCK [hold] |"
 			" launch DIR SOCK -- CMD [ARG...]\n");
 	return 2;
 }
@@ -137,8 +140,15 @@ int main(int argc, char **argv)
 		close(fd);
 		return 0;
 	}
-	if (argc == 4 && strcmp(argv[1], "stamp") == 0)
-		return stamp(argv[2], argv[3], 1);
+	if ((argc == 4 || (argc == 5 && strcmp(argv[4], "hold") == 0)) &&
+	    strcmp(argv[1], "stamp") == 0) {
+		int r = stamp(argv[2], argv[3], 1);
+
+		if (r != 0 || argc == 4)
+			return r;
+		for (;;)
+			pause(); /* until a signal ends it (SIGTERM's default action) */
+	}
 	if (argc >= 6 && strcmp(argv[1], "launch") == 0 && strcmp(argv[4], "--") == 0) {
 		char start[4096], serving[4096];
 		pid_t pid;
