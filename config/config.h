@@ -10,7 +10,7 @@
 #include <sys/types.h>
 
 #include "config/cond.h"
-#include "init/log.h"
+#include "core/log.h"
 
 #define MAX_SERVICES	      64   /* [service:NAME] sections in one file */
 #define SVC_NAME_MAX	      32   /* characters in a service name: [A-Za-z0-9_.@-] */

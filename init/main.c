@@ -13,9 +13,10 @@
 
 #include "config/config.h"
 #include "config/parse.h"
+#include "core/exit_codes.h"
+#include "core/log.h"
+#include "core/loop.h"
 #include "init/ctl.h"
-#include "init/log.h"
-#include "init/loop.h"
 #include "init/reap.h"
 #include "init/setup.h"
 #include "init/shutdown.h"
@@ -26,11 +27,6 @@
 #include "supervisor/spawn.h"
 
 #define DEFAULT_CONFIG "/etc/dind-init.ini"
-
-/* Documented exit codes (README "Exit codes"). */
-#define EXIT_USAGE 2
-
-#define EXIT_INTERNAL 5
 
 static void usage(FILE *out)
 {

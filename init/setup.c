@@ -25,7 +25,9 @@
 #include <unistd.h>
 
 #include "config/parse.h"
-#include "init/log.h"
+#include "core/exit_codes.h"
+#include "core/fs.h"
+#include "core/log.h"
 #include "supervisor/spawn.h"
 
 extern char **environ;
@@ -67,25 +69,6 @@ int setup_signalfd(void)
 	return fd < 0 ? -errno : fd;
 }
 
-int setup_mkdirs(const char *path)
-{
-	char buf[256];
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 int setup_subreaper(void)
 {
 	if (getpid() == 1)
@@ -120,42 +103,6 @@ static bool is_dir(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	err = n < 0 ? -errno : 0;
-	(void)close(fd);
-	return err;
-}
-
-/* Read a small file whole into buf (NUL-terminated). Returns the length or -errno. */
-static ssize_t read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t n = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (n < len - 1) {
-		ssize_t r = read(fd, buf + n, len - 1 - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-	}
-	(void)close(fd);
-	buf[n] = '\0';
-	return (ssize_t)n;
 }
 
 /* One line of /proc/self/mountinfo, split. The optional fields vary in number, so the
@@ -368,7 +315,7 @@ static bool file_is_stale(const char *path, const struct stat *st, char *why, si
 		long pid;
 		char *end;
 
-		if (read_file(path, buf, sizeof(buf)) < 0)
+		if (fs_read_file(path, buf, sizeof(buf)) < 0)
 			return false;
 		pid = strtol(buf, &end, 10);
 		if (end == buf || pid <= 0 || pid > INT32_MAX) {
@@ -585,7 +532,7 @@ static bool at_cgroup_root(void)
 	char buf[4096];
 	const char *line;
 
-	if (read_file("/proc/self/cgroup", buf, sizeof(buf)) < 0)
+	if (fs_read_file("/proc/self/cgroup", buf, sizeof(buf)) < 0)
 		return true;
 	for (line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
 		if (strncmp(line, "0::", 3) == 0)
@@ -614,10 +561,10 @@ static int move_to_leaf(void)
 	char buf[8192];
 	char *save = NULL;
 
-	if (read_file("/sys/fs/cgroup/cgroup.procs", buf, sizeof(buf)) < 0)
+	if (fs_read_file("/sys/fs/cgroup/cgroup.procs", buf, sizeof(buf)) < 0)
 		return -errno;
 	for (char *pid = strtok_r(buf, "\n", &save); pid; pid = strtok_r(NULL, "\n", &save)) {
-		int r = write_file("/sys/fs/cgroup/init/cgroup.procs", pid);
+		int r = fs_write_file("/sys/fs/cgroup/init/cgroup.procs", pid);
 
 		if (r < 0 && r != -ESRCH)
 			return r;
@@ -631,14 +578,14 @@ static int enable_controllers(int *enabled)
 	char *save = NULL;
 
 	*enabled = 0;
-	if (read_file("/sys/fs/cgroup/cgroup.controllers", buf, sizeof(buf)) < 0)
+	if (fs_read_file("/sys/fs/cgroup/cgroup.controllers", buf, sizeof(buf)) < 0)
 		return -errno;
 	for (char *c = strtok_r(buf, " \n", &save); c; c = strtok_r(NULL, " \n", &save)) {
 		char plus[40];
 		int r;
 
 		snprintf(plus, sizeof(plus), "+%s", c);
-		r = write_file("/sys/fs/cgroup/cgroup.subtree_control", plus);
+		r = fs_write_file("/sys/fs/cgroup/cgroup.subtree_control", plus);
 		if (r < 0)
 			return r;
 		(*enabled)++;
@@ -693,9 +640,10 @@ static int setup_v2(bool forced)
 		 forced ? " (forced)" : "", unshared ? ", own cgroup namespace" : "",
 		 mounted ? ", fresh mount" : "", enabled, enabled == 1 ? "" : "s");
 	if (enabled == 0)
-		log_warn("setup: cgroup v2 has no controllers here (on a hybrid or cgroup v1 host they "
-			 "belong to the v1 hierarchies): nested containers get no memory, CPU or pids "
-			 "limits; use cgroup v1 (cgroups = auto) or a cgroup v2 host");
+		log_warn(
+			"setup: cgroup v2 has no controllers here (on a hybrid or cgroup v1 host they "
+			"belong to the v1 hierarchies): nested containers get no memory, CPU or pids "
+			"limits; use cgroup v1 (cgroups = auto) or a cgroup v2 host");
 	return 0;
 }
 
@@ -726,7 +674,7 @@ static bool legacy_tables_in_use(void)
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char buf[64];
 
-		if (read_file(files[i], buf, sizeof(buf)) > 0)
+		if (fs_read_file(files[i], buf, sizeof(buf)) > 0)
 			return true;
 	}
 	return false;
@@ -788,7 +736,7 @@ static int apply_iptables(const struct config *cfg, const char *mode)
 	int linked = 0;
 
 	snprintf(dir, sizeof(dir), "%s/iptables-%s", cfg->runtime_dir, mode);
-	int r = setup_mkdirs(dir);
+	int r = fs_mkdirs(dir);
 
 	if (r < 0) {
 		log_warn_errno(-r, "setup: cannot create %s for the iptables choice", dir);
@@ -877,7 +825,7 @@ static bool default_route_iface(char *iface, size_t len)
 	char buf[16384];
 	const char *line;
 
-	if (read_file("/proc/net/route", buf, sizeof(buf)) > 0) {
+	if (fs_read_file("/proc/net/route", buf, sizeof(buf)) > 0) {
 		/* Iface Destination Gateway Flags RefCnt Use Metric Mask ...: destination and
 		 * mask 0 */
 		for (line = strchr(buf, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
@@ -895,7 +843,7 @@ static bool default_route_iface(char *iface, size_t len)
 			}
 		}
 	}
-	if (read_file("/proc/net/ipv6_route", buf, sizeof(buf)) > 0) {
+	if (fs_read_file("/proc/net/ipv6_route", buf, sizeof(buf)) > 0) {
 		/* dest dest_len src src_len next_hop metric refcnt use flags iface: ::/0, not lo */
 		for (line = buf; line && *line;
 		     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
@@ -1139,7 +1087,7 @@ int setup_container(const struct config *cfg)
 
 	/* Who PID 1 is matters only when we are not it (docker run --init). */
 	if (!f.pid1 && f.parent_is_pid1) {
-		if (read_file("/proc/1/comm", comm, sizeof(comm)) > 0) {
+		if (fs_read_file("/proc/1/comm", comm, sizeof(comm)) > 0) {
 			comm[strcspn(comm, "\n")] = '\0';
 			f.pid1_comm = comm;
 		}

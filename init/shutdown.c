@@ -11,8 +11,9 @@
 #include <unistd.h>
 
 #include "config/parse.h"
-#include "init/log.h"
-#include "init/loop.h"
+#include "core/exit_codes.h"
+#include "core/log.h"
+#include "core/loop.h"
 #include "init/reap.h"
 #include "supervisor/command.h"
 #include "supervisor/service.h"

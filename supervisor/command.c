@@ -9,8 +9,9 @@
 #include <unistd.h>
 
 #include "config/parse.h"
-#include "init/log.h"
-#include "init/loop.h"
+#include "core/exit_codes.h"
+#include "core/log.h"
+#include "core/loop.h"
 #include "init/shutdown.h"
 #include "supervisor/service.h"
 #include "supervisor/spawn.h"

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "config/parse.h"
-#include "init/log.h"
-#include "init/loop.h"
+#include "core/log.h"
+#include "core/loop.h"
 #include "supervisor/command.h"
 #include "supervisor/control_proto.h"
 #include "supervisor/service.h"

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "init/log.h"
+#include "core/log.h"
 
 static void on_readable(void *data, uint32_t events)
 {

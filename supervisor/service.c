@@ -13,8 +13,9 @@
 #include <unistd.h>
 
 #include "config/parse.h"
-#include "init/log.h"
-#include "init/setup.h"
+#include "core/exit_codes.h"
+#include "core/fs.h"
+#include "core/log.h"
 #include "init/shutdown.h"
 #include "supervisor/backoff.h"
 #include "supervisor/command.h"
@@ -136,7 +137,7 @@ int svc_init_all(const struct config *cfg, const char **what)
 		need_runtime_dir |= cfg->services[i].notify_socket;
 	if (need_runtime_dir) {
 		*what = cfg->runtime_dir;
-		r = setup_mkdirs(cfg->runtime_dir);
+		r = fs_mkdirs(cfg->runtime_dir);
 		if (r < 0)
 			return r;
 	}

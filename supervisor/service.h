@@ -8,7 +8,7 @@
 #include <sys/types.h>
 
 #include "config/config.h"
-#include "init/loop.h"
+#include "core/loop.h"
 #include "supervisor/notify.h"
 #include "supervisor/output.h"
 #include "supervisor/privs.h"
@@ -77,9 +77,6 @@ struct service {
 	bool has_status;
 	char status[NOTIFY_STATUS_MAX + 1]; /* last STATUS= */
 };
-
-/* Exit code dind-init uses when a critical service FAILED. */
-#define EXIT_CRITICAL_FAILED 4
 
 /* Allocate the runtime state for every configured service (not started yet): environments,
  * output pipes, notify sockets under cfg->runtime_dir. 0 or -errno; *what names the step. */
