@@ -7,10 +7,6 @@
 
 #include "config/config.h"
 
-#define CGROUP_V1_HIERARCHIES_MAX 32   /* distinct hierarchy ids in /proc/cgroups */
-#define CGROUP_RETRIES		  10   /* moving processes / enabling controllers on EBUSY */
-#define PROBE_CMD_TIMEOUT_MS	  5000 /* iptables-nft -nL and friends during setup */
-
 /* Block every signal (real faults still kill us: see setup.c), then set every disposition to
  * SIG_DFL (children start from those defaults and an empty mask, see spawn_process). */
 void setup_block_signals(void);
