@@ -14,6 +14,7 @@
 #include "config/parse.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "core/usock.h"
 #include "supervisor/command.h"
 #include "supervisor/control_proto.h"
 #include "supervisor/service.h"
@@ -575,8 +576,6 @@ void control_services_changed(void)
 
 int control_init(const char *path, bool with_group, gid_t gid)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	mode_t old;
 	int r;
 
 	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++) {
@@ -590,7 +589,7 @@ int control_init(const char *path, bool with_group, gid_t gid)
 	refused_quiet = 0;
 	if (!path)
 		return 0;
-	if (strlen(path) >= sizeof(sun.sun_path))
+	if (strlen(path) >= sizeof(socket_path))
 		return -ENAMETOOLONG;
 	/* One allocation for all answer buffers, made now: the loop itself never allocates.
 	 * Pages that are never written are never resident. */
@@ -601,35 +600,19 @@ int control_init(const char *path, bool with_group, gid_t gid)
 	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++)
 		clients[i].out = bufs + (size_t)i * CONTROL_REPLY_MAX;
 	snprintf(socket_path, sizeof(socket_path), "%s", path);
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (listen_fd < 0)
-		return -errno;
-	/* A socket file from a previous run of the container: nobody listens there any more. */
-	(void)unlink(path);
-	/* umask rather than chmod after bind: no moment where others could connect. */
-	old = umask(0177);
-	r = bind(listen_fd, (struct sockaddr *)&sun, sizeof(sun));
-	umask(old);
-	if (r < 0 || listen(listen_fd, 16) < 0)
-		goto fail;
-	/* Group members may connect (connecting needs write permission on the socket file); what
-	 * they may ask is decided per request. */
+	/* Group members may connect; what they may ask is decided per request. */
 	has_group = with_group;
 	group_gid = gid;
-	if (with_group && (chown(path, (uid_t)-1, gid) < 0 || chmod(path, 0660) < 0))
-		goto fail;
-	r = loop_add_fd(&listen_lfd, listen_fd, EPOLLIN, on_accept, NULL);
-	if (r < 0) {
-		errno = -r;
-		goto fail;
-	}
+	r = usock_open(&listen_lfd, path,
+		       &(struct usock_opts){ .type = SOCK_STREAM,
+					     .owner_only = true,
+					     .set_group = with_group,
+					     .gid = gid },
+		       on_accept, NULL);
+	if (r < 0)
+		return r;
+	listen_fd = r;
 	return 0;
-fail:
-	r = -errno;
-	(void)close(listen_fd);
-	listen_fd = -1;
-	return r;
 }
 
 void control_release(void)
