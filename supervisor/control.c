@@ -283,6 +283,69 @@ static int check_wait(struct client *c)
 	return 1;
 }
 
+/* dind-ctl start, stop, restart: the service's event (svc_event), and the answer. Each returns
+ * 0, or -errno with the reason in buf. */
+static int request_start(struct service *s, char *buf, size_t len)
+{
+	if (svc_shutting_down()) {
+		snprintf(buf, len, "the container is shutting down");
+		return -ECANCELED;
+	}
+	if (s->state == SVC_SKIPPED) {
+		char conds[256];
+
+		snprintf(buf, len, "%s is skipped: when %s did not hold at start-up", s->cfg->name,
+			 cond_format(&s->cfg->when, conds, sizeof(conds)));
+		return -EPERM;
+	}
+	if (svc_event(s, EV_START_REQ, 0)) {
+		if (s->state == SVC_WAITING)
+			snprintf(buf, len, "%s waits for its dependencies", s->cfg->name);
+		else
+			snprintf(buf, len, "started %s", s->cfg->name);
+		return 0;
+	}
+	if (s->state == SVC_WAITING) {
+		snprintf(buf, len, "%s waits for its dependencies", s->cfg->name);
+		return 0;
+	}
+	snprintf(buf, len, "%s is already running (%s)", s->cfg->name, svc_state_name(s->state));
+	return -EALREADY;
+}
+
+static int request_stop(struct service *s, char *buf, size_t len)
+{
+	bool was_stopping = s->state == SVC_STOPPING || s->state == SVC_UNHEALTHY;
+	bool was_running = svc_is_running(s);
+
+	(void)svc_event(s, EV_STOP_REQ, 0);
+	if (was_stopping)
+		snprintf(buf, len, "%s is already stopping", s->cfg->name);
+	else if (was_running)
+		snprintf(buf, len, "stopping %s", s->cfg->name);
+	else
+		snprintf(buf, len, "%s is %s", s->cfg->name, svc_state_name(s->state));
+	return 0;
+}
+
+static int request_restart(struct service *s, char *buf, size_t len)
+{
+	bool was_stopping = s->state == SVC_STOPPING || s->state == SVC_UNHEALTHY;
+
+	if (svc_shutting_down()) {
+		snprintf(buf, len, "the container is shutting down");
+		return -ECANCELED;
+	}
+	if (!svc_is_running(s))
+		return request_start(s, buf, len);
+	(void)svc_event(s, EV_RESTART_REQ, 0);
+	if (was_stopping)
+		snprintf(buf, len, "%s is stopping; it will start again", s->cfg->name);
+	else
+		snprintf(buf, len, "restarting %s", s->cfg->name);
+	return 0;
+}
+
 static void handle(struct client *c, char *line)
 {
 	struct ctl_request req;
@@ -362,9 +425,9 @@ static void handle(struct client *c, char *line)
 	case CTL_STOP:
 	case CTL_RESTART:
 	case CTL_KILL:
-		r = req.verb == CTL_START     ? svc_request_start(s, msg, sizeof(msg))
-		    : req.verb == CTL_STOP    ? svc_request_stop(s, msg, sizeof(msg))
-		    : req.verb == CTL_RESTART ? svc_request_restart(s, msg, sizeof(msg))
+		r = req.verb == CTL_START     ? request_start(s, msg, sizeof(msg))
+		    : req.verb == CTL_STOP    ? request_stop(s, msg, sizeof(msg))
+		    : req.verb == CTL_RESTART ? request_restart(s, msg, sizeof(msg))
 					      : svc_request_kill(s, req.signal, msg, sizeof(msg));
 		put(c, "%s %s\n", r < 0 ? "error" : "ok", msg);
 		break;
