@@ -16,6 +16,7 @@
 #include "core/exit_codes.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "init/coordinator.h"
 #include "init/ctl.h"
 #include "init/reap.h"
 #include "init/setup.h"
@@ -579,6 +580,7 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	shutdown_init(&cfg);
+	coord_init(&cfg);
 	args_to_idx = cfg.args_to_idx;
 	{
 		char err[128];
@@ -595,10 +597,8 @@ int main(int argc, char **argv)
 
 	/* A stop signal that came while we were setting up is acted on before anything starts. */
 	on_signalfd(NULL, 0);
-	if (!shutdown_active()) {
-		svc_start_eligible();
-		cmd_maybe_start();
-	}
+	if (!shutdown_active())
+		coord_step();
 
 	while (!shutdown_done()) {
 		r = loop_run_once();

@@ -206,6 +206,7 @@ void shutdown_begin(int sig, int exit_code)
 			 format_duration(config->shutdown_timeout_ms, dbuf, sizeof(dbuf)));
 	loop_timer_arm_in(&deadline_timer, config->shutdown_timeout_ms);
 	phase = PHASE_MAIN;
+	svc_begin_shutdown();
 	(void)cmd_stop(sig);
 	shutdown_progress();
 }

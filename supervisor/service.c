@@ -2,7 +2,7 @@
  * each switching on the state it finds; below it, the transitions' actions, then the callbacks
  * that turn timers, probes, notify messages, start reports and exits into events. What follows
  * an exit is decided by svc_decide_exit (decide.c); what follows a change (start what is
- * eligible, the main command, the shutdown) by changed().
+ * eligible, the main command, the shutdown) by init's coordinator, told through sup_report.
  *
  * States x events: the state a service goes to ("." the event is ignored in that state).
  * A service is running (has a process) in starting, ready, unhealthy and stopping only.
@@ -49,19 +49,17 @@
 #include <unistd.h>
 
 #include "config/parse.h"
-#include "core/exit_codes.h"
 #include "core/fs.h"
 #include "core/log.h"
-#include "init/shutdown.h"
 #include "supervisor/backoff.h"
-#include "supervisor/command.h"
-#include "supervisor/control.h"
+#include "supervisor/report.h"
 #include "supervisor/spawn.h"
 #include "supervisor/svc_proc.h"
 
 static struct service *services;
 static int nservices;
 static const struct config *config;
+static bool shutting_down;
 
 static const char *const state_names[] = {
 	[SVC_WAITING] = "waiting",     [SVC_STARTING] = "starting", [SVC_READY] = "ready",
@@ -283,7 +281,6 @@ static void begin_stop(struct service *s, enum stop_reason reason, enum svc_stat
 static void kill_stubborn(struct service *s);
 static void exited(struct service *s, int code);
 static void set_state(struct service *s, enum svc_state state);
-static void changed(void);
 static void reset_history(struct service *s);
 
 /* Every transition of a service (the table at the top of this file). code: the exit code, for
@@ -340,7 +337,7 @@ bool svc_event(struct service *s, enum svc_event ev, int code)
 			return false;
 		/* Back to waiting: it restarts as soon as its dependencies are ready. */
 		set_state(s, SVC_WAITING);
-		changed();
+		sup_report(SUP_CHANGED, NULL, NULL);
 		return true;
 	case EV_START_REQ:
 		switch (s->state) {
@@ -352,7 +349,7 @@ bool svc_event(struct service *s, enum svc_event ev, int code)
 			reset_history(s);
 			set_state(s, SVC_WAITING);
 			log_info("service %s: start requested", s->cfg->name);
-			changed();
+			sup_report(SUP_CHANGED, NULL, NULL);
 			return true;
 		default:
 			return false;
@@ -369,13 +366,13 @@ bool svc_event(struct service *s, enum svc_event ev, int code)
 		case SVC_UNHEALTHY:
 			/* Its stop signal was sent and its stop timer runs: only what its exit
 			 * will mean changes. */
-			s->stop_reason = shutdown_active() ? STOP_SHUTDOWN : STOP_USER;
+			s->stop_reason = shutting_down ? STOP_SHUTDOWN : STOP_USER;
 			return true;
 		case SVC_WAITING:
 		case SVC_BACKOFF:
 			loop_timer_disarm(&s->backoff_timer);
 			set_state(s, SVC_STOPPED);
-			changed();
+			sup_report(SUP_CHANGED, NULL, NULL);
 			return true;
 		default:
 			return false;
@@ -421,17 +418,6 @@ bool svc_event(struct service *s, enum svc_event ev, int code)
 
 /* ---- the transitions' actions ----------------------------------------------------------- */
 
-/* Something changed that may let other things progress. */
-static void changed(void)
-{
-	if (shutdown_active()) {
-		shutdown_progress();
-		return;
-	}
-	svc_start_eligible();
-	cmd_maybe_start();
-}
-
 static void set_state(struct service *s, enum svc_state state)
 {
 	if (s->state == state)
@@ -439,7 +425,7 @@ static void set_state(struct service *s, enum svc_state state)
 	log_debug("service %s: %s -> %s", s->cfg->name, state_names[s->state], state_names[state]);
 	s->state = state;
 	s->state_since = now_ms();
-	control_services_changed();
+	sup_report(SUP_SHOWN, s, NULL);
 }
 
 /* A fresh chance: forget earlier failures, as after a fix by hand. */
@@ -458,17 +444,13 @@ static void give_up(struct service *s, const char *why)
 		if (&services[i] != s && doomed_by(&services[i]) == s)
 			log_warn("service %s will not start: it depends on %s",
 				 services[i].cfg->name, s->cfg->name);
-	if (s->cfg->critical) {
-		log_error(
-			"service %s FAILED: %s; it is critical, shutting the container down (exit %d)",
-			s->cfg->name, why, EXIT_CRITICAL_FAILED);
-		shutdown_begin(0, EXIT_CRITICAL_FAILED);
-	} else {
+	if (s->cfg->critical)
+		sup_report(SUP_CRITICAL_FAILED, s, why);
+	else
 		log_error(
 			"service %s FAILED: %s; it will not be restarted (dind-ctl start %s to try "
 			"again)",
 			s->cfg->name, why, s->cfg->name);
-	}
 }
 
 /* BACKOFF until the restart delay is over. */
@@ -507,7 +489,7 @@ static void mark_ready(struct service *s)
 		loop_timer_arm_in(&s->probe_timer, c->health_interval_ms);
 	if (c->watchdog_ms > 0)
 		loop_timer_arm_in(&s->watchdog_timer, c->watchdog_ms);
-	changed();
+	sup_report(SUP_CHANGED, NULL, NULL);
 }
 
 /* Ask a running service to stop (stop_signal, then SIGKILL after stop_timeout). */
@@ -557,7 +539,7 @@ static void started(struct service *s)
 	const struct cfg_service *c = s->cfg;
 
 	log_info("service %s started (pid %d)", c->name, (int)s->pid);
-	if (shutdown_active() || c->type == SVC_ONESHOT)
+	if (shutting_down || c->type == SVC_ONESHOT)
 		return;
 	if (c->ready.kind == PROBE_NONE) {
 		/* Without a readiness probe a long-running service is ready once it runs. */
@@ -685,7 +667,7 @@ static void exited(struct service *s, int code)
 		.restart = c->restart,
 		.code = code,
 		.reason = s->stop_reason,
-		.shutting_down = shutdown_active(),
+		.shutting_down = shutting_down,
 		.long_run = now_ms() - s->started_at >= c->start_limit_interval_ms,
 	};
 	struct svc_next next = svc_decide_exit(&e);
@@ -727,7 +709,7 @@ static void exited(struct service *s, int code)
 		give_up(s, how);
 	else
 		set_state(s, next.state);
-	changed();
+	sup_report(SUP_CHANGED, NULL, NULL);
 }
 
 /* ---- events from the loop: timers, probes, notify messages ------------------------------ */
@@ -806,13 +788,13 @@ static void on_health_probe(void *data, bool ok)
 		if (s->health_failures > 0) {
 			log_info("service %s is healthy again", c->name);
 			s->health_failures = 0;
-			control_services_changed();
+			sup_report(SUP_SHOWN, s, NULL);
 		}
 		loop_timer_arm_in(&s->probe_timer, c->health_interval_ms);
 		return;
 	}
 	s->health_failures++;
-	control_services_changed();
+	sup_report(SUP_SHOWN, s, NULL);
 	probe_spec_format(&c->health, pbuf, sizeof(pbuf));
 	if (s->health_failures < c->health_retries) {
 		log_warn("service %s: health probe failed (%d of %d): %s: %s", c->name,
@@ -841,7 +823,7 @@ static void on_notify(void *data, pid_t sender, const struct notify_msg *msg)
 		memcpy(s->status, msg->status, sizeof(s->status));
 		s->has_status = true;
 		log_debug("service %s: STATUS=%s", s->cfg->name, s->status);
-		control_services_changed();
+		sup_report(SUP_SHOWN, s, NULL);
 	}
 	if (msg->watchdog && s->cfg->watchdog_ms > 0 && s->state == SVC_READY)
 		loop_timer_arm_in(&s->watchdog_timer, s->cfg->watchdog_ms);
@@ -857,7 +839,7 @@ static void on_notify(void *data, pid_t sender, const struct notify_msg *msg)
 
 void svc_start_eligible(void)
 {
-	if (shutdown_active())
+	if (shutting_down)
 		return;
 	for (int k = 0; k < nservices; k++) {
 		struct service *s = &services[config->order[k]];
@@ -867,7 +849,7 @@ void svc_start_eligible(void)
 			ok = svc_is_ready(&services[s->cfg->dep_idx[d]]);
 		if (ok)
 			svc_event(s, EV_START, 0);
-		if (shutdown_active())
+		if (shutting_down)
 			return;
 	}
 }
@@ -887,9 +869,14 @@ bool svc_child_exited(pid_t pid, int code)
 	return true;
 }
 
+void svc_begin_shutdown(void)
+{
+	shutting_down = true;
+}
+
 bool svc_shutting_down(void)
 {
-	return shutdown_active();
+	return shutting_down;
 }
 
 int svc_stop_step(void)

@@ -91,7 +91,9 @@ void svc_start_eligible(void);
 /* Called for every reaped pid. Returns true if it was a service's main process. */
 bool svc_child_exited(pid_t pid, int code);
 
-/* The container is shutting down: no service starts or restarts, and every exit is final. */
+/* The container is shutting down (init's shutdown_begin says so first): from now on no service
+ * starts or restarts, and every exit is final. */
+void svc_begin_shutdown(void);
 bool svc_shutting_down(void);
 /* Shutdown support: send the stop signal to every running service none of whose dependents
  * still runs; return the number of services with a live process. */
