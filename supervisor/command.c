@@ -235,12 +235,15 @@ bool cmd_signal(int sig)
 bool cmd_stop(int sig)
 {
 	int s = config->main.stop_signal ? config->main.stop_signal : sig ? sig : SIGTERM;
+	int r;
 
 	if (state != CMD_RUNNING)
 		return false;
 	log_info("stopping the main command (SIG%s, pid %d)", signal_name(s), (int)pid);
 	stop_sent = true;
-	(void)cmd_signal(s);
+	r = spawn_send_stop(pid, s);
+	if (r < 0 && r != -ESRCH)
+		log_warn_errno(-r, "forwarding SIG%s to the main command", signal_name(s));
 	loop_timer_arm_in(&stop_timer, config->main.stop_timeout_ms);
 	return true;
 }

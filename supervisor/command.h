@@ -22,8 +22,8 @@ void cmd_start(void);
 bool cmd_child_exited(pid_t pid, int code);
 /* Deliver sig to the main command; false if none is running. */
 bool cmd_signal(int sig);
-/* Shutdown: ask it to stop (the configured stop signal, else `sig`, else SIGTERM). Returns
- * false if it is not running. */
+/* Shutdown: ask it to stop (the configured stop signal, else `sig`, else SIGTERM; then
+ * SIGCONT), SIGKILL after [main] stop_timeout. Returns false if it is not running. */
 bool cmd_stop(int sig);
 /* SIGKILL its process group. */
 void cmd_kill(void);

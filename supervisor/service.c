@@ -492,14 +492,17 @@ static void mark_ready(struct service *s)
 	sup_report(SUP_CHANGED, NULL, NULL);
 }
 
-/* Ask a running service to stop (stop_signal, then SIGKILL after stop_timeout). */
+/* Ask a running service to stop (stop_signal and SIGCONT, then SIGKILL after stop_timeout). */
 static void begin_stop(struct service *s, enum stop_reason reason, enum svc_state state)
 {
+	int r;
+
 	stop_watching(s);
 	s->stop_reason = reason;
 	set_state(s, state);
-	if (kill(s->pid, s->cfg->stop_signal) < 0 && errno != ESRCH)
-		log_warn_errno(errno, "sending the stop signal to service %s", s->cfg->name);
+	r = spawn_send_stop(s->pid, s->cfg->stop_signal);
+	if (r < 0 && r != -ESRCH)
+		log_warn_errno(-r, "sending the stop signal to service %s", s->cfg->name);
 	loop_timer_arm_in(&s->stop_timer, s->cfg->stop_timeout_ms);
 }
 
