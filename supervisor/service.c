@@ -689,29 +689,29 @@ static void exited(struct service *s, int code)
 	switch (next.verdict) {
 	case VERDICT_STOPPED:
 		log_info("service %s stopped (%s)", c->name, how);
+		set_state(s, next.state);
 		break;
 	case VERDICT_START_AGAIN:
 		log_info("service %s stopped (%s); starting it again as asked", c->name, how);
+		set_state(s, next.state);
 		break;
 	case VERDICT_DONE:
 		log_info("service %s finished", c->name);
+		set_state(s, next.state);
 		break;
 	case VERDICT_RESTART:
 		log_warn("service %s %s", c->name, how);
+		schedule_restart(s);
 		break;
 	case VERDICT_NO_RESTART:
 		log_info("service %s %s; not restarting it (restart=%s)", c->name, how,
 			 c->restart == RESTART_NO ? "no" : "on-failure");
+		set_state(s, next.state);
 		break;
 	case VERDICT_GIVE_UP:
+		give_up(s, how);
 		break;
 	}
-	if (next.verdict == VERDICT_RESTART)
-		schedule_restart(s);
-	else if (next.verdict == VERDICT_GIVE_UP)
-		give_up(s, how);
-	else
-		set_state(s, next.state);
 	sup_report(SUP_CHANGED, NULL, NULL);
 }
 
