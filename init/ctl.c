@@ -15,7 +15,7 @@
 
 #include "config/config.h"
 #include "config/parse.h"
-#include "init/loop.h"
+#include "core/loop.h"
 #include "supervisor/control_proto.h"
 
 /* Exit codes: 0 success; 1 the request failed, the answer is "no" (unhealthy, timed out,

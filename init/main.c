@@ -13,9 +13,11 @@
 
 #include "config/config.h"
 #include "config/parse.h"
+#include "core/exit_codes.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "init/coordinator.h"
 #include "init/ctl.h"
-#include "init/log.h"
-#include "init/loop.h"
 #include "init/reap.h"
 #include "init/setup.h"
 #include "init/shutdown.h"
@@ -27,10 +29,18 @@
 
 #define DEFAULT_CONFIG "/etc/dind-init.ini"
 
-/* Documented exit codes (README "Exit codes"). */
-#define EXIT_USAGE 2
+/* config/ depends on nothing of ours, so it has a log level type of its own. */
+static enum log_level log_level_of(enum cfg_log_level l)
+{
+	static const enum log_level map[] = {
+		[CFG_LOG_ERROR] = LOG_LEVEL_ERROR,
+		[CFG_LOG_WARN] = LOG_LEVEL_WARN,
+		[CFG_LOG_INFO] = LOG_LEVEL_INFO,
+		[CFG_LOG_DEBUG] = LOG_LEVEL_DEBUG,
+	};
 
-#define EXIT_INTERNAL 5
+	return map[l];
+}
 
 static void usage(FILE *out)
 {
@@ -511,7 +521,8 @@ int main(int argc, char **argv)
 		cfg_release(&cfg);
 		return 0;
 	}
-	log_set_level(level_override >= 0 ? (enum log_level)level_override : cfg.log_level);
+	log_set_level(level_override >= 0 ? (enum log_level)level_override
+					  : log_level_of(cfg.log_level));
 	if (cfg.insecure_reason)
 		log_warn(
 			"%s; used anyway because DIND_INIT_STRICT_CONFIG=no is set in the environment",
@@ -583,6 +594,7 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	shutdown_init(&cfg);
+	coord_init(&cfg);
 	args_to_idx = cfg.args_to_idx;
 	{
 		char err[128];
@@ -599,10 +611,8 @@ int main(int argc, char **argv)
 
 	/* A stop signal that came while we were setting up is acted on before anything starts. */
 	on_signalfd(NULL, 0);
-	if (!shutdown_active()) {
-		svc_start_eligible();
-		cmd_maybe_start();
-	}
+	if (!shutdown_active())
+		coord_step();
 
 	while (!shutdown_done()) {
 		r = loop_run_once();

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <sys/wait.h>
 
-#include "init/log.h"
+#include "core/log.h"
 #include "supervisor/command.h"
 #include "supervisor/probe.h"
 #include "supervisor/service.h"

@@ -7,12 +7,6 @@
 
 #include "config/config.h"
 
-#define EXIT_SETUP 3 /* documented: the container cannot be prepared (privileges, mounts) */
-
-#define CGROUP_V1_HIERARCHIES_MAX 32   /* distinct hierarchy ids in /proc/cgroups */
-#define CGROUP_RETRIES		  10   /* moving processes / enabling controllers on EBUSY */
-#define PROBE_CMD_TIMEOUT_MS	  5000 /* iptables-nft -nL and friends during setup */
-
 /* Block every signal (real faults still kill us: see setup.c), then set every disposition to
  * SIG_DFL (children start from those defaults and an empty mask, see spawn_process). */
 void setup_block_signals(void);
@@ -20,9 +14,6 @@ void setup_block_signals(void);
 int setup_signalfd(void);
 /* When not PID 1, become a child subreaper so orphans are re-parented to us. 0 or -errno. */
 int setup_subreaper(void);
-
-/* mkdir -p with mode 0755. 0 or -errno. */
-int setup_mkdirs(const char *path);
 
 /* Prepare the container for Docker (mounts, cgroups, stale files, iptables, limits), as
  * cfg->setup says; by default only with services configured, as PID 1 or as the child of a

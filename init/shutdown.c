@@ -11,8 +11,9 @@
 #include <unistd.h>
 
 #include "config/parse.h"
-#include "init/log.h"
-#include "init/loop.h"
+#include "core/exit_codes.h"
+#include "core/log.h"
+#include "core/loop.h"
 #include "init/reap.h"
 #include "supervisor/command.h"
 #include "supervisor/service.h"
@@ -205,6 +206,7 @@ void shutdown_begin(int sig, int exit_code)
 			 format_duration(config->shutdown_timeout_ms, dbuf, sizeof(dbuf)));
 	loop_timer_arm_in(&deadline_timer, config->shutdown_timeout_ms);
 	phase = PHASE_MAIN;
+	svc_begin_shutdown();
 	(void)cmd_stop(sig);
 	shutdown_progress();
 }

@@ -10,9 +10,6 @@
 #define SHUTDOWN_GRACE_MS      2000 /* between SIGTERM and SIGKILL for leftover processes */
 #define SHUTDOWN_FORCE_WAIT_MS 5000 /* after SIGKILL to all, wait this long for them to go */
 
-/* Documented exit status of a forced shutdown (README "Exit codes"): 128+SIGKILL. */
-#define EXIT_FORCED 137
-
 void shutdown_init(const struct config *cfg);
 /* Start the shutdown (no-op if one runs). sig: the signal that asked for it, or 0.
  * exit_code >= 0 forces dind-init's exit status (the first one given wins). */

@@ -9,10 +9,9 @@
 #include <unistd.h>
 
 #include "config/parse.h"
-#include "init/log.h"
-#include "init/loop.h"
-#include "init/shutdown.h"
-#include "supervisor/service.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "supervisor/report.h"
 #include "supervisor/spawn.h"
 
 static char **argv;
@@ -22,7 +21,8 @@ static pid_t pid;
 static int exit_code;
 static int report_fd = -1; /* its start report, until it has exec'd (see spawn_process) */
 static struct loop_fd report_lfd = { .fd = -1 };
-static bool gave_tty; /* it was made the terminal's foreground process group */
+static bool gave_tty;  /* it was made the terminal's foreground process group */
+static bool stop_sent; /* cmd_stop was called: its exit is the end of a stop */
 static struct loop_timer stop_timer;
 static struct privs privs;
 static char **envp;		      /* NULL: dind-init's own environment */
@@ -113,7 +113,7 @@ static void start_reported(struct spawn_result *res, bool final)
 	}
 	/* Stopped before the loop saw it exec: the end of the report may as well be its death
 	 * on our stop signal as its exec. */
-	if (shutdown_active())
+	if (stop_sent)
 		return;
 	log_info("main command started (pid %d): %s", (int)pid, argv[0]);
 }
@@ -153,7 +153,7 @@ static void start(void)
 				spawn_failure_name(&res));
 		state = CMD_EXITED;
 		exit_code = 126;
-		shutdown_begin(0, -1);
+		sup_report(SUP_MAIN_START_FAILED, NULL, NULL);
 		return;
 	}
 	pid = res.pid;
@@ -170,29 +170,10 @@ static void start(void)
 	}
 }
 
-void cmd_maybe_start(void)
+void cmd_start(void)
 {
-	const struct service *blocked, *cause;
-
-	if (state != CMD_WAITING || shutdown_active())
-		return;
-	if (svc_main_after_ready(&blocked, &cause)) {
+	if (state == CMD_WAITING)
 		start();
-		return;
-	}
-	if (cause) {
-		if (cause == blocked)
-			log_error(
-				"the main command cannot start: it waits for service %s (main_after), "
-				"which is %s",
-				blocked->cfg->name, svc_state_name(cause->state));
-		else
-			log_error(
-				"the main command cannot start: it waits for service %s (main_after), "
-				"which depends on %s, which is %s",
-				blocked->cfg->name, cause->cfg->name, svc_state_name(cause->state));
-		shutdown_begin(0, EXIT_CRITICAL_FAILED);
-	}
 }
 
 /* The terminal was the main command's; with it gone, Ctrl-C must reach dind-init again (a
@@ -238,10 +219,7 @@ bool cmd_child_exited(pid_t p, int code)
 			 signal_name(code - 128), code);
 	else
 		log_info("main command exited with status %d", code);
-	if (shutdown_active())
-		shutdown_progress();
-	else if (config->on_main_exit == ON_MAIN_EXIT_SHUTDOWN)
-		shutdown_begin(0, -1);
+	sup_report(SUP_MAIN_EXITED, NULL, NULL);
 	return true;
 }
 
@@ -257,11 +235,15 @@ bool cmd_signal(int sig)
 bool cmd_stop(int sig)
 {
 	int s = config->main.stop_signal ? config->main.stop_signal : sig ? sig : SIGTERM;
+	int r;
 
 	if (state != CMD_RUNNING)
 		return false;
 	log_info("stopping the main command (SIG%s, pid %d)", signal_name(s), (int)pid);
-	(void)cmd_signal(s);
+	stop_sent = true;
+	r = spawn_send_stop(pid, s);
+	if (r < 0 && r != -ESRCH)
+		log_warn_errno(-r, "forwarding SIG%s to the main command", signal_name(s));
 	loop_timer_arm_in(&stop_timer, config->main.stop_timeout_ms);
 	return true;
 }

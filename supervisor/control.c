@@ -12,8 +12,9 @@
 #include <unistd.h>
 
 #include "config/parse.h"
-#include "init/log.h"
-#include "init/loop.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/usock.h"
 #include "supervisor/command.h"
 #include "supervisor/control_proto.h"
 #include "supervisor/service.h"
@@ -282,6 +283,69 @@ static int check_wait(struct client *c)
 	return 1;
 }
 
+/* dind-ctl start, stop, restart: the service's event (svc_event), and the answer. Each returns
+ * 0, or -errno with the reason in buf. */
+static int request_start(struct service *s, char *buf, size_t len)
+{
+	if (svc_shutting_down()) {
+		snprintf(buf, len, "the container is shutting down");
+		return -ECANCELED;
+	}
+	if (s->state == SVC_SKIPPED) {
+		char conds[256];
+
+		snprintf(buf, len, "%s is skipped: when %s did not hold at start-up", s->cfg->name,
+			 cond_format(&s->cfg->when, conds, sizeof(conds)));
+		return -EPERM;
+	}
+	if (svc_event(s, EV_START_REQ, 0)) {
+		if (s->state == SVC_WAITING)
+			snprintf(buf, len, "%s waits for its dependencies", s->cfg->name);
+		else
+			snprintf(buf, len, "started %s", s->cfg->name);
+		return 0;
+	}
+	if (s->state == SVC_WAITING) {
+		snprintf(buf, len, "%s waits for its dependencies", s->cfg->name);
+		return 0;
+	}
+	snprintf(buf, len, "%s is already running (%s)", s->cfg->name, svc_state_name(s->state));
+	return -EALREADY;
+}
+
+static int request_stop(struct service *s, char *buf, size_t len)
+{
+	bool was_stopping = s->state == SVC_STOPPING || s->state == SVC_UNHEALTHY;
+	bool was_running = svc_is_running(s);
+
+	(void)svc_event(s, EV_STOP_REQ, 0);
+	if (was_stopping)
+		snprintf(buf, len, "%s is already stopping", s->cfg->name);
+	else if (was_running)
+		snprintf(buf, len, "stopping %s", s->cfg->name);
+	else
+		snprintf(buf, len, "%s is %s", s->cfg->name, svc_state_name(s->state));
+	return 0;
+}
+
+static int request_restart(struct service *s, char *buf, size_t len)
+{
+	bool was_stopping = s->state == SVC_STOPPING || s->state == SVC_UNHEALTHY;
+
+	if (svc_shutting_down()) {
+		snprintf(buf, len, "the container is shutting down");
+		return -ECANCELED;
+	}
+	if (!svc_is_running(s))
+		return request_start(s, buf, len);
+	(void)svc_event(s, EV_RESTART_REQ, 0);
+	if (was_stopping)
+		snprintf(buf, len, "%s is stopping; it will start again", s->cfg->name);
+	else
+		snprintf(buf, len, "restarting %s", s->cfg->name);
+	return 0;
+}
+
 static void handle(struct client *c, char *line)
 {
 	struct ctl_request req;
@@ -361,9 +425,9 @@ static void handle(struct client *c, char *line)
 	case CTL_STOP:
 	case CTL_RESTART:
 	case CTL_KILL:
-		r = req.verb == CTL_START     ? svc_request_start(s, msg, sizeof(msg))
-		    : req.verb == CTL_STOP    ? svc_request_stop(s, msg, sizeof(msg))
-		    : req.verb == CTL_RESTART ? svc_request_restart(s, msg, sizeof(msg))
+		r = req.verb == CTL_START     ? request_start(s, msg, sizeof(msg))
+		    : req.verb == CTL_STOP    ? request_stop(s, msg, sizeof(msg))
+		    : req.verb == CTL_RESTART ? request_restart(s, msg, sizeof(msg))
 					      : svc_request_kill(s, req.signal, msg, sizeof(msg));
 		put(c, "%s %s\n", r < 0 ? "error" : "ok", msg);
 		break;
@@ -575,8 +639,6 @@ void control_services_changed(void)
 
 int control_init(const char *path, bool with_group, gid_t gid)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	mode_t old;
 	int r;
 
 	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++) {
@@ -590,7 +652,7 @@ int control_init(const char *path, bool with_group, gid_t gid)
 	refused_quiet = 0;
 	if (!path)
 		return 0;
-	if (strlen(path) >= sizeof(sun.sun_path))
+	if (strlen(path) >= sizeof(socket_path))
 		return -ENAMETOOLONG;
 	/* One allocation for all answer buffers, made now: the loop itself never allocates.
 	 * Pages that are never written are never resident. */
@@ -601,35 +663,19 @@ int control_init(const char *path, bool with_group, gid_t gid)
 	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++)
 		clients[i].out = bufs + (size_t)i * CONTROL_REPLY_MAX;
 	snprintf(socket_path, sizeof(socket_path), "%s", path);
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (listen_fd < 0)
-		return -errno;
-	/* A socket file from a previous run of the container: nobody listens there any more. */
-	(void)unlink(path);
-	/* umask rather than chmod after bind: no moment where others could connect. */
-	old = umask(0177);
-	r = bind(listen_fd, (struct sockaddr *)&sun, sizeof(sun));
-	umask(old);
-	if (r < 0 || listen(listen_fd, 16) < 0)
-		goto fail;
-	/* Group members may connect (connecting needs write permission on the socket file); what
-	 * they may ask is decided per request. */
+	/* Group members may connect; what they may ask is decided per request. */
 	has_group = with_group;
 	group_gid = gid;
-	if (with_group && (chown(path, (uid_t)-1, gid) < 0 || chmod(path, 0660) < 0))
-		goto fail;
-	r = loop_add_fd(&listen_lfd, listen_fd, EPOLLIN, on_accept, NULL);
-	if (r < 0) {
-		errno = -r;
-		goto fail;
-	}
+	r = usock_open(&listen_lfd, path,
+		       &(struct usock_opts){ .type = SOCK_STREAM,
+					     .owner_only = true,
+					     .set_group = with_group,
+					     .gid = gid },
+		       on_accept, NULL);
+	if (r < 0)
+		return r;
+	listen_fd = r;
 	return 0;
-fail:
-	r = -errno;
-	(void)close(listen_fd);
-	listen_fd = -1;
-	return r;
 }
 
 void control_release(void)

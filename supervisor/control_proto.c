@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config/parse.h"
+#include "core/utf8.h"
 
 _Static_assert(CONTROL_NAMES_MAX == 64, "update the 'too many names' message");
 _Static_assert(CONTROL_LINE_MAX == 1024, "update the 'request too long' message");
@@ -409,39 +410,6 @@ fail:
 	return -EINVAL;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes available), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	/* Overlong forms, UTF-16 surrogates and code points past U+10FFFF (RFC 3629). */
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
-
 size_t json_escape(const char *in, char *out, size_t outlen)
 {
 	const unsigned char *s = (const unsigned char *)(in ? in : "");
@@ -473,7 +441,7 @@ size_t json_escape(const char *in, char *out, size_t outlen)
 		} else if (c < 0x80) {
 			piece = (const char *)s;
 			n = 1;
-		} else if ((ulen = utf8_len(s, left)) > 0) {
+		} else if ((ulen = utf8_seq_len(s, left, true)) > 0) {
 			piece = (const char *)s;
 			n = ulen;
 		} else {

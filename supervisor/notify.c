@@ -8,7 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "init/log.h"
+#include "core/log.h"
+#include "core/usock.h"
 
 static void on_readable(void *data, uint32_t events)
 {
@@ -79,38 +80,22 @@ static void on_readable(void *data, uint32_t events)
 
 int notify_open(struct notify_sock *n, const char *path, const char *name, notify_cb cb, void *data)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int one = 1;
 	int r;
 
 	n->cb = cb;
 	n->data = data;
 	n->name = name;
 	n->lfd.fd = -1;
-	if (strlen(path) >= sizeof(sun.sun_path))
+	n->fd = -1;
+	if (strlen(path) >= sizeof(n->path))
 		return -ENAMETOOLONG;
 	snprintf(n->path, sizeof(n->path), "%s", path);
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	n->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (n->fd < 0)
-		return -errno;
-	if (setsockopt(n->fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
-		goto fail;
-	/* A socket file left by a previous run of the container. */
-	(void)unlink(path);
-	if (bind(n->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
-		goto fail;
-	r = loop_add_fd(&n->lfd, n->fd, EPOLLIN, on_readable, n);
-	if (r < 0) {
-		errno = -r;
-		goto fail;
-	}
+	r = usock_open(&n->lfd, path, &(struct usock_opts){ .type = SOCK_DGRAM, .passcred = true },
+		       on_readable, n);
+	if (r < 0)
+		return r;
+	n->fd = r;
 	return 0;
-fail:
-	r = -errno;
-	(void)close(n->fd);
-	n->fd = -1;
-	return r;
 }
 
 void notify_close(struct notify_sock *n)

@@ -6,7 +6,7 @@
 #include <sys/types.h>
 #include <sys/un.h>
 
-#include "init/loop.h"
+#include "core/loop.h"
 #include "supervisor/notify_msg.h"
 
 /* Called for every well-formed datagram with the sender's PID; the receiver decides. */

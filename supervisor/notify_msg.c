@@ -5,41 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-/* Length of the well-formed UTF-8 sequence at s (n bytes available) that is not a C1 control
- * (U+0080..U+009F, e.g. U+009B CSI, which terminals act on like ESC [), or 0. */
-static size_t utf8_printable_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	/* C1 controls; overlong forms, UTF-16 surrogates, past U+10FFFF (RFC 3629). */
-	if (s[0] == 0xc2)
-		lo = 0xa0;
-	else if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
+#include "core/utf8.h"
 
 /* Copy a STATUS= value: cut to NOTIFY_STATUS_MAX bytes without splitting a UTF-8 sequence, and
  * replace control characters (C0, DEL and C1) and bytes that are not UTF-8 with '?' (one per
@@ -60,7 +26,7 @@ static void copy_status(char *dst, const char *src, size_t n)
 		if (s[i] >= 0x20 && s[i] < 0x7f) {
 			len = 1;
 			dst[out++] = (char)s[i];
-		} else if (s[i] >= 0x80 && (len = utf8_printable_len(s + i, n - i)) > 0) {
+		} else if (s[i] >= 0x80 && (len = utf8_seq_len(s + i, n - i, false)) > 0) {
 			memcpy(dst + out, s + i, len);
 			out += len;
 		} else {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "config/config.h"
-#include "init/loop.h"
+#include "core/loop.h"
 
 /* "[name] " + piece + "\n" fits in PIPE_BUF, so each line is one atomic write even on a pipe
  * shared with the main command; longer lines are split into pieces of this size. */

@@ -157,6 +157,21 @@ static int watch(struct probe *p, uint32_t events)
 	return loop_add_fd(&p->lfd, p->fd, events, on_io, p);
 }
 
+/* On to phase, watching the socket for EPOLLOUT. Returns 0, or -1 after cleanup (why set). */
+static int await_writable(struct probe *p, enum probe_phase phase)
+{
+	int r;
+
+	p->phase = phase;
+	r = watch(p, EPOLLOUT);
+	if (r < 0) {
+		fail(p, -r, "epoll");
+		cleanup(p);
+		return -1;
+	}
+	return 0;
+}
+
 /* HTTP only: queue the request once connected. Returns 0, or -1 after cleanup (why set). */
 static int connected(struct probe *p)
 {
@@ -172,13 +187,7 @@ static int connected(struct probe *p)
 	}
 	p->len = (size_t)r;
 	p->sent = 0;
-	p->phase = PROBE_SENDING;
-	if (watch(p, EPOLLOUT) < 0) {
-		fail(p, errno, "epoll");
-		cleanup(p);
-		return -1;
-	}
-	return 0;
+	return await_writable(p, PROBE_SENDING);
 }
 
 static void on_io(void *data, uint32_t events)
@@ -279,13 +288,7 @@ static int start_connect(struct probe *p)
 		p->fd = -1;
 		return -1;
 	}
-	p->phase = PROBE_CONNECTING;
-	if (watch(p, EPOLLOUT) < 0) {
-		fail(p, errno, "epoll");
-		cleanup(p);
-		return -1;
-	}
-	return 0;
+	return await_writable(p, PROBE_CONNECTING);
 }
 
 static int start_exec(struct probe *p)

@@ -10,7 +10,7 @@
 #include <sys/types.h>
 
 #include "config/config.h"
-#include "init/loop.h"
+#include "core/loop.h"
 #include "supervisor/privs.h"
 
 #define PROBE_WHY_MAX  160

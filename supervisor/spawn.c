@@ -28,6 +28,18 @@ void spawn_default_signals(void)
 			(void)sigaction(sig, &sa, NULL);
 }
 
+int spawn_send_stop(pid_t pid, int sig)
+{
+	if (kill(pid, sig) < 0)
+		return -errno;
+	/* As systemd does: a stopped process (SIGSTOP, a debugger, a frozen job) acts on its stop
+	 * signal only once it runs again; without this it would wait out its stop timeout for
+	 * SIGKILL. */
+	if (sig != SIGKILL && sig != SIGCONT)
+		(void)kill(pid, SIGCONT);
+	return 0;
+}
+
 void spawn_kill_group(pid_t pid)
 {
 	/* The group first: the leader may already be gone while the rest of its group lives. */

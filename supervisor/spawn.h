@@ -89,6 +89,10 @@ char **spawn_env(char *const *base, char *const *extra, int nextra);
 const char *spawn_find_in_path(const char *name, char *const *envp, char *buf, size_t len,
 			       int *err);
 
+/* A child's stop signal, then SIGCONT to it (none after SIGKILL or SIGCONT itself), so that a
+ * stopped child can act on it at once. 0, or -errno of the stop signal. */
+int spawn_send_stop(pid_t pid, int sig);
+
 /* SIGKILL to the process group of a child started by spawn_process, and to the child. */
 void spawn_kill_group(pid_t pid);
 

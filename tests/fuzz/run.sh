@@ -64,7 +64,7 @@ build_all() {
 	fi
 	stamp="$out/.built"
 	# Rebuild when any source, header, target or this script is newer than the last build.
-	if [ -f "$stamp" ] && [ -z "$(find "$src/config" "$src/supervisor" "$src/init" "$here" \
+	if [ -f "$stamp" ] && [ -z "$(find "$src/config" "$src/core" "$src/supervisor" "$src/init" "$here" \
 		"$src/CMakeLists.txt" -newer "$stamp" \( -name '*.[ch]' -o -name '*.sh' -o \
 		-name CMakeLists.txt \) -print -quit)" ]; then
 		return

@@ -98,6 +98,21 @@ wait_for_line() {
 	return 1
 }
 
+# proc_state PID: the state letter of host process PID (R, S, T, Z...)
+proc_state() {
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1
+}
+
+# wait_for_proc_state PID LETTER: poll (bounded) until process PID is in that state
+wait_for_proc_state() {
+	for _ in $(seq 400); do
+		[ "$(proc_state "$1")" = "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "process $1 is in state '$(proc_state "$1")', not '$2'" >&2
+	return 1
+}
+
 # event_order: the events file as one line, "a b c"
 event_order() {
 	tr '\n' ' ' <"$EVENTS" | sed 's/ $//'

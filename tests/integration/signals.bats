@@ -111,6 +111,28 @@ EOF
 	refute grep -q 'sending SIGKILL' "$T/out"
 }
 
+@test "a stopped main command (SIGSTOP) gets SIGCONT after its stop signal: its own exit status" {
+	# with SIGCONT right after SIGTERM it runs its trap now instead of waiting out [main]
+	# stop_timeout for SIGKILL (which would make the status 137)
+	service_script job 'trap "echo got-TERM >>$EVENTS; exit 42" TERM
+echo up >>$EVENTS
+kill -STOP $$
+while :; do sleep 0.05; done'
+	write_config <<EOF
+[main]
+stop_timeout = 3s
+EOF
+	start_ns -c "$T/dind-init.ini" -- "$T/job"
+	wait_for_line "$EVENTS" up
+	wait_for_proc_state "$(pgrep -P "$INIT_PID" -f "$T/job")" T
+	kill -TERM "$INIT_PID"
+	wait_ns
+	cat "$T/out"
+	[ "$STATUS" -eq 42 ]
+	[ "$(event_order)" = "up got-TERM" ]
+	refute grep -q 'did not exit within' "$T/out"
+}
+
 @test "after the main command exited, a second stop signal forces the shutdown; its status stands" {
 	service_script stubborn 'trap "echo ignored >>$EVENTS" TERM
 echo up >>$EVENTS
@@ -260,21 +282,6 @@ EOF
 	wait_ns
 	[ "$STATUS" -eq 0 ]
 	refute grep -qx HUP "$EVENTS"
-}
-
-# proc_state PID: the state letter of host process PID (R, S, T, Z...)
-proc_state() {
-	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1
-}
-
-# wait_for_proc_state PID LETTER: poll (bounded) until process PID is in that state
-wait_for_proc_state() {
-	for _ in $(seq 400); do
-		[ "$(proc_state "$1")" = "$2" ] && return 0
-		sleep 0.05
-	done
-	echo "process $1 is in state '$(proc_state "$1")', not '$2'" >&2
-	return 1
 }
 
 @test "SIGTERM that comes as the main command exits: the exit counts first, whatever signalfd's order" {

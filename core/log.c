@@ -1,4 +1,4 @@
-#include "init/log.h"
+#include "core/log.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "init/loop.h"
+#include "core/loop.h"
 
 #include <errno.h>
 #include <sys/epoll.h>

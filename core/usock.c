@@ -1,0 +1,49 @@
+#include "core/usock.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+int usock_open(struct loop_fd *lfd, const char *path, const struct usock_opts *o, loop_fd_cb cb,
+	       void *data)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int one = 1;
+	mode_t old = 0;
+	int fd, r;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	fd = socket(AF_UNIX, o->type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (o->passcred && setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
+		goto fail;
+	(void)unlink(path);
+	/* umask rather than chmod after bind: no moment where others could connect. */
+	if (o->owner_only)
+		old = umask(0177);
+	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	if (o->owner_only)
+		umask(old);
+	if (r < 0 || (o->type == SOCK_STREAM && listen(fd, 16) < 0))
+		goto fail;
+	if (o->set_group && (chown(path, (uid_t)-1, o->gid) < 0 || chmod(path, 0660) < 0))
+		goto fail;
+	r = loop_add_fd(lfd, fd, EPOLLIN, cb, data);
+	if (r < 0) {
+		errno = -r;
+		goto fail;
+	}
+	return fd;
+fail:
+	r = -errno;
+	(void)close(fd);
+	return r;
+}

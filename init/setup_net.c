@@ -1,0 +1,287 @@
+/* The container setup's network: the iptables backend dockerd gets, and the MTU for nested
+ * containers. */
+#include "init/setup_steps.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config/parse.h"
+#include "core/fs.h"
+#include "core/log.h"
+#include "supervisor/spawn.h"
+
+extern char **environ;
+
+/* iptables ----------------------------------------------------------------------------- */
+
+static bool legacy_tables_in_use(void)
+{
+	static const char *const files[] = { "/proc/net/ip_tables_names",
+					     "/proc/net/ip6_tables_names" };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char buf[64];
+
+		if (fs_read_file(files[i], buf, sizeof(buf)) > 0)
+			return true;
+	}
+	return false;
+}
+
+/* Run argv quietly, bounded in time. Returns its exit code, or -errno. Before the event loop,
+ * so waiting here is fine. */
+static int run_quiet(char *const *argv)
+{
+	struct spawn_opts o = { .argv = argv, .null_stdin = true };
+	struct spawn_result res;
+	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	int r, st;
+
+	o.stdout_fd = o.stderr_fd = devnull;
+	r = spawn_process(&o, &res);
+	if (devnull >= 0)
+		(void)close(devnull);
+	if (r < 0)
+		return r;
+	(void)close(res.report_fd); /* its exit status is all we need */
+	for (int waited = 0;; waited += 10) {
+		pid_t p = waitpid(res.pid, &st, WNOHANG);
+
+		if (p == res.pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		if (p < 0 && errno != EINTR)
+			return -errno;
+		if (waited >= PROBE_CMD_TIMEOUT_MS) {
+			spawn_kill_group(res.pid);
+			(void)waitpid(res.pid, &st, 0);
+			return -ETIMEDOUT;
+		}
+		nanosleep(&(struct timespec){ 0, 10 * 1000000L }, NULL);
+	}
+}
+
+static bool iptables_works(const char *mode)
+{
+	char name[32], buf[256];
+	char *argv[] = { name, (char *)"-nL", NULL };
+	int err;
+
+	snprintf(name, sizeof(name), "iptables-%s", mode);
+	if (!spawn_find_in_path(name, environ, buf, sizeof(buf), &err))
+		return false;
+	argv[0] = buf;
+	return run_quiet(argv) == 0;
+}
+
+/* Make `iptables` & co. mean the chosen backend for dockerd: a folder of links first in PATH
+ * (the Debian alternatives may point elsewhere, and are not ours to change in an image). */
+static int apply_iptables(const struct config *cfg, const char *mode)
+{
+	static const char *const tools[] = { "iptables",  "iptables-save",  "iptables-restore",
+					     "ip6tables", "ip6tables-save", "ip6tables-restore" };
+	char dir[256], path[4096];
+	const char *old = getenv("PATH");
+	int linked = 0;
+
+	snprintf(dir, sizeof(dir), "%s/iptables-%s", cfg->runtime_dir, mode);
+	int r = fs_mkdirs(dir);
+
+	if (r < 0) {
+		log_warn_errno(-r, "setup: cannot create %s for the iptables choice", dir);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
+		char name[64], target[256], link[320];
+		const char *dash = strchr(tools[i], '-');
+		int err;
+
+		/* iptables-save -> iptables-nft-save, iptables -> iptables-nft */
+		if (dash)
+			snprintf(name, sizeof(name), "%.*s-%s%s", (int)(dash - tools[i]), tools[i],
+				 mode, dash);
+		else
+			snprintf(name, sizeof(name), "%s-%s", tools[i], mode);
+		if (!spawn_find_in_path(name, environ, target, sizeof(target), &err))
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", dir, tools[i]);
+		(void)unlink(link);
+		if (symlink(target, link) == 0)
+			linked++;
+	}
+	if (!linked) {
+		log_warn("setup: iptables: no iptables-%s binaries found to point iptables at",
+			 mode);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "%s:%s", dir,
+		 old && *old ? old : "/usr/sbin:/usr/bin:/sbin:/bin");
+	setenv("PATH", path, 1);
+	return 1;
+}
+
+int step_iptables(const struct config *cfg)
+{
+	const char *mode = NULL, *why = NULL;
+
+	switch (cfg->setup.iptables) {
+	case IPTABLES_NO:
+		return 0;
+	case IPTABLES_LEGACY:
+		mode = "legacy", why = "configured";
+		break;
+	case IPTABLES_NFT:
+		mode = "nft", why = "configured";
+		break;
+	case IPTABLES_AUTO:
+	default:
+		/* docker:dind's switch: set and not empty means legacy, set and empty nft. */
+		if (getenv("DOCKER_IPTABLES_LEGACY")) {
+			bool legacy = *getenv("DOCKER_IPTABLES_LEGACY") != '\0';
+
+			mode = legacy ? "legacy" : "nft";
+			why = legacy ? "DOCKER_IPTABLES_LEGACY is set"
+				     : "DOCKER_IPTABLES_LEGACY is empty";
+			break;
+		}
+		/* Look at the tables before running anything: `iptables-legacy -nL` itself loads
+		 * the legacy filter table. */
+		if (legacy_tables_in_use())
+			mode = "legacy", why = "legacy tables already hold rules";
+		else if (iptables_works("nft"))
+			mode = "nft", why = "iptables-nft works";
+		else if (iptables_works("legacy"))
+			mode = "legacy", why = "iptables-nft does not work, iptables-legacy does";
+		break;
+	}
+	if (!mode) {
+		log_warn("setup: iptables: neither iptables-nft nor iptables-legacy works here; "
+			 "dockerd will fail to set up networks (install iptables, or run dockerd "
+			 "with --iptables=false)");
+		return 0;
+	}
+	if (apply_iptables(cfg, mode) > 0)
+		log_info("setup: iptables: using %s (%s)", mode, why);
+	return 0;
+}
+
+/* MTU ------------------------------------------------------------------------------------- */
+
+/* The interface of the default route: IPv4 first (/proc/net/route), else IPv6
+ * (/proc/net/ipv6_route). This process's network namespace: the container's. */
+static bool default_route_iface(char *iface, size_t len)
+{
+	char buf[16384];
+	const char *line;
+
+	if (fs_read_file("/proc/net/route", buf, sizeof(buf)) > 0) {
+		/* Iface Destination Gateway Flags RefCnt Use Metric Mask ...: destination and
+		 * mask 0 */
+		for (line = strchr(buf, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+			const char *p = line + 1;
+			char name[IFNAMSIZ], dest[16], skip[16], mask[16];
+			bool ok = next_field(&p, name, sizeof(name)) &&
+				  next_field(&p, dest, sizeof(dest));
+
+			for (int k = 0; ok && k < 5; k++)
+				ok = next_field(&p, skip, sizeof(skip));
+			if (ok && next_field(&p, mask, sizeof(mask)) &&
+			    strcmp(dest, "00000000") == 0 && strcmp(mask, "00000000") == 0) {
+				snprintf(iface, len, "%s", name);
+				return true;
+			}
+		}
+	}
+	if (fs_read_file("/proc/net/ipv6_route", buf, sizeof(buf)) > 0) {
+		/* dest dest_len src src_len next_hop metric refcnt use flags iface: ::/0, not lo */
+		for (line = buf; line && *line;
+		     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+			const char *p = line;
+			char f[10][40];
+			int k;
+
+			for (k = 0; k < 10 && next_field(&p, f[k], sizeof(f[k])); k++)
+				;
+			if (k == 10 && strspn(f[0], "0") == 32 && strcmp(f[1], "00") == 0 &&
+			    strcmp(f[9], "lo") != 0) {
+				snprintf(iface, len, "%.*s", IFNAMSIZ - 1, f[9]);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static int iface_mtu(const char *iface)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r;
+
+	if (fd < 0)
+		fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", iface);
+	r = ioctl(fd, SIOCGIFMTU, &ifr) < 0 ? -errno : ifr.ifr_mtu;
+	(void)close(fd);
+	return r;
+}
+
+/* Nested containers must not get a larger MTU than the network the outer container is on (CI
+ * overlays, VPNs: 1450, 1400...), or large packets are lost and TLS handshakes hang. dockerd
+ * defaults to 1500; the default config gives it --mtu=$DOCKER_MTU (args_if). */
+int step_mtu(const struct config *cfg)
+{
+	const char *given = getenv("DOCKER_MTU");
+	char iface[IFNAMSIZ], num[16];
+	int mtu;
+
+	/* Set but empty counts as unset, as for the args_if condition DOCKER_MTU. */
+	if (given && *given) {
+		char *end;
+		long v = strtol(given, &end, 10);
+
+		/* strtol would take " 1400" and "+1400"; dockerd would not. */
+		if (given[0] < '0' || given[0] > '9' || *end || v < 68 || v > 65535) {
+			log_error(
+				"setup: DOCKER_MTU='%s' is not an MTU: give a number from 68 to 65535, "
+				"or unset it to use the default route's MTU",
+				given);
+			return STEP_FATAL;
+		}
+		log_info("setup: MTU %ld (DOCKER_MTU) for dockerd and its networks", v);
+		return 0;
+	}
+	if (!cfg->setup.mtu_auto)
+		return 0;
+	if (!default_route_iface(iface, sizeof(iface))) {
+		log_debug("setup: no default route: MTU left to dockerd");
+		return 0;
+	}
+	mtu = iface_mtu(iface);
+	if (mtu < 0) {
+		log_warn_errno(-mtu,
+			       "setup: cannot read the MTU of %s (the default route's); set "
+			       "DOCKER_MTU if it is below 1500",
+			       iface);
+		return 0;
+	}
+	if (mtu >= 1500) {
+		log_debug("setup: MTU %d on %s: dockerd's default (1500) fits", mtu, iface);
+		return 0;
+	}
+	snprintf(num, sizeof(num), "%d", mtu);
+	setenv("DOCKER_MTU", num, 1);
+	log_info("setup: MTU %d on %s (the default route's), below 1500: DOCKER_MTU=%d for dockerd "
+		 "and its networks",
+		 mtu, iface, mtu);
+	return 0;
+}
