@@ -4,6 +4,7 @@
 
 #include "core/exit_codes.h"
 #include "core/log.h"
+#include "init/setup.h"
 #include "init/shutdown.h"
 #include "supervisor/command.h"
 #include "supervisor/control.h"
@@ -17,7 +18,8 @@ static void main_maybe_start(void)
 {
 	const struct service *blocked, *cause;
 
-	if (cmd_state() != CMD_WAITING || shutdown_active())
+	/* The main command may use iptables: it waits for the setup's choice too. */
+	if (cmd_state() != CMD_WAITING || shutdown_active() || setup_pending())
 		return;
 	if (svc_main_after_ready(&blocked, &cause)) {
 		cmd_start();
@@ -42,7 +44,9 @@ void coord_step(void)
 		shutdown_progress();
 		return;
 	}
-	svc_start_eligible();
+	/* While the setup's iptables check still runs, only the services that depend on no other
+	 * start (containerd, the certificates): dockerd, which uses iptables, waits for it. */
+	svc_start_eligible(setup_pending());
 	main_maybe_start();
 }
 

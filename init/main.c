@@ -504,6 +504,8 @@ int main(int argc, char **argv)
 	}
 	if (level_override >= 0)
 		log_set_level((enum log_level)level_override);
+	/* The first line of a -v log: where bench/supervisors.sh's breakdown starts. */
+	log_debug("dind-init %s starting as pid %d", DIND_INIT_VERSION, (int)getpid());
 
 	cfg_init(&cfg);
 	if (load_config(&cfg, path, explicit_path) < 0) {

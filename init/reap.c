@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include "core/log.h"
+#include "init/setup.h"
 #include "supervisor/command.h"
 #include "supervisor/probe.h"
 #include "supervisor/service.h"
@@ -27,7 +28,7 @@ int reap_all(void)
 			int code = status_to_code(st);
 
 			if (!cmd_child_exited(pid, code) && !svc_child_exited(pid, code) &&
-			    !probe_child_exited(pid, code))
+			    !probe_child_exited(pid, code) && !setup_child_exited(pid, code))
 				log_debug("reaped process %d (status %d)", (int)pid, code);
 			continue;
 		}

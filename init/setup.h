@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "config/config.h"
 
@@ -23,5 +24,13 @@ int setup_subreaper(void);
  * May prepend a folder to PATH (the iptables choice), so call it before services get their
  * environment. */
 int setup_container(const struct config *cfg);
+
+/* iptables = auto leaves its check (iptables-nft -nL) running in the background while the first
+ * services start: true until the choice is made. The coordinator holds back the services that
+ * depend on another, and the main command, until then. */
+bool setup_pending(void);
+/* For every reaped pid: true if it was that check (then the choice is made, or the next check
+ * started). */
+bool setup_child_exited(pid_t pid, int code);
 
 #endif

@@ -17,6 +17,10 @@
 #include "config/parse.h"
 #include "core/fs.h"
 #include "core/log.h"
+#include "core/loop.h"
+#include "init/coordinator.h"
+#include "init/setup.h"
+#include "init/shutdown.h"
 #include "supervisor/spawn.h"
 
 extern char **environ;
@@ -37,68 +41,42 @@ static bool legacy_tables_in_use(void)
 	return false;
 }
 
-/* Run argv quietly, bounded in time. Returns its exit code, or -errno. Before the event loop,
- * so waiting here is fine. */
-static int run_quiet(char *const *argv)
+/* The folder of links that makes `iptables` & co. mean the chosen backend: first in PATH (the
+ * Debian alternatives may point elsewhere, and are not ours to change in an image). */
+static void links_dir(const struct config *cfg, char *dir, size_t len)
 {
-	struct spawn_opts o = { .argv = argv, .null_stdin = true };
-	struct spawn_result res;
-	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	int r, st;
+	snprintf(dir, len, "%s/iptables", cfg->runtime_dir);
+}
 
-	o.stdout_fd = o.stderr_fd = devnull;
-	r = spawn_process(&o, &res);
-	if (devnull >= 0)
-		(void)close(devnull);
-	if (r < 0)
+/* Create the folder and put it first in PATH, so that every service's environment (made after
+ * the setup) has it, whether the links are made now or once the check running in the
+ * background is done. 0 or -errno. */
+static int prepare_links_dir(const struct config *cfg)
+{
+	char dir[256], path[4096];
+	const char *old = getenv("PATH");
+	int r;
+
+	links_dir(cfg, dir, sizeof(dir));
+	r = fs_mkdirs(dir);
+	if (r < 0) {
+		log_warn_errno(-r, "setup: cannot create %s for the iptables choice", dir);
 		return r;
-	(void)close(res.report_fd); /* its exit status is all we need */
-	for (int waited = 0;; waited += 10) {
-		pid_t p = waitpid(res.pid, &st, WNOHANG);
-
-		if (p == res.pid)
-			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-		if (p < 0 && errno != EINTR)
-			return -errno;
-		if (waited >= PROBE_CMD_TIMEOUT_MS) {
-			spawn_kill_group(res.pid);
-			(void)waitpid(res.pid, &st, 0);
-			return -ETIMEDOUT;
-		}
-		nanosleep(&(struct timespec){ 0, 10 * 1000000L }, NULL);
 	}
+	snprintf(path, sizeof(path), "%s:%s", dir,
+		 old && *old ? old : "/usr/sbin:/usr/bin:/sbin:/bin");
+	setenv("PATH", path, 1);
+	return 0;
 }
 
-static bool iptables_works(const char *mode)
-{
-	char name[32], buf[256];
-	char *argv[] = { name, (char *)"-nL", NULL };
-	int err;
-
-	snprintf(name, sizeof(name), "iptables-%s", mode);
-	if (!spawn_find_in_path(name, environ, buf, sizeof(buf), &err))
-		return false;
-	argv[0] = buf;
-	return run_quiet(argv) == 0;
-}
-
-/* Make `iptables` & co. mean the chosen backend for dockerd: a folder of links first in PATH
- * (the Debian alternatives may point elsewhere, and are not ours to change in an image). */
 static int apply_iptables(const struct config *cfg, const char *mode)
 {
 	static const char *const tools[] = { "iptables",  "iptables-save",  "iptables-restore",
 					     "ip6tables", "ip6tables-save", "ip6tables-restore" };
-	char dir[256], path[4096];
-	const char *old = getenv("PATH");
+	char dir[256];
 	int linked = 0;
 
-	snprintf(dir, sizeof(dir), "%s/iptables-%s", cfg->runtime_dir, mode);
-	int r = fs_mkdirs(dir);
-
-	if (r < 0) {
-		log_warn_errno(-r, "setup: cannot create %s for the iptables choice", dir);
-		return 0;
-	}
+	links_dir(cfg, dir, sizeof(dir));
 	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
 		char name[64], target[256], link[320];
 		const char *dash = strchr(tools[i], '-');
@@ -110,7 +88,9 @@ static int apply_iptables(const struct config *cfg, const char *mode)
 				 mode, dash);
 		else
 			snprintf(name, sizeof(name), "%s-%s", tools[i], mode);
-		if (!spawn_find_in_path(name, environ, target, sizeof(target), &err))
+		/* Not in the links folder itself: it is first in PATH by now. */
+		if (!spawn_find_in_path(name, environ, target, sizeof(target), &err) ||
+		    strncmp(target, dir, strlen(dir)) == 0)
 			continue;
 		snprintf(link, sizeof(link), "%s/%s", dir, tools[i]);
 		(void)unlink(link);
@@ -122,10 +102,107 @@ static int apply_iptables(const struct config *cfg, const char *mode)
 			 mode);
 		return 0;
 	}
-	snprintf(path, sizeof(path), "%s:%s", dir,
-		 old && *old ? old : "/usr/sbin:/usr/bin:/sbin:/bin");
-	setenv("PATH", path, 1);
 	return 1;
+}
+
+/* The check `iptables = auto` leaves running while the first services start. Running
+ * `iptables-nft -nL` costs about 10 ms here, most of dind-init's own share of the time to a
+ * ready Docker, and only what uses iptables needs the answer: dockerd (which depends on
+ * containerd) and the main command. So the check runs in the background; the coordinator holds
+ * back every service that depends on another, and the main command, until it is done
+ * (setup_pending), while containerd and the other independent services start. */
+static struct {
+	const struct config *cfg;
+	pid_t pid;	  /* the check running, or 0 */
+	const char *mode; /* what it checks: "nft", then "legacy" */
+	bool pending;	  /* the choice is not made yet */
+	struct loop_timer timeout;
+} bg;
+
+static void bg_done(const char *mode, const char *why)
+{
+	bg.pending = false;
+	bg.pid = 0;
+	loop_timer_disarm(&bg.timeout);
+	if (!mode)
+		log_warn("setup: iptables: neither iptables-nft nor iptables-legacy works here; "
+			 "dockerd will fail to set up networks (install iptables, or run dockerd "
+			 "with --iptables=false)");
+	else if (apply_iptables(bg.cfg, mode) > 0)
+		log_info("setup: iptables: using %s (%s)", mode, why);
+	coord_step();
+}
+
+/* Start `iptables-MODE -nL` without waiting for it. 1 when started, 0 when there is no such
+ * program, -errno when it cannot be started. */
+static int bg_start(const char *mode)
+{
+	char name[32], buf[256];
+	char *argv[] = { buf, (char *)"-nL", NULL };
+	struct spawn_opts o = { .argv = argv, .null_stdin = true };
+	struct spawn_result res;
+	int devnull, err, r;
+
+	snprintf(name, sizeof(name), "iptables-%s", mode);
+	if (!spawn_find_in_path(name, environ, buf, sizeof(buf), &err))
+		return 0;
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	o.stdout_fd = o.stderr_fd = devnull;
+	r = spawn_process(&o, &res);
+	if (devnull >= 0)
+		(void)close(devnull);
+	if (r < 0)
+		return r;
+	(void)close(res.report_fd); /* its exit status is all we need */
+	bg.pid = res.pid;
+	bg.mode = mode;
+	/* Timers are a plain list: arming one before the loop runs is fine. */
+	loop_timer_arm_in(&bg.timeout, PROBE_CMD_TIMEOUT_MS);
+	log_debug("setup: iptables: checking %s in the background (pid %d)", name, (int)res.pid);
+	return 1;
+}
+
+/* The nft check failed (or could not run): legacy's turn, or no choice at all. */
+static void bg_next(void)
+{
+	if (strcmp(bg.mode, "nft") == 0 && bg_start("legacy") > 0)
+		return;
+	bg_done(NULL, NULL);
+}
+
+static void on_bg_timeout(void *data)
+{
+	(void)data;
+	if (bg.pid <= 0)
+		return;
+	log_warn("setup: iptables: iptables-%s -nL did not answer within %d ms; killing it",
+		 bg.mode, PROBE_CMD_TIMEOUT_MS);
+	spawn_kill_group(bg.pid); /* its exit, reaped, moves on (setup_child_exited) */
+}
+
+bool setup_pending(void)
+{
+	return bg.pending;
+}
+
+bool setup_child_exited(pid_t pid, int code)
+{
+	if (bg.pid <= 0 || pid != bg.pid)
+		return false;
+	bg.pid = 0;
+	if (shutdown_active()) {
+		/* Killed with everything else: no choice is needed any more. */
+		bg.pending = false;
+		loop_timer_disarm(&bg.timeout);
+		return true;
+	}
+	if (code == 0)
+		bg_done(bg.mode, strcmp(bg.mode, "nft") == 0
+					 ? "iptables-nft works"
+					 : "iptables-nft does not work, iptables-legacy does");
+	else
+		bg_next();
+	return true;
 }
 
 int step_iptables(const struct config *cfg)
@@ -154,12 +231,23 @@ int step_iptables(const struct config *cfg)
 		}
 		/* Look at the tables before running anything: `iptables-legacy -nL` itself loads
 		 * the legacy filter table. */
-		if (legacy_tables_in_use())
+		if (legacy_tables_in_use()) {
 			mode = "legacy", why = "legacy tables already hold rules";
-		else if (iptables_works("nft"))
-			mode = "nft", why = "iptables-nft works";
-		else if (iptables_works("legacy"))
-			mode = "legacy", why = "iptables-nft does not work, iptables-legacy does";
+			break;
+		}
+		/* The rest is decided in the background (see bg above). */
+		if (prepare_links_dir(cfg) < 0)
+			return 0;
+		bg.cfg = cfg;
+		loop_timer_init(&bg.timeout, on_bg_timeout, NULL);
+		bg.pending = true;
+		if (bg_start("nft") > 0)
+			return 0;
+		bg.mode = "nft";
+		if (bg_start("legacy") > 0)
+			return 0;
+		bg.pending = false;
+		mode = NULL; /* neither can even be started */
 		break;
 	}
 	if (!mode) {
@@ -168,7 +256,7 @@ int step_iptables(const struct config *cfg)
 			 "with --iptables=false)");
 		return 0;
 	}
-	if (apply_iptables(cfg, mode) > 0)
+	if (prepare_links_dir(cfg) == 0 && apply_iptables(cfg, mode) > 0)
 		log_info("setup: iptables: using %s (%s)", mode, why);
 	return 0;
 }

@@ -146,7 +146,10 @@ static void start(void)
 		.foreground_tty = isatty(STDIN_FILENO) == 1,
 	};
 	struct spawn_result res;
-	int r = spawn_process(&opts, &res);
+	int r;
+
+	log_debug("main command: spawning %s", argv[0]);
+	r = spawn_process(&opts, &res);
 
 	if (r < 0) {
 		log_error_errno(-r, "cannot start the main command %s: %s failed", argv[0],

@@ -632,6 +632,7 @@ static void start(struct service *s)
 	opts.stdout_fd = opts.stderr_fd = fd;
 	if (c->log == LOGMODE_FILE)
 		opts.output_path = c->log_path;
+	log_debug("service %s: spawning %s", c->name, c->argv[0]);
 	r = spawn_process(&opts, &res);
 	if (fd >= 0 && fd != s->out.write_fd)
 		(void)close(fd);
@@ -840,13 +841,13 @@ static void on_notify(void *data, pid_t sender, const struct notify_msg *msg)
 
 /* ---- entry points: the coordinator, the reaper, the shutdown, dind-ctl ------------------ */
 
-void svc_start_eligible(void)
+void svc_start_eligible(bool independent_only)
 {
 	if (shutting_down)
 		return;
 	for (int k = 0; k < nservices; k++) {
 		struct service *s = &services[config->order[k]];
-		bool ok = s->state == SVC_WAITING;
+		bool ok = s->state == SVC_WAITING && !(independent_only && s->cfg->ndeps > 0);
 
 		for (int d = 0; ok && d < s->cfg->ndeps; d++)
 			ok = svc_is_ready(&services[s->cfg->dep_idx[d]]);

@@ -85,8 +85,9 @@ enum svc_event {
  * through the entry points below and the loop's callbacks. */
 bool svc_event(struct service *s, enum svc_event ev, int code);
 
-/* Start every WAITING service whose dependencies are ready (no-op during shutdown). */
-void svc_start_eligible(void);
+/* Start every WAITING service whose dependencies are ready (no-op during shutdown); with
+ * independent_only, only those that depend on no other service. */
+void svc_start_eligible(bool independent_only);
 
 /* Called for every reaped pid. Returns true if it was a service's main process. */
 bool svc_child_exited(pid_t pid, int code);

@@ -509,3 +509,44 @@ EOF
 	[ "$status" -eq 0 ]
 	grep -qx 'mtu=1400' <<<"$output"
 }
+
+@test "iptables auto: the check runs while independent services start; dependents and the main command wait for it" {
+	mkdir -p "$T/fakebin"
+	# iptables-nft that takes a while to answer and says when it did
+	printf '#!/bin/sh\nsleep 1\necho nft-answered >>%s\nexit 0\n' "$EVENTS" >"$T/fakebin/iptables-nft"
+	printf '#!/bin/sh\nexit 0\n' >"$T/fakebin/iptables-legacy"
+	chmod +x "$T/fakebin/iptables-nft" "$T/fakebin/iptables-legacy"
+	write_config <<EOF
+$(quiet_setup | sed "s|^iptables =.*|iptables = auto|; s|^main_after = s|main_after = a, b|")
+[service:a]
+command = sh -c 'echo a-started >>$EVENTS; exec sleep 1000'
+[service:b]
+command = sh -c 'echo b-started >>$EVENTS; exec sleep 1000'
+depends_on = a
+EOF
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- sh -c 'echo main >>$EVENTS; iptables -nL'
+	echo "$output"
+	cat "$EVENTS"
+	[ "$status" -eq 0 ]
+	# a (no dependencies) starts before the answer; b (depends on a) and the main command after it
+	[ "$(head -n 1 "$EVENTS")" = a-started ]
+	in_order "$EVENTS" a-started nft-answered b-started
+	in_order "$EVENTS" a-started nft-answered main
+	grep -q 'setup: iptables: using nft (iptables-nft works)' <<<"$output"
+	# the main command's iptables is the chosen one: it ran the fake iptables-nft again
+	[ "$(grep -c nft-answered "$EVENTS")" -eq 2 ]
+}
+
+@test "iptables auto: a check that does not answer is killed after its time limit, then legacy is tried" {
+	mkdir -p "$T/fakebin"
+	printf '#!/bin/sh\nexec sleep 60\n' >"$T/fakebin/iptables-nft"
+	printf '#!/bin/sh\necho "legacy $*"\nexit 0\n' >"$T/fakebin/iptables-legacy"
+	chmod +x "$T/fakebin/iptables-nft" "$T/fakebin/iptables-legacy"
+	iptables_config auto
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- iptables -nL
+	echo "$output"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" >"$T/log"
+	in_order "$T/log" 'iptables-nft -nL did not answer within 5000 ms; killing it' \
+		'setup: iptables: using legacy (iptables-nft does not work, iptables-legacy does)' '^legacy -nL'
+}
