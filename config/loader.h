@@ -6,12 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <sys/un.h>
 
 #include "config/config.h"
-
-/* The kernel's limit for a unix socket path, without the terminating NUL: 107 on Linux. */
-#define SUN_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
 
 enum sec_kind { SEC_NONE, SEC_INIT, SEC_MAIN, SEC_SERVICE, SEC_IGNORED };
 enum line_kind { LINE_OTHER, LINE_KEY, LINE_CONT, LINE_BAD };
