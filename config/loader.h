@@ -13,7 +13,7 @@ enum sec_kind { SEC_NONE, SEC_INIT, SEC_MAIN, SEC_SERVICE, SEC_IGNORED };
 enum line_kind { LINE_OTHER, LINE_KEY, LINE_CONT, LINE_BAD };
 
 struct loader;
-struct key_def; /* a row of the key table: config/keys.h */
+struct key_def; /* a row of the key table: config/values.h */
 /* Applies value to key (its name, for messages) in the loader's current section. */
 typedef void key_setter(struct loader *ld, const char *key, const char *value);
 

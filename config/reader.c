@@ -19,6 +19,7 @@
 #include "config/keys.h"
 #include "config/parse.h"
 #include "config/validate.h"
+#include "config/values.h"
 
 /* inih's line replacement for a rejected line: a valid key line the handler knows to ignore, so
  * indented lines after it are dropped instead of continuing an earlier key. */

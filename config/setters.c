@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/keys.h"
 #include "config/parse.h"
 #include "config/privileges.h"
+#include "config/values.h"
 
 /* [init] */
 
