@@ -1,13 +1,8 @@
-/* The configuration model: its lifecycle (cfg_init, cfg_release), lookups, and the pure decision
- * whether the container setup runs. */
+/* The configuration model's lookups, and the pure decision whether the container setup runs. Its
+ * lifecycle (cfg_init, cfg_release) is table-driven: it is in keys.c, next to the key table. */
 #include "config/config.h"
 
-#include <stdlib.h>
 #include <string.h>
-
-#include "config/keys.h"
-#include "config/loader.h"
-#include "config/parse.h"
 
 /* Inits that only reap and forward signals, and run one child: with one of them as PID 1 of a
  * container, that child is the container's real init. Podman's --init mounts catatonit as
@@ -49,60 +44,6 @@ enum setup_decision cfg_setup_decide(enum tristate setup, int nservices,
 	if (f->parent_is_pid1 && f->in_container && cfg_minimal_init(f))
 		return SETUP_RUN_UNDER_INIT;
 	return SETUP_SKIP_NOT_PID1;
-}
-
-static void privs_release(struct cfg_privs *p)
-{
-	free(p->user_name);
-	free(p->home);
-	free(p->seccomp_file);
-	free(p->seccomp_syscalls);
-	keys_privs_defaults(p);
-}
-
-void cfg_init(struct config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	keys_defaults(B_CONFIG, cfg); /* the defaults of [init]'s and [main]'s keys */
-	keys_privs_defaults(&cfg->main.privs);
-	cfg->strict_config = true;
-	cfg->args_to_idx = -1;
-}
-
-void cfg_release(struct config *cfg)
-{
-	int i, j;
-
-	free(cfg->path);
-	keys_release(B_CONFIG, cfg);
-	for (i = 0; i < MAX_SERVICES; i++)
-		free(cfg->main_after_names[i]);
-	for (i = 0; i < cfg->nservices; i++) {
-		struct cfg_service *svc = &cfg->services[i];
-
-		keys_release(B_SERVICE, svc);
-		argv_free(svc->argv);
-		free(svc->command_text);
-		for (j = 0; j < svc->nargs_if; j++) {
-			cond_release(&svc->args_if[j].cond);
-			free(svc->args_if[j].words);
-			free(svc->args_if[j].expanded);
-		}
-		cond_release(&svc->when);
-		for (j = 0; j < svc->ndeps; j++)
-			free(svc->deps[j]);
-		for (j = 0; j < svc->nenv; j++)
-			free(svc->env[j]);
-		free(svc->env);
-		free(svc->log_path);
-		probe_spec_release(&svc->ready);
-		probe_spec_release(&svc->health);
-		privs_release(&svc->privs);
-	}
-	privs_release(&cfg->main.privs);
-	free(cfg->insecure_reason);
-	ld_free_errors(cfg);
-	memset(cfg, 0, sizeof(*cfg));
 }
 
 int cfg_find_service(const struct config *cfg, const char *name)

@@ -14,7 +14,12 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+/* The model's parts that have parsers of their own: conditions (struct cond_list, for `when` and
+ * `args_if`) in cond.h; probe specs (struct probe_spec, for `ready` and `health`) and the
+ * command-line limits (ARGV_MAX_WORDS, ARGV_BYTES_MAX) in parse.h. Both are leaves: they include
+ * nothing of ours, so config.h sits above them without a circle. */
 #include "config/cond.h"
+#include "config/parse.h"
 
 #define MAX_SERVICES	      64   /* [service:NAME] sections in one file */
 #define SVC_NAME_MAX	      32   /* characters in a service name: [A-Za-z0-9_.@-] */
@@ -23,7 +28,6 @@
 #define START_LIMIT_BURST_MAX 1000 /* start_limit_burst: the window keeps one time per start */
 #define MAX_GROUPS	      32   /* supplementary_groups of one service */
 #define MAX_SECCOMP_SYSCALLS  512  /* names in seccomp = deny:... or an allow-list */
-#define ARGV_BYTES_MAX	      (64 * 1024) /* a command line, all words together */
 #define ENV_BYTES_MAX	      (64 * 1024) /* the environment entries of one service, together */
 #define CFG_ERRORS_MAX	      100	  /* errors kept; more are counted as "N more errors" */
 #define CFG_LINE_MAX	      199  /* inih's line limit (Debian builds it with INI_MAX_LINE 200) */
@@ -102,27 +106,6 @@ const char *cfg_minimal_init(const struct setup_facts *f);
 #define DEFAULT_CONTROL_SOCKET "/run/dind-init.sock"
 #define DEFAULT_RUNTIME_DIR    "/run/dind-init"
 #define DEFAULT_DATA_ROOT      "/var/lib/docker"
-
-/* How readiness or health is checked (`ready =` / `health =`). */
-enum probe_kind {
-	PROBE_NONE,   /* no probe: ready once started (a oneshot: once exited 0) */
-	PROBE_NOTIFY, /* sd_notify READY=1 from the main PID (ready only) */
-	PROBE_SOCKET, /* connect() to a unix stream socket succeeds */
-	PROBE_HTTP,   /* GET over a unix socket or TCP answers 2xx */
-	PROBE_TCP,    /* TCP connect succeeds */
-	PROBE_EXEC,   /* command exits 0 */
-	PROBE_FILE,   /* path exists */
-};
-
-struct probe_spec {
-	enum probe_kind kind;
-	char *path;		      /* SOCKET, FILE, HTTP over unix: owned */
-	struct sockaddr_storage addr; /* TCP, HTTP over TCP: numeric address (no DNS in PID 1) */
-	socklen_t addrlen;	      /* 0 unless addr is used */
-	char *http_path;	      /* HTTP: request path, starts with '/'; owned */
-	char **argv;		      /* EXEC: NULL-terminated, owned */
-	int argc;
-};
 
 enum seccomp_mode {
 	SECCOMP_NONE,	 /* no filter (default) */

@@ -6,18 +6,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <sys/un.h>
 
 #include "config/config.h"
-
-/* The kernel's limit for a unix socket path, without the terminating NUL: 107 on Linux. */
-#define SUN_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
 
 enum sec_kind { SEC_NONE, SEC_INIT, SEC_MAIN, SEC_SERVICE, SEC_IGNORED };
 enum line_kind { LINE_OTHER, LINE_KEY, LINE_CONT, LINE_BAD };
 
 struct loader;
-struct key_def; /* a row of the key table: config/keys.h */
+struct key_def; /* a row of the key table: config/values.h */
 /* Applies value to key (its name, for messages) in the loader's current section. */
 typedef void key_setter(struct loader *ld, const char *key, const char *value);
 

@@ -12,8 +12,6 @@
 #include <strings.h>
 #include <sys/un.h>
 
-#include "config/config.h"
-
 /* Only the C-locale blanks: isspace() would depend on the locale. */
 static bool is_blank(char c)
 {
@@ -593,9 +591,6 @@ int parse_uint(const char *s, int *out)
 	*out = (int)v;
 	return 0;
 }
-
-/* The kernel's limit for a unix socket path, without the terminating NUL: 107 on Linux. */
-#define SUN_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
 
 #define PROBE_FORMS                                                                                \
 	"expected: notify, socket PATH, http SOCKET-PATH|HOST:PORT URL-PATH, tcp HOST:PORT, exec " \

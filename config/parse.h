@@ -7,8 +7,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
-#define ARGV_MAX_WORDS 256 /* words in one command line */
+#define ARGV_MAX_WORDS 256	   /* words in one command line */
+#define ARGV_BYTES_MAX (64 * 1024) /* a command line, all words together */
+/* The kernel's limit for a unix socket path, without the terminating NUL: 107 on Linux. */
+#define SUN_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
 
 /* "100ms", "30s", "5m", "2h", bare "10" = seconds; whitespace around is allowed.
  * -EINVAL on bad syntax or negative numbers, -ERANGE on overflow. */
@@ -64,7 +69,26 @@ int parse_uint(const char *s, int *out);
  * stand-in for sscanf, which would pull tens of KiB of libc into the static binary. */
 bool next_field(const char **s, char *out, size_t len);
 
-struct probe_spec;
+/* How readiness or health is checked (`ready =` / `health =`). */
+enum probe_kind {
+	PROBE_NONE,   /* no probe: ready once started (a oneshot: once exited 0) */
+	PROBE_NOTIFY, /* sd_notify READY=1 from the main PID (ready only) */
+	PROBE_SOCKET, /* connect() to a unix stream socket succeeds */
+	PROBE_HTTP,   /* GET over a unix socket or TCP answers 2xx */
+	PROBE_TCP,    /* TCP connect succeeds */
+	PROBE_EXEC,   /* command exits 0 */
+	PROBE_FILE,   /* path exists */
+};
+
+struct probe_spec {
+	enum probe_kind kind;
+	char *path;		      /* SOCKET, FILE, HTTP over unix: owned */
+	struct sockaddr_storage addr; /* TCP, HTTP over TCP: numeric address (no DNS in PID 1) */
+	socklen_t addrlen;	      /* 0 unless addr is used */
+	char *http_path;	      /* HTTP: request path, starts with '/'; owned */
+	char **argv;		      /* EXEC: NULL-terminated, owned */
+	int argc;
+};
 
 /* Probe specs, as in `ready =` and `health =`:
  *   notify | socket PATH | http UNIX-PATH URL-PATH | http HOST:PORT URL-PATH | tcp HOST:PORT |

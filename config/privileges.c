@@ -13,12 +13,11 @@
 #include <strings.h>
 #include <sys/capability.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "config/accounts.h"
+#include "config/file_safety.h"
 #include "config/parse.h"
-#include "config/reader.h"
 
 /* A group name or number for key; false (error recorded) when unknown. */
 bool priv_get_gid(struct loader *ld, const char *key, const char *name, size_t len, gid_t *out)
@@ -306,41 +305,6 @@ static bool add_denied_syscall(struct loader *ld, const char *name, size_t len)
 	return more;
 }
 
-/* A seccomp allow-list is as sensitive as the config file: whoever can write it chooses which
- * syscalls the service may make (unshare and mount, say). Refused at the config's line. */
-static bool allow_list_safe(struct loader *ld, const char *key, const char *path, int fd,
-			    const struct stat *st)
-{
-	struct statvfs vfs;
-	struct file_risk risk;
-	char who[48];
-	/* Of the opened file, not of the path: what is read is what was checked. */
-	bool readonly = fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
-
-	if (!file_at_risk(st, readonly, &risk))
-		return true;
-	if (!ld->cfg->strict_config) {
-		note_insecure(ld, "seccomp allow-list ", path, st, &risk, false);
-		return true;
-	}
-	if (risk.owner)
-		ld_error(ld, ld->lineno,
-			 "refusing seccomp allow-list %s for %s: it is owned by uid %u, %s, who "
-			 "could allow the service any syscall: mount it read-only (docker run -v "
-			 "HOST-FILE:%s:ro), or chown root the file (on the host, if it is "
-			 "bind-mounted from there), or start dind-init with %s=no",
-			 path, key, (unsigned)st->st_uid, trusted_owners(who, sizeof(who)), path,
-			 CFG_STRICT_ENV);
-	if (risk.mode)
-		ld_error(ld, ld->lineno,
-			 "refusing seccomp allow-list %s for %s: it is writable by group or others "
-			 "(mode %04o), who could allow the service any syscall: mount it read-only "
-			 "(docker run -v HOST-FILE:%s:ro), or chmod go-w the file (on the host, if "
-			 "it is bind-mounted from there), or start dind-init with %s=no",
-			 path, key, (unsigned)st->st_mode & 07777, path, CFG_STRICT_ENV);
-	return false;
-}
-
 #define ALLOW_LINE_MAX 256 /* a line of a seccomp allow-list: a name and maybe a comment */
 
 /* One syscall name per line; '#' starts a comment; blank lines are ignored. Errors in the file
@@ -373,7 +337,7 @@ static void read_allow_list(struct loader *ld, const char *key, const char *path
 		(void)close(fd);
 		return;
 	}
-	if (!allow_list_safe(ld, key, path, fd, &st)) {
+	if (!safety_check_allow_list(ld, key, path, fd, &st)) {
 		(void)close(fd);
 		return;
 	}

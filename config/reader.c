@@ -4,8 +4,9 @@
  * with INI_HANDLER_LINENO 0), so the reader below counts lines, classifies each one exactly as
  * inih will, records a clear error for every line inih would reject, and hands inih a harmless
  * replacement for those. The handler then applies keys knowing the line and the section. Also
- * here: the safety check of the file (owner and mode) and cfg_load_file/cfg_load_string. */
-#include "config/reader.h"
+ * here: cfg_load_file and cfg_load_string, which run the reader, validation (validate.c) and the
+ * safety check of the file (file_safety.c). */
+#include "config/config.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -13,12 +14,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/sysmacros.h>
-#include <unistd.h>
 
+#include "config/file_safety.h"
 #include "config/keys.h"
+#include "config/loader.h"
 #include "config/parse.h"
 #include "config/validate.h"
+#include "config/values.h"
 
 /* inih's line replacement for a rejected line: a valid key line the handler knows to ignore, so
  * indented lines after it are dropped instead of continuing an earlier key. */
@@ -435,122 +437,6 @@ static int ld_handler(void *user, const char *section, const char *name, const c
 	return 1;
 }
 
-bool file_at_risk(const struct stat *st, bool readonly, struct file_risk *risk)
-{
-	uid_t euid = geteuid();
-
-	risk->owner = st->st_uid != 0 && st->st_uid != euid;
-	risk->mode = S_ISREG(st->st_mode) && (st->st_mode & (S_IWGRP | S_IWOTH));
-	return !readonly && (risk->owner || risk->mode);
-}
-
-/* Whom the owner should have been, for messages. */
-const char *trusted_owners(char *buf, size_t len)
-{
-	uid_t euid = geteuid();
-
-	if (euid == 0)
-		(void)snprintf(buf, len, "not root");
-	else
-		(void)snprintf(buf, len, "not root or uid %u (running dind-init)", (unsigned)euid);
-	return buf;
-}
-
-/* CFG_STRICT_ENV=no let an unsafe file pass: say why in cfg->insecure_reason, for the warning.
- * what names the kind of file ("" for the config file); first puts it before what is there. */
-void note_insecure(struct loader *ld, const char *what, const char *path, const struct stat *st,
-		   const struct file_risk *risk, bool first)
-{
-	struct config *cfg = ld->cfg;
-	unsigned mode = (unsigned)st->st_mode & 07777;
-	char who[48], *reason = NULL, *joined = NULL;
-	int r;
-
-	(void)trusted_owners(who, sizeof(who));
-	if (risk->owner && risk->mode)
-		r = asprintf(&reason,
-			     "%s%s is owned by uid %u, %s, and writable by group or others (mode "
-			     "%04o)",
-			     what, path, (unsigned)st->st_uid, who, mode);
-	else if (risk->owner)
-		r = asprintf(&reason, "%s%s is owned by uid %u, %s", what, path,
-			     (unsigned)st->st_uid, who);
-	else
-		r = asprintf(&reason, "%s%s is writable by group or others (mode %04o)", what, path,
-			     mode);
-	if (r < 0) {
-		ld->oom = true;
-		return;
-	}
-	if (!cfg->insecure_reason) {
-		cfg->insecure_reason = reason;
-		return;
-	}
-	if (strstr(cfg->insecure_reason, reason)) { /* one allow-list for several services */
-		free(reason);
-		return;
-	}
-	r = first ? asprintf(&joined, "%s; %s", reason, cfg->insecure_reason)
-		  : asprintf(&joined, "%s; %s", cfg->insecure_reason, reason);
-	free(reason);
-	if (r < 0) {
-		ld->oom = true;
-		return;
-	}
-	free(cfg->insecure_reason);
-	cfg->insecure_reason = joined;
-}
-
-/* Like sshd's StrictModes: whoever can write the file decides what PID 1 runs, and as whom. The
- * owner may be root or the user running dind-init (root in a container; a user running
- * --check-config on their own file gains nothing over themselves). /dev/null is empty and
- * anything else that is not a regular file (a pipe from -c <(...), created by whoever runs the
- * shell) is checked for its owner only: its mode bits say nothing about who writes into it.
- *
- * A file on a read-only mount is safe whatever its owner and mode: nobody in the container can
- * change it (only root, by remounting, and root is whom we would trust anyway). Nor can it be
- * replaced through a writable parent folder: a read-only file there is a mount point of its own
- * (-v FILE:PATH:ro), and a mount point cannot be unlinked or renamed over (EBUSY). The common case
- * is a file bind-mounted read-only from the host, owned by the host user with the host's umask;
- * who may change it on the host is the host's business.
- *
- * Recorded as errors unless CFG_STRICT_ENV=no came from the environment (cfg->strict_config),
- * then kept in cfg->insecure_reason. Never relaxed by the file: [init] strict_config = no would
- * let whoever may write the file switch the check off (set_strict_config refuses it). */
-static void check_file_safety(struct loader *ld, const struct stat *st, bool readonly)
-{
-	struct config *cfg = ld->cfg;
-	const char *path = cfg->path;
-	unsigned mode = (unsigned)st->st_mode & 07777;
-	struct file_risk risk;
-	char who[48];
-
-	if (S_ISCHR(st->st_mode) && major(st->st_rdev) == 1 && minor(st->st_rdev) == 3)
-		return;
-	if (!file_at_risk(st, readonly, &risk))
-		return;
-	if (!cfg->strict_config) {
-		note_insecure(ld, "", path, st, &risk, true);
-		return;
-	}
-	/* The fix usually belongs on the host: the file is bind-mounted from there. */
-	if (risk.owner)
-		ld_error(ld, 0,
-			 "refusing a config file owned by uid %u, %s: mount it read-only (docker "
-			 "run -v HOST-FILE:%s:ro), or chown root the file (on the host, if it is "
-			 "bind-mounted from there), or start dind-init with %s=no (docker run -e "
-			 "%s=no)",
-			 (unsigned)st->st_uid, trusted_owners(who, sizeof(who)), path,
-			 CFG_STRICT_ENV, CFG_STRICT_ENV);
-	if (risk.mode)
-		ld_error(ld, 0,
-			 "refusing a config file that is writable by group or others (mode %04o): "
-			 "mount it read-only (docker run -v HOST-FILE:%s:ro), or chmod go-w the "
-			 "file (on the host, if it is bind-mounted from there), or start dind-init "
-			 "with %s=no (docker run -e %s=no)",
-			 mode, path, CFG_STRICT_ENV, CFG_STRICT_ENV);
-}
-
 /* strict: CFG_STRICT_ENV's value, or NULL. */
 static int load(struct config *cfg, const char *name, FILE *file, const char *text,
 		const struct stat *st, bool readonly, const char *strict)
@@ -592,7 +478,7 @@ static int load(struct config *cfg, const char *name, FILE *file, const char *te
 		ld_error(ld, r, "cannot parse this line");
 	ld_validate(ld);
 	if (st)
-		check_file_safety(ld, st, readonly);
+		safety_check_config(ld, st, readonly);
 	ld_sort_errors(ld);
 	r = ld->oom ? -ENOMEM : cfg->nerrors ? -EINVAL : 0;
 	free(ld);

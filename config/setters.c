@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/keys.h"
 #include "config/parse.h"
 #include "config/privileges.h"
+#include "config/values.h"
 
 /* [init] */
 
@@ -117,7 +117,8 @@ void set_rlimit_nofile(struct loader *ld, const char *key, const char *value)
 
 /* Kept for the files that have it: yes is the only setting, and no is an error that says what
  * to use instead. The file must not relax the check of itself: whoever can write it is exactly
- * whom the check stops (see check_file_safety); that decision comes from outside the file. */
+ * whom the check stops (see safety_check_config, file_safety.c); that decision comes from outside
+ * the file. */
 void set_strict_config(struct loader *ld, const char *key, const char *value)
 {
 	bool strict;
