@@ -43,6 +43,19 @@ service_script() {
 	chmod +x "$T/$1"
 }
 
+# looping_script NAME TRAPS [WORD]: a service script $T/NAME that sets its TRAPS, writes WORD
+# (default up) to $EVENTS once they are set, then runs until a signal ends it
+looping_script() {
+	service_script "$1" "$2
+echo ${3:-up} >>\$EVENTS
+while :; do sleep 0.05; done"
+}
+
+# svc NAME: a long-running fake service that logs start-NAME and, on SIGTERM, stop-NAME to $EVENTS
+svc() {
+	looping_script "$1" "trap 'echo stop-$1 >>\$EVENTS; exit 0' TERM" "start-$1"
+}
+
 # in_ns ARGS...: run dind-init ARGS as PID 1 of a new PID namespace, in the foreground
 in_ns() {
 	timeout --kill-after=5 60 unshare --pid --fork --kill-child --mount-proc "$DIND_INIT" --no-setup "$@"

@@ -257,9 +257,7 @@ EOF2
 }
 
 @test "with a terminal and on_main_exit = ignore, Ctrl-C stops the container after the main command" {
-	service_script polite 'trap "echo stopped >>$EVENTS; exit 0" TERM
-echo up >>$EVENTS
-while :; do sleep 0.05; done'
+	looping_script polite 'trap "echo stopped >>$EVENTS; exit 0" TERM'
 	write_config <<EOF2
 [init]
 control_socket = none

@@ -9,13 +9,6 @@ teardown() {
 	rm -rf "$T"
 }
 
-# svc NAME: a long-running fake service that logs start and stop to $EVENTS
-svc() {
-	service_script "$1" "trap 'echo stop-$1 >>\$EVENTS; exit 0' TERM
-echo start-$1 >>\$EVENTS
-while :; do sleep 0.05; done"
-}
-
 # the main command for gated and the like: logs "main", then stays until b has logged its start
 # (bounded), so that the shutdown after it does not stop b before that
 main_then_b='echo main >>$EVENTS; for i in $(seq 200); do grep -q start-b $EVENTS && exit 0; sleep 0.05; done; exit 1'
@@ -156,9 +149,7 @@ EOF
 }
 
 @test "ready_timeout kills and restarts a service that never becomes ready; it counts for start limits" {
-	service_script slow 'trap "echo term >>$EVENTS; exit 0" TERM
-echo start >>$EVENTS
-while :; do sleep 0.05; done'
+	looping_script slow 'trap "echo term >>$EVENTS; exit 0" TERM' start
 	write_config <<EOF
 $(ctl_init)
 [service:slow]

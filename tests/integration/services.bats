@@ -3,13 +3,6 @@
 
 load common
 
-# svc NAME: a long-running fake service that logs start and stop to $EVENTS
-svc() {
-	service_script "$1" "trap 'echo stop-$1 >>\$EVENTS; exit 0' TERM
-echo start-$1 >>\$EVENTS
-while :; do sleep 0.05; done"
-}
-
 @test "services start in dependency order and stop in reverse order" {
 	svc a; svc b; svc c
 	# c depends on b, b on a; written in the file in another order on purpose
@@ -235,9 +228,7 @@ EOF
 }
 
 @test "a service ignoring its stop signal is killed after stop_timeout" {
-	service_script stubborn 'trap "echo ignored-TERM >>$EVENTS" TERM
-echo up >>$EVENTS
-while :; do sleep 0.05; done'
+	looping_script stubborn 'trap "echo ignored-TERM >>$EVENTS" TERM'
 	write_config <<EOF
 [service:stubborn]
 command = $T/stubborn
@@ -331,9 +322,7 @@ EOF
 }
 
 @test "a second SIGTERM during shutdown skips to SIGKILL" {
-	service_script stubborn 'trap "echo ignored >>$EVENTS" TERM
-echo up >>$EVENTS
-while :; do sleep 0.05; done'
+	looping_script stubborn 'trap "echo ignored >>$EVENTS" TERM'
 	write_config <<EOF
 [service:stubborn]
 command = $T/stubborn
@@ -353,9 +342,7 @@ EOF
 }
 
 @test "shutdown_timeout bounds the whole shutdown" {
-	service_script stubborn 'trap "" TERM
-echo up >>$EVENTS
-while :; do sleep 0.05; done'
+	looping_script stubborn 'trap "" TERM'
 	write_config <<EOF
 [init]
 shutdown_timeout = 1s

@@ -90,9 +90,7 @@ os.execv("/bin/grep", ["grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"])'
 
 @test "a stop signal after the main command exited does not force the shutdown it began" {
 	# docker stop's SIGTERM arrives while the services stop after the main command's exit
-	service_script slow 'trap "echo stopping >>$EVENTS; while [ ! -f $T/go ]; do sleep 0.05; done; echo clean-exit >>$EVENTS; exit 0" TERM
-echo up >>$EVENTS
-while :; do sleep 0.05; done'
+	looping_script slow 'trap "echo stopping >>$EVENTS; while [ ! -f $T/go ]; do sleep 0.05; done; echo clean-exit >>$EVENTS; exit 0" TERM'
 	write_config <<EOF
 [service:slow]
 command = $T/slow
@@ -134,9 +132,7 @@ EOF
 }
 
 @test "after the main command exited, a second stop signal forces the shutdown; its status stands" {
-	service_script stubborn 'trap "echo ignored >>$EVENTS" TERM
-echo up >>$EVENTS
-while :; do sleep 0.05; done'
+	looping_script stubborn 'trap "echo ignored >>$EVENTS" TERM'
 	write_config <<EOF
 [service:stubborn]
 command = $T/stubborn
@@ -157,12 +153,8 @@ EOF
 }
 
 @test "a forced shutdown exits 137: second stop signal while the main command stops" {
-	service_script stubborn 'trap "echo ignored >>$EVENTS" TERM
-echo up >>$EVENTS
-while :; do sleep 0.05; done'
-	service_script main 'trap "echo main-TERM >>$EVENTS; exit 0" TERM
-echo main-up >>$EVENTS
-while :; do sleep 0.05; done'
+	looping_script stubborn 'trap "echo ignored >>$EVENTS" TERM'
+	looping_script main 'trap "echo main-TERM >>$EVENTS; exit 0" TERM' main-up
 	write_config <<EOF
 [service:stubborn]
 command = $T/stubborn
@@ -182,9 +174,7 @@ EOF
 }
 
 @test "an orderly shutdown without a main command still exits 0" {
-	service_script polite 'trap "exit 0" TERM
-echo up >>$EVENTS
-while :; do sleep 0.05; done'
+	looping_script polite 'trap "exit 0" TERM'
 	write_config <<EOF
 [service:polite]
 command = $T/polite
