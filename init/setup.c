@@ -68,13 +68,33 @@ int setup_subreaper(void)
 
 /* ---- container setup ----------------------------------------------------------------- */
 
+static bool ran; /* setup_container ran its steps */
+
+bool setup_ran(void)
+{
+	return ran;
+}
+
+/* preflight = auto asks only for what the steps that are on use: CAP_SYS_ADMIN when a step
+ * that mounts may act (a rootless image turns them all off and runs with Docker's default
+ * capabilities), CAP_NET_ADMIN when iptables is not no. */
+static bool cap_needed(const struct config *cfg, cap_value_t cap)
+{
+	const struct cfg_setup *s = &cfg->setup;
+
+	if (cap == CAP_NET_ADMIN)
+		return s->iptables != IPTABLES_NO;
+	return s->nmount_tmpfs > 0 || s->make_rshared || s->securityfs != TRI_NO ||
+	       s->sys_rw != TRI_NO || s->cgroups != CGROUPS_NO;
+}
+
 int step_preflight(const struct config *cfg)
 {
 	static const struct {
 		cap_value_t cap;
 		const char *name;
 	} needed[] = { { CAP_SYS_ADMIN, "CAP_SYS_ADMIN" }, { CAP_NET_ADMIN, "CAP_NET_ADMIN" } };
-	char missing[64] = "";
+	char missing[64] = "", checked[64] = "";
 	cap_t caps;
 
 	if (cfg->setup.preflight == TRI_NO)
@@ -97,6 +117,10 @@ int step_preflight(const struct config *cfg)
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
 		cap_flag_value_t v = CAP_CLEAR;
 
+		if (!cap_needed(cfg, needed[i].cap))
+			continue;
+		snprintf(checked + strlen(checked), sizeof(checked) - strlen(checked), "%s%s",
+			 checked[0] ? ", " : "", needed[i].name);
 		if (cap_get_flag(caps, needed[i].cap, CAP_EFFECTIVE, &v) < 0 || v != CAP_SET)
 			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing),
 				 "%s%s", missing[0] ? " and " : "", needed[i].name);
@@ -110,7 +134,11 @@ int step_preflight(const struct config *cfg)
 			missing, SETUP_PRIV_HINT);
 		return STEP_FATAL;
 	}
-	log_info("setup: preflight ok (CAP_SYS_ADMIN, CAP_NET_ADMIN)");
+	if (checked[0])
+		log_info("setup: preflight ok (%s)", checked);
+	else
+		log_debug("setup: preflight: no step that mounts or sets up iptables is on, so no "
+			  "capability is required");
 	return 0;
 }
 
@@ -284,6 +312,7 @@ int setup_container(const struct config *cfg)
 	case SETUP_RUN_PID1:
 		break;
 	}
+	ran = true;
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (steps[i](cfg) == STEP_FATAL)
 			return EXIT_SETUP;

@@ -197,8 +197,9 @@ EOF
 }
 
 @test "preflight: without CAP_SYS_ADMIN and CAP_NET_ADMIN it exits 3 and says --privileged" {
+	# iptables on: CAP_NET_ADMIN is asked for only then (the check fails before it would run)
 	write_config <<EOF
-$(quiet_setup)
+$(quiet_setup | sed 's/^iptables = no$/iptables = auto/')
 $(service_s)
 EOF
 	run in_setup_ns 'exec setpriv --bounding-set -sys_admin,-net_admin --inh-caps -sys_admin,-net_admin "$0" "$@"' \
@@ -220,6 +221,35 @@ EOF
 	echo "$output"
 	[ "$status" -eq 0 ]
 	grep -qx main-ran <<<"$output"
+}
+
+@test "preflight = auto: CAP_SYS_ADMIN only when a step that mounts is on, CAP_NET_ADMIN only when iptables is" {
+	# iptables = no (quiet_setup): only CAP_SYS_ADMIN is asked for
+	write_config <<EOF
+$(quiet_setup)
+$(service_s)
+EOF
+	run in_setup_ns 'exec setpriv --bounding-set -sys_admin,-net_admin --inh-caps -sys_admin,-net_admin "$0" "$@"' \
+		-c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+	[ "$status" -eq 3 ]
+	grep -q 'lacks CAP_SYS_ADMIN, which' <<<"$output"
+	refute grep -q main-ran <<<"$output"
+
+	# every step that mounts off too (the rootless image's setup): nothing to ask for
+	write_config <<EOF
+$(quiet_setup)
+securityfs = no
+sys_rw = no
+make_rshared = no
+$(service_s)
+EOF
+	run in_setup_ns 'exec setpriv --bounding-set -sys_admin,-net_admin --inh-caps -sys_admin,-net_admin "$0" "$@"' \
+		-c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx main-ran <<<"$output"
+	refute grep -q 'lacks CAP' <<<"$output"
 }
 
 @test "a failing mount names the step and the fix, and nothing starts: exit 3" {
