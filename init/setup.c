@@ -75,17 +75,23 @@ bool setup_ran(void)
 	return ran;
 }
 
-/* preflight = auto asks only for what the steps that are on use: CAP_SYS_ADMIN when a step
- * that mounts may act (a rootless image turns them all off and runs with Docker's default
- * capabilities), CAP_NET_ADMIN when iptables is not no. */
+/* preflight = auto asks only for what the steps will use: CAP_NET_ADMIN when iptables is not
+ * no; CAP_SYS_ADMIN when a step that fails without it will mount: a mount_tmpfs path that is not
+ * a tmpfs yet, sys_rw or securityfs = yes, cgroups. (make_rshared and sys_rw, securityfs = auto
+ * only warn.) So the rootless image runs with Docker's default capabilities, given --tmpfs /run
+ * --tmpfs /tmp. */
 static bool cap_needed(const struct config *cfg, cap_value_t cap)
 {
 	const struct cfg_setup *s = &cfg->setup;
 
 	if (cap == CAP_NET_ADMIN)
 		return s->iptables != IPTABLES_NO;
-	return s->nmount_tmpfs > 0 || s->make_rshared || s->securityfs != TRI_NO ||
-	       s->sys_rw != TRI_NO || s->cgroups != CGROUPS_NO;
+	if (s->securityfs == TRI_YES || s->sys_rw == TRI_YES || s->cgroups != CGROUPS_NO)
+		return true;
+	for (int i = 0; i < s->nmount_tmpfs; i++)
+		if (setup_tmpfs_wanted(s->mount_tmpfs[i]))
+			return true;
+	return false;
 }
 
 int step_preflight(const struct config *cfg)

@@ -197,9 +197,11 @@ EOF
 }
 
 @test "preflight: without CAP_SYS_ADMIN and CAP_NET_ADMIN it exits 3 and says --privileged" {
-	# iptables on: CAP_NET_ADMIN is asked for only then (the check fails before it would run)
+	# a tmpfs to mount and iptables on: preflight = auto asks for these capabilities only then
+	# (it fails before either step would run)
+	mkdir -p "$T/run"
 	write_config <<EOF
-$(quiet_setup | sed 's/^iptables = no$/iptables = auto/')
+$(quiet_setup | sed -e 's/^iptables = no$/iptables = auto/' -e "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
 $(service_s)
 EOF
 	run in_setup_ns 'exec setpriv --bounding-set -sys_admin,-net_admin --inh-caps -sys_admin,-net_admin "$0" "$@"' \
@@ -223,10 +225,11 @@ EOF
 	grep -qx main-ran <<<"$output"
 }
 
-@test "preflight = auto: CAP_SYS_ADMIN only when a step that mounts is on, CAP_NET_ADMIN only when iptables is" {
-	# iptables = no (quiet_setup): only CAP_SYS_ADMIN is asked for
+@test "preflight = auto: CAP_SYS_ADMIN only when a mount will be made, CAP_NET_ADMIN only when iptables is on" {
+	mkdir -p "$T/run"
+	# iptables = no (quiet_setup), a mount_tmpfs path that is no tmpfs: only CAP_SYS_ADMIN
 	write_config <<EOF
-$(quiet_setup)
+$(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
 $(service_s)
 EOF
 	run in_setup_ns 'exec setpriv --bounding-set -sys_admin,-net_admin --inh-caps -sys_admin,-net_admin "$0" "$@"' \
@@ -236,20 +239,16 @@ EOF
 	grep -q 'lacks CAP_SYS_ADMIN, which' <<<"$output"
 	refute grep -q main-ran <<<"$output"
 
-	# every step that mounts off too (the rootless image's setup): nothing to ask for
-	write_config <<EOF
-$(quiet_setup)
-securityfs = no
-sys_rw = no
-make_rshared = no
-$(service_s)
-EOF
-	run in_setup_ns 'exec setpriv --bounding-set -sys_admin,-net_admin --inh-caps -sys_admin,-net_admin "$0" "$@"' \
+	# that path a tmpfs already (docker run --tmpfs), the other mounting steps only warning:
+	# nothing to ask for, and it runs
+	run in_setup_ns "mount -t tmpfs given $T/run && "'exec setpriv --bounding-set -sys_admin,-net_admin --inh-caps -sys_admin,-net_admin "$0" "$@"' \
 		-c "$T/dind-init.ini" -- sh -c 'echo main-ran'
 	echo "$output"
 	[ "$status" -eq 0 ]
 	grep -qx main-ran <<<"$output"
 	refute grep -q 'lacks CAP' <<<"$output"
+	grep -q "setup: $T/run is a tmpfs already" <<<"$output"
+
 }
 
 @test "a failing mount names the step and the fix, and nothing starts: exit 3" {
@@ -259,12 +258,12 @@ $(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
 preflight = no
 $(service_s)
 EOF
-	# without CAP_SYS_ADMIN the tmpfs mount fails with EPERM
+	# without CAP_SYS_ADMIN the tmpfs mount fails with EPERM: the flags that avoid the mount
 	run in_setup_ns 'exec setpriv --bounding-set -sys_admin --inh-caps -sys_admin "$0" "$@"' \
 		-c "$T/dind-init.ini" -- sh -c 'echo main-ran'
 	echo "$output"
 	[ "$status" -eq 3 ]
-	grep -q 'setup: mounting a tmpfs (mount_tmpfs) failed: Operation not permitted' <<<"$output"
+	grep -q "setup: mounting a tmpfs on $T/run (mount_tmpfs) failed: this container lacks CAP_SYS_ADMIN: run it with --tmpfs /run --tmpfs /tmp (or --privileged): Operation not permitted" <<<"$output"
 	grep -q -- '--privileged' <<<"$output"
 	refute grep -q main-ran <<<"$output"
 }
