@@ -167,7 +167,8 @@ static void validate_rootless(struct loader *ld, int i)
 
 	if (!svc->rootless)
 		return;
-	if (!p->set_user || p->uid == 0)
+	/* (a user that is not in passwd has its own error already) */
+	if (!key_first_line(ld, i, S_SVC, "user") || (p->set_user && p->uid == 0))
 		ld_error(
 			ld, line,
 			"[service:%s] rootless = yes needs user = (the unprivileged user that runs "

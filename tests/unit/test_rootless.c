@@ -27,6 +27,8 @@ static void test_rootless_rules(void **state)
 		  "[service:dockerd] rootless = yes refuses capabilities: they would be ambient "
 		  "capabilities of rootless dockerd" },
 		{ SVC_HEAD "rootless = maybe\nuser = builder\n", 3, "rootless" },
+		/* an unknown user: its own error only */
+		{ SVC_HEAD "rootless = yes\nuser = nosuchuser\n", 4, "unknown user 'nosuchuser'" },
 	};
 
 	EXPECT_CASES(*state, cases);
