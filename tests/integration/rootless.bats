@@ -205,6 +205,21 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	expect_missing 1 "rl cannot make a user namespace (Operation not permitted): the container's seccomp or AppArmor profile forbids it: run with --security-opt seccomp=unconfined --security-opt apparmor=unconfined"
 }
 
+@test "rootless preflight: kernel.unprivileged_userns_clone 0 (Debian's old switch), where it exists" {
+	# This kernel has no such sysctl: a tmpfs over /proc/sys/kernel holds one (it is a mount
+	# below /proc, so /proc counts as masked too)
+	EXTRA_PREP="mount -t tmpfs k /proc/sys/kernel && echo 0 >/proc/sys/kernel/unprivileged_userns_clone"
+	run_rl
+	expect_missing 2 "unprivileged user namespaces are off: kernel.unprivileged_userns_clone is 0; on the host: sysctl -w kernel.unprivileged_userns_clone=1"
+}
+
+@test "rootless preflight: a user namespace refused while kernel.apparmor_restrict_unprivileged_userns is 1 names that sysctl" {
+	EXTRA_PREP="mount -t tmpfs k /proc/sys/kernel && echo 1 >/proc/sys/kernel/apparmor_restrict_unprivileged_userns"
+	WRAP="$HELPERS/deny_unshare"
+	run_rl
+	expect_missing 2 "rl cannot make a user namespace (Operation not permitted): the host's AppArmor restricts them (kernel.apparmor_restrict_unprivileged_userns = 1): on the host, sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or run the container with --security-opt apparmor=unconfined"
+}
+
 @test "rootless preflight: /proc masked (docker's default masks): systempaths=unconfined" {
 	EXTRA_PREP="mount --bind /dev/null /proc/interrupts"
 	run_rl
