@@ -55,18 +55,7 @@ struct as_user_result {
 	int tun, run, data, userns, ns;
 };
 
-/* The value of NAME in the service's environment = entries, else dind-init's (which the service
- * inherits), else NULL. */
-static const char *svc_getenv(const struct cfg_service *svc, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (int i = 0; i < svc->nenv; i++)
-		if (strncmp(svc->env[i], name, n) == 0 && svc->env[i][n] == '=')
-			return svc->env[i] + n + 1;
-	return getenv(name);
-}
-
+/* The value of NAME in the service's own environment = entries, or NULL. */
 static const char *svc_own_env(const struct cfg_service *svc, const char *name)
 {
 	size_t n = strlen(name);
@@ -75,6 +64,14 @@ static const char *svc_own_env(const struct cfg_service *svc, const char *name)
 		if (strncmp(svc->env[i], name, n) == 0 && svc->env[i][n] == '=')
 			return svc->env[i] + n + 1;
 	return NULL;
+}
+
+/* The same, else dind-init's (which the service inherits), else NULL. */
+static const char *svc_getenv(const struct cfg_service *svc, const char *name)
+{
+	const char *v = svc_own_env(svc, name);
+
+	return v ? v : getenv(name);
 }
 
 /* Appends KEY=value to the service's environment. 0 or -errno. */
