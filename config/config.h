@@ -200,6 +200,8 @@ struct cfg_service {
 	enum notify_access notify_access; /* default main with ready = notify or a watchdog */
 	bool notify_socket; /* bind RUNTIME_DIR/NAME.notify for it (notify_access = main) */
 	struct cfg_privs privs;
+	bool rootless;	/* default no: rootless dockerd as privs' user; the setup prepares and
+			 * checks what it needs (init/setup_rootless.c) */
 	char *args_env; /* owned or NULL: name of an environment variable whose value is
 			 * split like `command` and appended to argv (e.g. DOCKERD_ARGS) */
 };

@@ -162,6 +162,8 @@ static const struct key_def keys[] = {
 	{ "args_env", STRING(SVC, args_env), .set = set_args_env },
 	{ "when", CUSTOM(S_SVC, set_when) },
 	{ "args_if", CUSTOM(S_SVC, set_args_if), .flags = K_LIST | K_REPEAT },
+	/* rootless dockerd: the setup prepares and checks what it needs (validate.c: its rules) */
+	{ "rootless", BOOL(SVC, rootless, false) },
 
 	/* The privileges of [main] and [service:NAME]. Lists continue on indented lines but are
 	 * not repeated (like mount_tmpfs); seccomp continues only as a deny: list (set_seccomp

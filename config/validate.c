@@ -157,6 +157,44 @@ static void validate_conditions(struct loader *ld, const struct cfg_service *svc
 		check_conds(ld, svc, &svc->args_if[i].cond, svc->args_if[i].line, "args_if");
 }
 
+/* rootless = yes: dockerd runs as an unprivileged user inside RootlessKit, whose newuidmap and
+ * newgidmap gain what they need from their file capabilities (or setuid bit) at exec. */
+static void validate_rootless(struct loader *ld, int i)
+{
+	const struct cfg_service *svc = &ld->cfg->services[i];
+	const struct cfg_privs *p = &svc->privs;
+	int line = key_first_line(ld, i, S_SVC, "rootless");
+
+	if (!svc->rootless)
+		return;
+	/* (a user that is not in passwd has its own error already) */
+	if (!key_first_line(ld, i, S_SVC, "user") || (p->set_user && p->uid == 0))
+		ld_error(
+			ld, line,
+			"[service:%s] rootless = yes needs user = (the unprivileged user that runs "
+			"rootless dockerd), not root",
+			svc->name);
+	if (p->no_new_privileges)
+		ld_error(ld, key_first_line(ld, i, S_SVC, "no_new_privileges"),
+			 "[service:%s] rootless = yes refuses no_new_privileges = yes: newuidmap "
+			 "and newgidmap need their file capabilities (or setuid bit) when "
+			 "RootlessKit runs them; remove it",
+			 svc->name);
+	if (p->seccomp != SECCOMP_NONE)
+		ld_error(ld, key_first_line(ld, i, S_SVC, "seccomp"),
+			 "[service:%s] rootless = yes refuses seccomp: RootlessKit makes user, "
+			 "mount and network namespaces, and its user namespace is what confines "
+			 "dockerd; remove seccomp",
+			 svc->name);
+	if (p->set_caps)
+		ld_error(
+			ld, key_first_line(ld, i, S_SVC, "capabilities"),
+			"[service:%s] rootless = yes refuses capabilities: they would be ambient "
+			"capabilities of rootless dockerd, and dropping CAP_SETUID or CAP_SETGID "
+			"from the bounding set breaks newuidmap and newgidmap; remove capabilities",
+			svc->name);
+}
+
 void ld_validate(struct loader *ld)
 {
 	struct config *cfg = ld->cfg;
@@ -193,6 +231,7 @@ void ld_validate(struct loader *ld)
 				 format_duration(svc->restart_delay_max_ms, a, sizeof(a)),
 				 format_duration(svc->restart_delay_ms, b, sizeof(b)), svc->name);
 		validate_conditions(ld, svc);
+		validate_rootless(ld, i);
 		for (j = 0; j < svc->ndeps; j++) {
 			svc->dep_idx[j] = cfg_find_service(cfg, svc->deps[j]);
 			if (svc->dep_idx[j] < 0)

@@ -20,6 +20,7 @@
 #include "init/ctl.h"
 #include "init/reap.h"
 #include "init/setup.h"
+#include "init/setup_rootless.h"
 #include "init/shutdown.h"
 #include "supervisor/command.h"
 #include "supervisor/control.h"
@@ -566,6 +567,12 @@ int main(int argc, char **argv)
 	if (resolve_commands(&cfg, false) < 0) {
 		cfg_release(&cfg);
 		return EXIT_USAGE;
+	}
+	/* After the commands are resolved: a service that `when` skips is not checked. */
+	r = setup_rootless(&cfg);
+	if (r != 0) {
+		cfg_release(&cfg);
+		return r;
 	}
 	output_setup(cfg.service_output == OUTPUT_STDERR ? STDERR_FILENO : STDOUT_FILENO);
 	r = setup_subreaper();

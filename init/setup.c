@@ -68,13 +68,39 @@ int setup_subreaper(void)
 
 /* ---- container setup ----------------------------------------------------------------- */
 
+static bool ran; /* setup_container ran its steps */
+
+bool setup_ran(void)
+{
+	return ran;
+}
+
+/* preflight = auto asks only for what the steps will use: CAP_NET_ADMIN when iptables is not
+ * no; CAP_SYS_ADMIN when a step that fails without it will mount: a mount_tmpfs path that is not
+ * a tmpfs yet, sys_rw or securityfs = yes, cgroups. (make_rshared and sys_rw, securityfs = auto
+ * only warn.) So the rootless image runs with Docker's default capabilities, given --tmpfs /run
+ * --tmpfs /tmp. */
+static bool cap_needed(const struct config *cfg, cap_value_t cap)
+{
+	const struct cfg_setup *s = &cfg->setup;
+
+	if (cap == CAP_NET_ADMIN)
+		return s->iptables != IPTABLES_NO;
+	if (s->securityfs == TRI_YES || s->sys_rw == TRI_YES || s->cgroups != CGROUPS_NO)
+		return true;
+	for (int i = 0; i < s->nmount_tmpfs; i++)
+		if (setup_tmpfs_wanted(s->mount_tmpfs[i]))
+			return true;
+	return false;
+}
+
 int step_preflight(const struct config *cfg)
 {
 	static const struct {
 		cap_value_t cap;
 		const char *name;
 	} needed[] = { { CAP_SYS_ADMIN, "CAP_SYS_ADMIN" }, { CAP_NET_ADMIN, "CAP_NET_ADMIN" } };
-	char missing[64] = "";
+	char missing[64] = "", checked[64] = "";
 	cap_t caps;
 
 	if (cfg->setup.preflight == TRI_NO)
@@ -97,6 +123,10 @@ int step_preflight(const struct config *cfg)
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
 		cap_flag_value_t v = CAP_CLEAR;
 
+		if (!cap_needed(cfg, needed[i].cap))
+			continue;
+		snprintf(checked + strlen(checked), sizeof(checked) - strlen(checked), "%s%s",
+			 checked[0] ? ", " : "", needed[i].name);
 		if (cap_get_flag(caps, needed[i].cap, CAP_EFFECTIVE, &v) < 0 || v != CAP_SET)
 			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing),
 				 "%s%s", missing[0] ? " and " : "", needed[i].name);
@@ -110,7 +140,11 @@ int step_preflight(const struct config *cfg)
 			missing, SETUP_PRIV_HINT);
 		return STEP_FATAL;
 	}
-	log_info("setup: preflight ok (CAP_SYS_ADMIN, CAP_NET_ADMIN)");
+	if (checked[0])
+		log_info("setup: preflight ok (%s)", checked);
+	else
+		log_debug("setup: preflight: no step that mounts or sets up iptables is on, so no "
+			  "capability is required");
 	return 0;
 }
 
@@ -284,6 +318,7 @@ int setup_container(const struct config *cfg)
 	case SETUP_RUN_PID1:
 		break;
 	}
+	ran = true;
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (steps[i](cfg) == STEP_FATAL)
 			return EXIT_SETUP;

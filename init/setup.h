@@ -25,6 +25,9 @@ int setup_subreaper(void);
  * environment. */
 int setup_container(const struct config *cfg);
 
+/* setup_container decided to prepare the container (and ran its steps). */
+bool setup_ran(void);
+
 /* iptables = auto leaves its check (iptables-nft -nL) running in the background while the first
  * services start: true until the choice is made. The coordinator holds back the services that
  * depend on another, and the main command, until then. */

@@ -3,6 +3,7 @@
 #include "init/setup_steps.h"
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "config/parse.h"
@@ -149,6 +151,21 @@ int step_securityfs(const struct config *cfg)
 	return 0;
 }
 
+static bool has_sys_admin(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = { { 0 } };
+
+	return syscall(SYS_capget, &h, d) == 0 && (d[0].effective & (1u << CAP_SYS_ADMIN));
+}
+
+bool setup_tmpfs_wanted(const char *path)
+{
+	struct below b = { .path = path };
+
+	return !setup_is_fs(path, TMPFS_MAGIC) && setup_each_mount(find_below, &b) <= 0;
+}
+
 int step_tmpfs(const struct config *cfg)
 {
 	for (int i = 0; i < cfg->setup.nmount_tmpfs; i++) {
@@ -175,7 +192,19 @@ int step_tmpfs(const struct config *cfg)
 		 * sockets, locks. Exec and devices allowed, as on a normal /run. */
 		if (mount("tmpfs", path, "tmpfs", MS_NOSUID, sticky ? "mode=1777" : "mode=755") <
 		    0) {
-			setup_mount_failed("mounting a tmpfs (mount_tmpfs)", errno);
+			int err = errno;
+
+			/* preflight = no, or a path that became one to mount after it looked */
+			if (err == EPERM && !has_sys_admin()) {
+				log_error_errno(
+					err,
+					"setup: mounting a tmpfs on %s (mount_tmpfs) failed: "
+					"this container lacks CAP_SYS_ADMIN: run it with "
+					"--tmpfs /run --tmpfs /tmp (or --privileged)",
+					path);
+				return STEP_FATAL;
+			}
+			setup_mount_failed("mounting a tmpfs (mount_tmpfs)", err);
 			return STEP_FATAL;
 		}
 		if (strcmp(path, "/run") == 0 && mkdir("/run/lock", 01777) == 0)

@@ -37,6 +37,9 @@ void setup_mount_failed(const char *what, int err);
 int step_rshared(const struct config *cfg);
 int step_sys_rw(const struct config *cfg);
 int step_securityfs(const struct config *cfg);
+/* mount_tmpfs would mount a tmpfs on path: it is none yet, and nothing is mounted at or below it.
+ */
+bool setup_tmpfs_wanted(const char *path);
 int step_tmpfs(const struct config *cfg);
 int step_writable(const struct config *cfg);
 

@@ -232,9 +232,10 @@ status_field() {
 	[ "$output" = hello-outer ]
 }
 
-@test "rootless: DOCKERD_ROOTLESS_ROOTLESSKIT_NET names the network driver (a missing one stops the start, named)" {
-	run -4 rootless_run "$(cname)" -e DOCKERD_ROOTLESS_ROOTLESSKIT_NET=vpnkit -- true
-	[[ "$output" == *"rootless-setup: vpnkit is missing: install it, or choose another DOCKERD_ROOTLESS_ROOTLESSKIT_NET"* ]]
+@test "rootless: DOCKERD_ROOTLESS_ROOTLESSKIT_NET names the network driver (a missing one stops the start, named: exit 3)" {
+	run -3 rootless_run "$(cname)" -e DOCKERD_ROOTLESS_ROOTLESSKIT_NET=vpnkit -- true
+	[[ "$output" == *"preflight: rootless: vpnkit, RootlessKit's network driver, is missing from PATH"*"or choose another with DOCKERD_ROOTLESS_ROOTLESSKIT_NET"* ]]
+	[[ "$output" == *"preflight: rootless: 1 of the things rootless dockerd needs is missing (see above); nothing was started"* ]]
 }
 
 @test "rootless: arguments starting with - go to dockerd (IMAGE --debug), and DOCKERD_ARGS too" {
@@ -267,10 +268,40 @@ status_field() {
 	grep -qx hello-from-nested <<<"$output"
 }
 
-@test "rootless: with Docker's default seccomp profile and masked /proc, the start stops (exit 4) naming both and the flags" {
-	run -4 d run --rm --name "$(cname)" -v "$(cname):$DATA" --tmpfs /run --tmpfs /tmp \
+@test "rootless: with Docker's default seccomp profile and masked /proc, the start stops (exit 3) naming both and the flags" {
+	run -3 d run --rm --name "$(cname)" -v "$(cname):$DATA" --tmpfs /run --tmpfs /tmp \
 		"$E2E_ROOTLESS_IMAGE" true
-	[[ "$output" == *"rootless-setup: rootless cannot make a user namespace"*"--security-opt seccomp=unconfined"* ]]
-	[[ "$output" == *"rootless-setup: parts of /proc are masked"*"--security-opt systempaths=unconfined"* ]]
-	[[ "$output" == *"rootless-setup: 2 of the things rootless dockerd needs are missing"* ]]
+	[[ "$output" == *"preflight: rootless: rootless cannot make a user namespace"*"--security-opt seccomp=unconfined"* ]]
+	[[ "$output" == *"preflight: rootless: parts of /proc are masked"*"--security-opt systempaths=unconfined"* ]]
+	[[ "$output" == *"preflight: rootless: 2 of the things rootless dockerd needs are missing"* ]]
+}
+
+@test "rootless preflight: no subordinate ids for rootless in /etc/subuid: exit 3, named with the line to add" {
+	run -3 rootless_run "$(cname)" -v /dev/null:/etc/subuid:ro -- true
+	[[ "$output" == *"preflight: rootless: rootless has no subordinate ids in /etc/subuid, which newuidmap maps into its user namespace: add a range (echo 'rootless:100000:65536' >>/etc/subuid)"* ]]
+	[[ "$output" == *"preflight: rootless: 1 of the things rootless dockerd needs is missing (see above); nothing was started"* ]]
+}
+
+@test "rootless preflight: --cap-drop SETUID, and a data volume of someone else's: exit 3, each named" {
+	local c
+	c=$(cname)
+	d volume create "$c" >/dev/null
+	d run --rm -v "$c:/v" --entrypoint sh "$E2E_ROOTLESS_IMAGE" -c 'touch /v/x && chown -R 0:0 /v'
+	# Docker's default capabilities and the documented flags (--privileged would ignore --cap-drop)
+	run -3 d run --rm --name "$c" -v "$c:$DATA" --tmpfs /run --tmpfs /tmp \
+		--security-opt seccomp=unconfined --security-opt apparmor=unconfined \
+		--security-opt systempaths=unconfined --cap-drop SETUID "$E2E_ROOTLESS_IMAGE" true
+	[[ "$output" == *"preflight: rootless: the container lacks CAP_SETUID, which newuidmap needs: do not --cap-drop SETUID"* ]]
+	[[ "$output" == *"preflight: rootless: dockerd's data folder $DATA belongs to uid 0, not to rootless (uid 1000), and is not empty"* ]]
+	[[ "$output" == *"preflight: rootless: 2 of the things rootless dockerd needs are missing"* ]]
+}
+
+@test "rootless preflight: newuidmap without its file capability (setuid root, no CAP_SYS_ADMIN): exit 3, the setcap to use" {
+	local c
+	c=$(cname)
+	run -3 d run --rm --name "$c" -v "$c:$DATA" --tmpfs /run --tmpfs /tmp \
+		--security-opt seccomp=unconfined --security-opt apparmor=unconfined \
+		--security-opt systempaths=unconfined --entrypoint sh "$E2E_ROOTLESS_IMAGE" \
+		-c 'setcap -r /usr/bin/newuidmap && chmod 4755 /usr/bin/newuidmap && exec dind-init true'
+	[[ "$output" == *"preflight: rootless: /usr/bin/newuidmap is setuid root, which needs CAP_SYS_ADMIN to write a user namespace's id map, and this container lacks it: give it the file capability instead (chmod u-s /usr/bin/newuidmap && setcap cap_setuid=ep /usr/bin/newuidmap)"* ]]
 }

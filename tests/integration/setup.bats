@@ -197,8 +197,11 @@ EOF
 }
 
 @test "preflight: without CAP_SYS_ADMIN and CAP_NET_ADMIN it exits 3 and says --privileged" {
+	# a tmpfs to mount and iptables on: preflight = auto asks for these capabilities only then
+	# (it fails before either step would run)
+	mkdir -p "$T/run"
 	write_config <<EOF
-$(quiet_setup)
+$(quiet_setup | sed -e 's/^iptables = no$/iptables = auto/' -e "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
 $(service_s)
 EOF
 	run in_setup_ns 'exec setpriv --bounding-set -sys_admin,-net_admin --inh-caps -sys_admin,-net_admin "$0" "$@"' \
@@ -222,6 +225,32 @@ EOF
 	grep -qx main-ran <<<"$output"
 }
 
+@test "preflight = auto: CAP_SYS_ADMIN only when a mount will be made, CAP_NET_ADMIN only when iptables is on" {
+	mkdir -p "$T/run"
+	# iptables = no (quiet_setup), a mount_tmpfs path that is no tmpfs: only CAP_SYS_ADMIN
+	write_config <<EOF
+$(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
+$(service_s)
+EOF
+	run in_setup_ns 'exec setpriv --bounding-set -sys_admin,-net_admin --inh-caps -sys_admin,-net_admin "$0" "$@"' \
+		-c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+	[ "$status" -eq 3 ]
+	grep -q 'lacks CAP_SYS_ADMIN, which' <<<"$output"
+	refute grep -q main-ran <<<"$output"
+
+	# that path a tmpfs already (docker run --tmpfs), the other mounting steps only warning:
+	# nothing to ask for, and it runs
+	run in_setup_ns "mount -t tmpfs given $T/run && "'exec setpriv --bounding-set -sys_admin,-net_admin --inh-caps -sys_admin,-net_admin "$0" "$@"' \
+		-c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx main-ran <<<"$output"
+	refute grep -q 'lacks CAP' <<<"$output"
+	grep -q "setup: $T/run is a tmpfs already" <<<"$output"
+
+}
+
 @test "a failing mount names the step and the fix, and nothing starts: exit 3" {
 	mkdir -p "$T/run"
 	write_config <<EOF
@@ -229,12 +258,12 @@ $(quiet_setup | sed "s|^mount_tmpfs =.*|mount_tmpfs = $T/run|")
 preflight = no
 $(service_s)
 EOF
-	# without CAP_SYS_ADMIN the tmpfs mount fails with EPERM
+	# without CAP_SYS_ADMIN the tmpfs mount fails with EPERM: the flags that avoid the mount
 	run in_setup_ns 'exec setpriv --bounding-set -sys_admin --inh-caps -sys_admin "$0" "$@"' \
 		-c "$T/dind-init.ini" -- sh -c 'echo main-ran'
 	echo "$output"
 	[ "$status" -eq 3 ]
-	grep -q 'setup: mounting a tmpfs (mount_tmpfs) failed: Operation not permitted' <<<"$output"
+	grep -q "setup: mounting a tmpfs on $T/run (mount_tmpfs) failed: this container lacks CAP_SYS_ADMIN: run it with --tmpfs /run --tmpfs /tmp (or --privileged): Operation not permitted" <<<"$output"
 	grep -q -- '--privileged' <<<"$output"
 	refute grep -q main-ran <<<"$output"
 }

@@ -47,7 +47,7 @@ static void test_bad_lines(void **state)
 		  "start_limit_interval, critical, stop_signal, stop_timeout, environment, "
 		  "workdir, log, ready, ready_timeout, ready_interval, health, health_interval, "
 		  "health_timeout, health_retries, watchdog, notify_access, args_env, when, "
-		  "args_if, user, group, supplementary_groups, capabilities, no_new_privileges, "
+		  "args_if, rootless, user, group, supplementary_groups, capabilities, no_new_privileges, "
 		  "seccomp, rlimit_nofile, rlimit_nproc, rlimit_core, rlimit_memlock, umask" },
 		{ "[main]\nusr = 1\n", 2, "unknown key 'usr' in [main]: did you mean 'user'?" },
 		{ "[service:a]\ncommand = x\nstop_timeout = 5s\n    10s\n    20s\n", 4,

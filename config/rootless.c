@@ -1,0 +1,102 @@
+/* The parsers of the rootless preflight (see rootless.h). */
+#include "config/rootless.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One field of a colon-separated line: a number, or -1. */
+static long long field_number(const char *s, size_t n)
+{
+	long long v = 0;
+
+	if (n == 0 || n > 18)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+unsigned long rootless_subids(const char *text, const char *name, unsigned long uid)
+{
+	unsigned long sum = 0;
+
+	while (text && *text) {
+		const char *end = strchr(text, '\n');
+		size_t len = end ? (size_t)(end - text) : strlen(text);
+		const char *c1 = memchr(text, ':', len);
+		const char *c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - text)) : NULL;
+
+		if (c1 && c2 && text[0] != '#') {
+			size_t who = (size_t)(c1 - text);
+			long long start = field_number(c1 + 1, (size_t)(c2 - c1 - 1));
+			long long count = field_number(c2 + 1, len - (size_t)(c2 + 1 - text));
+			bool mine =
+				(name && strlen(name) == who && strncmp(text, name, who) == 0) ||
+				field_number(text, who) == (long long)uid;
+
+			if (mine && start >= 0 && count > 0)
+				sum += (unsigned long)count;
+		}
+		text = end ? end + 1 : text + len;
+	}
+	return sum;
+}
+
+bool rootless_proc_mask(const char *point)
+{
+	if (strncmp(point, "/proc/", 6) != 0 || point[6] == '\0')
+		return false;
+	return strcmp(point, "/proc/sys/fs/binfmt_misc") != 0;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int rootless_file_caps(const unsigned char *buf, size_t len, uint64_t *permitted)
+{
+	/* include/uapi/linux/capability.h: magic_etc, then {permitted, inheritable} per 32 bits,
+	 * then (revision 3) the rootid */
+	uint32_t rev;
+
+	if (len < 4)
+		return -EINVAL;
+	rev = le32(buf) & 0xFF000000u;
+	if (rev == 0x01000000u && len == 12)
+		*permitted = le32(buf + 4);
+	else if ((rev == 0x02000000u && len == 20) || (rev == 0x03000000u && len == 24))
+		*permitted = le32(buf + 4) | (uint64_t)le32(buf + 12) << 32;
+	else
+		return -EINVAL;
+	if (rev == 0x03000000u && le32(buf + 20) != 0)
+		*permitted = 0;
+	return 0;
+}
+
+bool rootless_kernel_at_least(const char *release, int major, int minor)
+{
+	char *end;
+	long maj = strtol(release, &end, 10), min;
+
+	if (end == release || *end != '.')
+		return true;
+	min = strtol(end + 1, &end, 10);
+	return maj > major || (maj == major && min >= minor);
+}
+
+const char *rootless_net_program(const char *net)
+{
+	if (!net || !*net)
+		return ROOTLESS_DEFAULT_NET;
+	return strcmp(net, "host") == 0 ? NULL : net;
+}
+
+bool rootless_net_needs_tun(const char *net)
+{
+	return !net || !*net || (strcmp(net, "host") != 0 && strcmp(net, "lxc-user-nic") != 0);
+}

@@ -1,0 +1,38 @@
+/* What the rootless preflight (init/setup_rootless.c) reads, parsed: subordinate id lines, the
+ * mount points that mask /proc, the security.capability attribute, the kernel release, the
+ * network driver. Pure: no syscalls, unit-tested (tests/unit/test_rootless.c). */
+#ifndef DIND_CONFIG_ROOTLESS_H
+#define DIND_CONFIG_ROOTLESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ROOTLESS_SUBIDS_USUAL 65536 /* ids a user needs to pull most images */
+#define ROOTLESS_DEFAULT_NET  "slirp4netns"
+
+/* The subordinate ids of a user in the text of /etc/subuid or /etc/subgid: the counts of the
+ * lines NAME:START:COUNT and UID:START:COUNT summed (name may be NULL). Malformed lines and
+ * comments count for nothing. */
+unsigned long rootless_subids(const char *text, const char *name, unsigned long uid);
+
+/* Whether a mount on point (unescaped, as in /proc/self/mountinfo) masks part of /proc, so that
+ * the kernel refuses a nested container's mount of a new proc: any mount below /proc except
+ * binfmt_misc (on an empty folder, which the kernel allows). */
+bool rootless_proc_mask(const char *point);
+
+/* The permitted capabilities of a security.capability attribute (struct vfs_cap_data, little
+ * endian, revisions 1 to 3) into *permitted. A revision 3 attribute for another user
+ * namespace's root (rootid not 0) gives none. 0, or -EINVAL when it is not one. */
+int rootless_file_caps(const unsigned char *buf, size_t len, uint64_t *permitted);
+
+/* Whether a kernel release ("5.10.0-28-amd64") is at least major.minor; an unreadable one is
+ * taken as recent (true): only a warning depends on it. */
+bool rootless_kernel_at_least(const char *release, int major, int minor);
+
+/* RootlessKit's network driver from DOCKERD_ROOTLESS_ROOTLESSKIT_NET (NULL or empty: the
+ * default): the program it runs (NULL for host) and whether it needs /dev/net/tun. */
+const char *rootless_net_program(const char *net);
+bool rootless_net_needs_tun(const char *net);
+
+#endif

@@ -1,0 +1,582 @@
+/* rootless = yes: what rootless dockerd (RootlessKit around dockerd, as an unprivileged user)
+ * needs from the container, prepared where dind-init can do it as root, and checked. Every check
+ * runs and each failure is one line with what to do; then nothing starts (exit 3). The parsing
+ * is config/rootless.c's; here are the syscalls. */
+#include "init/setup_rootless.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "config/rootless.h"
+#include "core/exit_codes.h"
+#include "core/fs.h"
+#include "core/log.h"
+#include "init/setup.h"
+#include "init/setup_steps.h"
+
+#define TUN_PATH	   "/dev/net/tun"
+#define SUBIDS_FILE_MAX	   (64 * 1024) /* bytes of /etc/subuid read; more is ignored */
+#define AS_USER_TIMEOUT_MS 5000	       /* the checks made as the user (a fork, a few syscalls) */
+#define DEFAULT_PATH	   "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* One rootless service, as the checks see it. */
+struct rl {
+	const struct cfg_service *svc;
+	const char *user; /* name, or the uid as text */
+	char uid_text[16];
+	uid_t uid;
+	gid_t gid;
+	const char *net;  /* DOCKERD_ROOTLESS_ROOTLESSKIT_NET, or NULL */
+	const char *path; /* the service's PATH */
+	char run[256];	  /* its XDG_RUNTIME_DIR */
+	const char *data; /* [init] data_root, or NULL */
+	int failed;	  /* failures so far */
+};
+
+/* What the child that drops to the user finds: 0 or an errno each (-1: not checked). */
+struct as_user_result {
+	int tun, run, data, userns, ns;
+};
+
+/* The value of NAME in the service's own environment = entries, or NULL. */
+static const char *svc_own_env(const struct cfg_service *svc, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (int i = 0; i < svc->nenv; i++)
+		if (strncmp(svc->env[i], name, n) == 0 && svc->env[i][n] == '=')
+			return svc->env[i] + n + 1;
+	return NULL;
+}
+
+/* The same, else dind-init's (which the service inherits), else NULL. */
+static const char *svc_getenv(const struct cfg_service *svc, const char *name)
+{
+	const char *v = svc_own_env(svc, name);
+
+	return v ? v : getenv(name);
+}
+
+/* Appends KEY=value to the service's environment. 0 or -errno. */
+static int svc_add_env(struct cfg_service *svc, const char *entry)
+{
+	char **env, *dup;
+
+	if (svc->nenv >= MAX_ENV)
+		return -E2BIG;
+	dup = strdup(entry);
+	env = dup ? realloc(svc->env, (size_t)(svc->nenv + 1) * sizeof(*env)) : NULL;
+	if (!env) {
+		free(dup);
+		return -ENOMEM;
+	}
+	svc->env = env;
+	svc->env[svc->nenv++] = dup;
+	return 0;
+}
+
+/* NAME in PATH (a name with a '/' as it is) into out. 0 or -ENOENT. */
+static int find_program(const char *path, const char *name, char *out, size_t len)
+{
+	const char *p = path;
+
+	if (strchr(name, '/')) {
+		snprintf(out, len, "%s", name);
+		return access(out, X_OK) == 0 ? 0 : -ENOENT;
+	}
+	while (*p) {
+		size_t n = strcspn(p, ":");
+
+		if (n > 0 && (size_t)snprintf(out, len, "%.*s/%s", (int)n, p, name) < len &&
+		    access(out, X_OK) == 0)
+			return 0;
+		p += n + (p[n] == ':');
+	}
+	return -ENOENT;
+}
+
+static bool in_bounding_set(int cap)
+{
+	return prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1;
+}
+
+static long read_number(const char *path)
+{
+	char buf[32];
+
+	return fs_read_file(path, buf, sizeof(buf)) > 0 ? strtol(buf, NULL, 10) : -1;
+}
+
+#define FAIL(rl, ...)                                                                              \
+	do {                                                                                       \
+		log_error("preflight: rootless: " __VA_ARGS__);                                    \
+		(rl)->failed++;                                                                    \
+	} while (0)
+
+/* ---- preparation --------------------------------------------------------------------------- */
+
+static void prepare_runtime_dir(struct rl *rl)
+{
+	char parent[256];
+	char *slash;
+
+	if (access(rl->run, F_OK) == 0)
+		return;
+	snprintf(parent, sizeof(parent), "%s", rl->run);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		(void)fs_mkdirs(parent);
+	}
+	if (mkdir(rl->run, 0700) < 0 || chown(rl->run, rl->uid, rl->gid) < 0 ||
+	    chmod(rl->run, 0700) < 0) {
+		log_warn_errno(errno, "setup: rootless: cannot make %s, %s's XDG_RUNTIME_DIR",
+			       rl->run, rl->user);
+		return;
+	}
+	log_info("setup: rootless: made %s for %s (XDG_RUNTIME_DIR, mode 0700)", rl->run, rl->user);
+}
+
+static void prepare_tun(const struct rl *rl)
+{
+	const char *net = rootless_net_program(rl->net);
+	struct stat st;
+
+	if (!rootless_net_needs_tun(rl->net))
+		return;
+	if (stat(TUN_PATH, &st) < 0) {
+		(void)mkdir("/dev/net", 0755);
+		if (mknod(TUN_PATH, S_IFCHR | 0666, makedev(10, 200)) < 0 ||
+		    chmod(TUN_PATH, 0666) < 0) {
+			log_warn_errno(errno, "setup: rootless: cannot make %s for %s", TUN_PATH,
+				       net);
+			return;
+		}
+		log_info("setup: rootless: made %s (c 10:200) for %s", TUN_PATH, net);
+		return;
+	}
+	if (!S_ISCHR(st.st_mode) || (st.st_mode & 07777) == 0666)
+		return;
+	if (chmod(TUN_PATH, 0666) < 0) {
+		log_warn_errno(errno, "setup: rootless: cannot give %s mode 0666", TUN_PATH);
+		return;
+	}
+	log_info("setup: rootless: %s: mode 0666 (was %04o), for %s as %s", TUN_PATH,
+		 (unsigned)(st.st_mode & 07777), net, rl->user);
+}
+
+static bool dir_is_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	bool empty = true;
+
+	if (!d)
+		return false;
+	while (empty && (e = readdir(d)))
+		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	(void)closedir(d);
+	return empty;
+}
+
+/* dockerd, as the user, must own its data folder: a missing one is made, and an empty one of
+ * someone else's (a fresh bind mount, a Kubernetes emptyDir) given to the user. A folder with
+ * something in it is left as it is: the check names it. */
+static void prepare_data(const struct rl *rl)
+{
+	struct stat st;
+
+	if (!rl->data)
+		return;
+	if (stat(rl->data, &st) < 0) {
+		int r = fs_mkdirs(rl->data);
+
+		if (r < 0 || stat(rl->data, &st) < 0) {
+			log_warn_errno(r < 0 ? -r : errno, "setup: rootless: cannot make %s",
+				       rl->data);
+			return;
+		}
+		log_info("setup: rootless: made %s", rl->data);
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid == rl->uid || !dir_is_empty(rl->data))
+		return;
+	if (chown(rl->data, rl->uid, rl->gid) < 0) {
+		log_warn_errno(errno, "setup: rootless: cannot give %s to %s", rl->data, rl->user);
+		return;
+	}
+	log_info("setup: rootless: %s (empty) now belongs to %s", rl->data, rl->user);
+}
+
+/* ---- checks -------------------------------------------------------------------------------- */
+
+static void check_subids(struct rl *rl, const char *file, const char *tool)
+{
+	char *text = malloc(SUBIDS_FILE_MAX);
+	ssize_t n = text ? fs_read_file(file, text, SUBIDS_FILE_MAX) : -ENOMEM;
+	unsigned long count =
+		n >= 0 ? rootless_subids(text, rl->svc->privs.user_name, (unsigned long)rl->uid)
+		       : 0;
+
+	free(text);
+	if (count == 0)
+		FAIL(rl,
+		     "%s has no subordinate ids in %s%s%s, which %s maps into its user namespace: "
+		     "add a range (echo '%s:100000:65536' >>%s)",
+		     rl->user, file, n < 0 ? ": " : "", n < 0 ? strerror((int)-n) : "", tool,
+		     rl->user, file);
+	else if (count < ROOTLESS_SUBIDS_USUAL)
+		log_warn("preflight: rootless: %s has only %lu subordinate ids in %s: images with "
+			 "ids above %lu cannot be pulled (%d is usual)",
+			 rl->user, count, file, count - 1, ROOTLESS_SUBIDS_USUAL);
+}
+
+/* newuidmap (cap_setuid) or newgidmap (cap_setgid): there, and able to write the id maps. */
+static void check_idmap(struct rl *rl, const char *tool, int cap, const char *cap_name)
+{
+	char path[512];
+	unsigned char xattr[64];
+	uint64_t permitted = 0;
+	struct statvfs sv;
+	struct stat st;
+	ssize_t n;
+
+	if (find_program(rl->path, tool, path, sizeof(path)) < 0) {
+		FAIL(rl,
+		     "%s is missing (RootlessKit runs it to map %s's subordinate ids): install "
+		     "it (apt-get install uidmap)",
+		     tool, rl->user);
+		return;
+	}
+	if (statvfs(path, &sv) == 0 && (sv.f_flag & ST_NOSUID)) {
+		FAIL(rl,
+		     "%s is on a nosuid mount, where its file capability and setuid bit do "
+		     "not count: install it on a mount without nosuid",
+		     path);
+		return;
+	}
+	n = getxattr(path, "security.capability", xattr, sizeof(xattr));
+	if (n > 0 && rootless_file_caps(xattr, (size_t)n, &permitted) == 0 &&
+	    (permitted & ((uint64_t)1 << cap)))
+		return;
+	if (stat(path, &st) == 0 && st.st_uid == 0 && (st.st_mode & S_ISUID)) {
+		/* Setuid root, it opens /proc/PID/uid_map as root, and the kernel then wants
+		 * CAP_SYS_ADMIN for the write; with the file capability alone it does not. */
+		if (!in_bounding_set(CAP_SYS_ADMIN))
+			FAIL(rl,
+			     "%s is setuid root, which needs CAP_SYS_ADMIN to write a user "
+			     "namespace's id map, and this container lacks it: give it the file "
+			     "capability instead (chmod u-s %s && setcap %s=ep %s), or run with "
+			     "--privileged",
+			     path, path, cap_name, path);
+		return;
+	}
+	FAIL(rl, "%s has neither the file capability %s nor the setuid bit: setcap %s=ep %s", path,
+	     cap_name, cap_name, path);
+}
+
+static int find_proc_mask(const struct mount_entry *m, void *data)
+{
+	if (!rootless_proc_mask(m->point))
+		return 0;
+	snprintf(data, sizeof(m->point), "%s", m->point);
+	return 1;
+}
+
+static void check_programs(struct rl *rl)
+{
+	static const struct {
+		const char *name, *package;
+	} progs[] = { { "rootlesskit", "rootlesskit" }, { "ip", "iproute2" } };
+	const char *net = rootless_net_program(rl->net);
+	char path[512];
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+		if (find_program(rl->path, progs[i].name, path, sizeof(path)) < 0)
+			FAIL(rl, "%s is missing from PATH (%s): install it (apt-get install %s)",
+			     progs[i].name, rl->path, progs[i].package);
+	if (net && find_program(rl->path, net, path, sizeof(path)) < 0)
+		FAIL(rl,
+		     "%s, RootlessKit's network driver, is missing from PATH (%s): install it "
+		     "(apt-get install %s), or choose another with DOCKERD_ROOTLESS_ROOTLESSKIT_NET",
+		     net, rl->path, net);
+}
+
+/* In the child: the user's rights only, then what the user can open and make. Only
+ * async-signal-safe calls; the result goes to fd. */
+static void as_user_child(const struct rl *rl, bool tun, int fd)
+{
+	struct as_user_result res = { -1, -1, -1, -1, -1 };
+
+	if (setgroups(0, NULL) < 0 || setresgid(rl->gid, rl->gid, rl->gid) < 0 ||
+	    setresuid(rl->uid, rl->uid, rl->uid) < 0)
+		_exit(126);
+	if (tun) {
+		int t = open(TUN_PATH, O_RDWR | O_CLOEXEC);
+
+		res.tun = t < 0 ? errno : 0;
+		if (t >= 0)
+			(void)close(t);
+	}
+	res.run = access(rl->run, W_OK | X_OK) < 0 ? errno : 0;
+	if (rl->data)
+		res.data = access(rl->data, W_OK | X_OK) < 0 ? errno : 0;
+	/* What RootlessKit does first: a user namespace, then a mount and a network namespace
+	 * in it. Last: in the new namespace the files above are no longer the user's. */
+	res.userns = unshare(CLONE_NEWUSER) < 0 ? errno : 0;
+	if (res.userns == 0)
+		res.ns = unshare(CLONE_NEWNS | CLONE_NEWNET) < 0 ? errno : 0;
+	(void)!write(fd, &res, sizeof(res));
+	_exit(0);
+}
+
+/* Runs as_user_child, waiting at most AS_USER_TIMEOUT_MS. 0 or -errno (-ETIMEDOUT). */
+static int as_user(const struct rl *rl, bool tun, struct as_user_result *res)
+{
+	int p[2], r = 0, status;
+	struct pollfd pfd;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		(void)close(p[0]);
+		(void)close(p[1]);
+		return r;
+	}
+	if (pid == 0) {
+		(void)close(p[0]);
+		as_user_child(rl, tun, p[1]);
+	}
+	(void)close(p[1]);
+	pfd = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	do
+		r = poll(&pfd, 1, AS_USER_TIMEOUT_MS);
+	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		r = -ETIMEDOUT;
+	else if (r > 0)
+		r = read(p[0], res, sizeof(*res)) == (ssize_t)sizeof(*res) ? 0 : -ECHILD;
+	else
+		r = -errno;
+	if (r < 0)
+		(void)kill(pid, SIGKILL);
+	(void)close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return r;
+}
+
+static void check_userns_probe(struct rl *rl, const struct as_user_result *res)
+{
+	int err = res->userns ? res->userns : res->ns;
+	const char *what = res->userns ? "a user namespace"
+				       : "a mount and a network namespace in its user namespace";
+
+	if (!err)
+		return;
+	if (err == ENOSPC)
+		FAIL(rl,
+		     "%s cannot make %s (%s): the limit of user namespaces is reached; on the "
+		     "host: sysctl -w user.max_user_namespaces=28633",
+		     rl->user, what, strerror(err));
+	else if (read_number("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1)
+		FAIL(rl,
+		     "%s cannot make %s (%s): the host's AppArmor restricts them "
+		     "(kernel.apparmor_restrict_unprivileged_userns = 1): on the host, sysctl -w "
+		     "kernel.apparmor_restrict_unprivileged_userns=0, or run the container with "
+		     "--security-opt apparmor=unconfined",
+		     rl->user, what, strerror(err));
+	else
+		FAIL(rl,
+		     "%s cannot make %s (%s): the container's seccomp or AppArmor profile forbids "
+		     "it: run with --security-opt seccomp=unconfined --security-opt "
+		     "apparmor=unconfined",
+		     rl->user, what, strerror(err));
+}
+
+static void check_folders(struct rl *rl, const struct as_user_result *res)
+{
+	struct stat st;
+
+	if (stat(rl->run, &st) < 0)
+		FAIL(rl,
+		     "%s's runtime folder %s (XDG_RUNTIME_DIR) is missing (%s): make it, "
+		     "owned by %s, mode 0700",
+		     rl->user, rl->run, strerror(errno), rl->user);
+	else if (st.st_uid != rl->uid)
+		FAIL(rl,
+		     "%s's runtime folder %s (XDG_RUNTIME_DIR) belongs to uid %u: make it %s's "
+		     "(chown %u %s)",
+		     rl->user, rl->run, (unsigned)st.st_uid, rl->user, (unsigned)rl->uid, rl->run);
+	else if (res->run > 0)
+		FAIL(rl,
+		     "%s cannot write its runtime folder %s (XDG_RUNTIME_DIR: %s): make it "
+		     "writable (chmod 0700 %s)",
+		     rl->user, rl->run, strerror(res->run), rl->run);
+	if (!rl->data)
+		return;
+	if (stat(rl->data, &st) < 0)
+		FAIL(rl,
+		     "dockerd's data folder %s cannot be made (%s): mount a volume there (docker "
+		     "run -v NAME:%s)",
+		     rl->data, strerror(errno), rl->data);
+	else if (st.st_uid != rl->uid)
+		FAIL(rl,
+		     "dockerd's data folder %s belongs to uid %u, not to %s (uid %u), and is not "
+		     "empty: use a fresh volume, or chown -R %u:%u it (on the host, for a bind mount)",
+		     rl->data, (unsigned)st.st_uid, rl->user, (unsigned)rl->uid, (unsigned)rl->uid,
+		     (unsigned)rl->gid);
+	else if (res->data > 0)
+		FAIL(rl,
+		     "%s cannot write dockerd's data folder %s (%s): make it writable (chmod u+w, "
+		     "or a read-write mount instead of :ro)",
+		     rl->user, rl->data, strerror(res->data));
+}
+
+static void check_all(struct rl *rl)
+{
+	const char *net = rootless_net_program(rl->net);
+	bool tun = rootless_net_needs_tun(rl->net), tun_there = false;
+	struct as_user_result res = { -1, -1, -1, -1, -1 };
+	long max = read_number("/proc/sys/user/max_user_namespaces"),
+	     clone = read_number("/proc/sys/kernel/unprivileged_userns_clone");
+	char mask[256] = "";
+	struct utsname un;
+	struct stat st;
+	int r;
+
+	check_subids(rl, "/etc/subuid", "newuidmap");
+	check_subids(rl, "/etc/subgid", "newgidmap");
+	check_idmap(rl, "newuidmap", CAP_SETUID, "cap_setuid");
+	check_idmap(rl, "newgidmap", CAP_SETGID, "cap_setgid");
+	if (!in_bounding_set(CAP_SETUID))
+		FAIL(rl, "the container lacks CAP_SETUID, which newuidmap needs: do not --cap-drop "
+			 "SETUID");
+	if (!in_bounding_set(CAP_SETGID))
+		FAIL(rl, "the container lacks CAP_SETGID, which newgidmap needs: do not --cap-drop "
+			 "SETGID");
+	if (max == 0)
+		FAIL(rl, "user namespaces are off: /proc/sys/user/max_user_namespaces is 0; on the "
+			 "host: sysctl -w user.max_user_namespaces=28633");
+	if (clone >= 0 && clone != 1)
+		FAIL(rl,
+		     "unprivileged user namespaces are off: kernel.unprivileged_userns_clone is "
+		     "%ld; on the host: sysctl -w kernel.unprivileged_userns_clone=1",
+		     clone);
+	if (setup_each_mount(find_proc_mask, mask) > 0)
+		FAIL(rl,
+		     "parts of /proc are masked (%s is mounted over), so nested containers cannot "
+		     "mount their /proc: run with --security-opt systempaths=unconfined",
+		     mask);
+	if (tun) {
+		tun_there = stat(TUN_PATH, &st) == 0 && S_ISCHR(st.st_mode);
+		if (!tun_there)
+			FAIL(rl,
+			     "%s is missing, which %s needs, and could not be made here: run "
+			     "with --device %s",
+			     TUN_PATH, net, TUN_PATH);
+	}
+	check_programs(rl);
+	/* Without them (already named) dind-init cannot become the user. */
+	if (!in_bounding_set(CAP_SETUID) || !in_bounding_set(CAP_SETGID)) {
+		log_warn("preflight: rootless: the checks as %s (%s, %s, %s, a user namespace) are "
+			 "skipped: without CAP_SETUID and CAP_SETGID dind-init cannot become %s",
+			 rl->user, TUN_PATH, rl->run, rl->data ? rl->data : "no data_root",
+			 rl->user);
+	} else if ((r = as_user(rl, tun_there, &res)) < 0) {
+		FAIL(rl,
+		     "the checks made as %s (%s, %s, a user namespace) could not run: %s; look "
+		     "for what stops a process as %s from starting",
+		     rl->user, TUN_PATH, rl->run, strerror(-r), rl->user);
+	} else {
+		if (tun_there && res.tun > 0)
+			FAIL(rl, "%s cannot open %s (%s), which %s needs: run with --device %s",
+			     rl->user, TUN_PATH, strerror(res.tun), net, TUN_PATH);
+		if (max != 0 && (clone < 0 || clone == 1))
+			check_userns_probe(rl, &res);
+	}
+	check_folders(rl, &res);
+	if (uname(&un) == 0 && !rootless_kernel_at_least(un.release, 5, 11) &&
+	    access("/dev/fuse", F_OK) < 0)
+		log_warn("preflight: rootless: kernel %s is older than 5.11, which mounts overlay "
+			 "in a user namespace, and there is no /dev/fuse for fuse-overlayfs: "
+			 "dockerd falls back to vfs (slow, a full copy per layer); run with "
+			 "--device /dev/fuse",
+			 un.release);
+}
+
+int setup_rootless(struct config *cfg)
+{
+	int failed = 0;
+
+	if (!setup_ran())
+		return 0;
+	for (int i = 0; i < cfg->nservices; i++) {
+		struct cfg_service *svc = &cfg->services[i];
+		struct rl rl = { .svc = svc, .uid = svc->privs.uid, .data = cfg->setup.data_root };
+		const char *run = svc_own_env(svc, "XDG_RUNTIME_DIR");
+		char entry[300];
+		int r;
+
+		if (!svc->rootless || svc->skip)
+			continue;
+		rl.gid = svc->privs.set_group ? svc->privs.gid : svc->privs.user_gid;
+		snprintf(rl.uid_text, sizeof(rl.uid_text), "%u", (unsigned)rl.uid);
+		rl.user = svc->privs.user_name ? svc->privs.user_name : rl.uid_text;
+		rl.net = svc_getenv(svc, "DOCKERD_ROOTLESS_ROOTLESSKIT_NET");
+		rl.path = svc_getenv(svc, "PATH") ? svc_getenv(svc, "PATH") : DEFAULT_PATH;
+		if (run && *run) {
+			snprintf(rl.run, sizeof(rl.run), "%s", run);
+		} else {
+			snprintf(rl.run, sizeof(rl.run), "/run/user/%u", (unsigned)rl.uid);
+			snprintf(entry, sizeof(entry), "XDG_RUNTIME_DIR=%s", rl.run);
+			r = svc_add_env(svc, entry);
+			if (r < 0) {
+				log_error_errno(-r,
+						"setup: rootless: cannot add %s to the environment "
+						"of [service:%s]: set it with environment =",
+						entry, svc->name);
+				return EXIT_SETUP;
+			}
+		}
+		prepare_runtime_dir(&rl);
+		prepare_tun(&rl);
+		prepare_data(&rl);
+		if (cfg->setup.preflight == TRI_NO)
+			continue;
+		check_all(&rl);
+		if (rl.failed == 0)
+			log_info("preflight: rootless: ready for [service:%s] as %s (uid %u): "
+				 "runtime folder %s, data %s, network %s",
+				 svc->name, rl.user, (unsigned)rl.uid, rl.run,
+				 rl.data ? rl.data : "(data_root = none)",
+				 rl.net && *rl.net ? rl.net : ROOTLESS_DEFAULT_NET);
+		failed += rl.failed;
+	}
+	if (failed) {
+		log_error("preflight: rootless: %d of the things rootless dockerd needs %s missing "
+			  "(see above); nothing was started",
+			  failed, failed == 1 ? "is" : "are");
+		return EXIT_SETUP;
+	}
+	return 0;
+}

@@ -1,0 +1,307 @@
+#!/usr/bin/env bats
+# rootless = yes: the preparation (XDG_RUNTIME_DIR, /dev/net/tun, the data folder) and the
+# preflight of rootless dockerd. Each test runs dind-init as PID 1 of fresh PID and mount
+# namespaces, in a container that has everything rootless needs (a user rl, its subordinate ids,
+# newuidmap and newgidmap with their file capabilities, rootlesskit, slirp4netns and ip, all
+# fakes but the capabilities), then takes one thing away and expects its message and exit 3.
+# What it replaces of the host (/etc/passwd, /etc/subuid, /dev/net, ...) it bind-mounts over in
+# its own mount namespace: the host's files are never touched.
+
+load common
+
+RL_UID=4242
+
+setup() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "integration tests need root (PID namespaces)" >&2
+		return 1
+	fi
+	T=$(mktemp -d /tmp/dind-init-test.XXXXXX)
+	EVENTS="$T/events"
+	: >"$EVENTS"
+	export T EVENTS
+	export DIND_INIT_CONFIG=/dev/null
+	# rl must reach its folders below $T
+	chmod 0755 "$T"
+	mkdir -p "$T/bin" "$T/etc" "$T/xdg" "$T/data"
+	chmod 0755 "$T/xdg"
+	{ cat /etc/passwd; echo "rl:x:$RL_UID:$RL_UID:rootless test:/nonexistent:/bin/sh"; } >"$T/etc/passwd"
+	{ cat /etc/group; echo "rl:x:$RL_UID:"; } >"$T/etc/group"
+	echo 'rl:100000:65536' >"$T/etc/subuid"
+	echo 'rl:100000:65536' >"$T/etc/subgid"
+	cp /bin/true "$T/bin/newuidmap"
+	cp /bin/true "$T/bin/newgidmap"
+	setcap cap_setuid=ep "$T/bin/newuidmap"
+	setcap cap_setgid=ep "$T/bin/newgidmap"
+	printf '#!/bin/sh\nexit 0\n' >"$T/bin/rootlesskit"
+	cp "$T/bin/rootlesskit" "$T/bin/slirp4netns"
+	chmod 0755 "$T/bin/rootlesskit" "$T/bin/slirp4netns"
+	ln -s "$(command -v ip)" "$T/bin/ip"
+	EXTRA_PREP=:
+	EXTRA_CONFIG=
+	WRAP=
+}
+
+# rl_config: a config whose one service is rootless dockerd as rl (a sleep), with every setup
+# step away from the host; $EXTRA_CONFIG goes into [service:dockerd]
+rl_config() {
+	write_config <<EOF
+[init]
+runtime_dir = $T/rundir
+control_socket = none
+mount_tmpfs =
+stale_files =
+cgroups = no
+iptables = no
+securityfs = no
+sys_rw = no
+make_rshared = no
+data_root = $T/data
+main_after = dockerd
+
+[service:dockerd]
+command = sleep 1000
+user = rl
+rootless = yes
+environment = XDG_RUNTIME_DIR=$T/xdg/run
+environment = PATH=${RL_PATH:-$T/bin:/usr/bin:/bin}
+$EXTRA_CONFIG
+EOF
+}
+
+# run_rl: dind-init as PID 1 in new namespaces, after the world of setup() is mounted in and
+# $EXTRA_PREP ran; $WRAP (a command prefix) runs dind-init. Output in $output, $status.
+run_rl() {
+	rl_config
+	local prep="
+set -e
+for f in passwd group subuid subgid; do
+	[ -e /etc/\$f ] || { cp -a /etc $T/etc-all && mount --bind $T/etc-all /etc; }
+done
+for f in passwd group subuid subgid; do mount --bind $T/etc/\$f /etc/\$f; done
+# /dev/net/tun of our own: a fresh /dev/net, where dind-init makes the device
+[ -d /dev/net ] && mount -t tmpfs -o mode=0755 dind-init-test-tun /dev/net
+$EXTRA_PREP
+"
+	run timeout --kill-after=5 60 unshare --pid --fork --kill-child --mount-proc \
+		sh -c "$prep"'
+exec '"$WRAP"' "$0" "$@"' "$DIND_INIT" -c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	echo "$output"
+}
+
+# expect_missing N MESSAGE: exit 3 with MESSAGE on a "preflight: rootless:" line, N things
+# missing in the summary, and nothing started
+expect_missing() {
+	[ "$status" -eq 3 ]
+	grep -F "preflight: rootless: " <<<"$output" | grep -qF -- "$2"
+	grep -q "preflight: rootless: $1 of the things rootless dockerd needs [a-z]* missing (see above); nothing was started" <<<"$output"
+	refute grep -q main-ran <<<"$output"
+}
+
+@test "rootless: with everything there, the runtime folder and /dev/net/tun are made, the empty data folder given to the user, and it starts" {
+	chown 0:0 "$T/data"
+	run_rl
+	[ "$status" -eq 0 ]
+	grep -qx main-ran <<<"$output"
+	grep -q "setup: rootless: made $T/xdg/run for rl (XDG_RUNTIME_DIR, mode 0700)" <<<"$output"
+	grep -q "setup: rootless: made /dev/net/tun (c 10:200) for slirp4netns" <<<"$output"
+	grep -q "setup: rootless: $T/data (empty) now belongs to rl" <<<"$output"
+	grep -q "preflight: rootless: ready for \[service:dockerd\] as rl (uid $RL_UID)" <<<"$output"
+	[ "$(stat -c '%u %a' "$T/xdg/run")" = "$RL_UID 700" ]
+	[ "$(stat -c '%u' "$T/data")" = "$RL_UID" ]
+	# the host's /dev/net/tun is as it was
+	refute grep -q "mode 0666 (was" <<<"$output"
+}
+
+@test "rootless: XDG_RUNTIME_DIR defaults to /run/user/UID, put into the service's environment" {
+	mkdir -m 0777 "$T/shared"
+	EXTRA_CONFIG="type = oneshot
+command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
+	rl_config
+	sed -i '/^environment = XDG_RUNTIME_DIR/d; /^command = sleep 1000$/d' "$T/dind-init.ini"
+	EXTRA_PREP="mount -t tmpfs -o mode=0755 run /run"
+	# run_rl writes the config again: keep this one
+	rl_config() { :; }
+	run_rl
+	[ "$status" -eq 0 ]
+	grep -q "setup: rootless: made /run/user/$RL_UID for rl" <<<"$output"
+	grep -qx "xdg=/run/user/$RL_UID" "$T/shared/env"
+}
+
+@test "rootless: /dev/net/tun of mode 0600 gets 0666 (one line), and it starts" {
+	EXTRA_PREP="mknod -m 0600 /dev/net/tun c 10 200"
+	run_rl
+	[ "$status" -eq 0 ]
+	grep -q "setup: rootless: /dev/net/tun: mode 0666 (was 0600), for slirp4netns as rl" <<<"$output"
+}
+
+@test "rootless preflight: no subordinate ids in /etc/subuid" {
+	: >"$T/etc/subuid"
+	run_rl
+	expect_missing 1 "rl has no subordinate ids in /etc/subuid, which newuidmap maps into its user namespace: add a range (echo 'rl:100000:65536' >>/etc/subuid)"
+}
+
+@test "rootless preflight: no subordinate ids in /etc/subgid; a range given by uid counts; fewer than 65536 is a warning" {
+	echo "someone:100000:65536" >"$T/etc/subgid"
+	echo "$RL_UID:100000:1000" >"$T/etc/subuid"
+	run_rl
+	expect_missing 1 "rl has no subordinate ids in /etc/subgid"
+	grep -q "rl has only 1000 subordinate ids in /etc/subuid: images with ids above 999 cannot be pulled" <<<"$output"
+}
+
+@test "rootless preflight: newuidmap and newgidmap missing" {
+	rm "$T/bin/newuidmap" "$T/bin/newgidmap"
+	run_rl
+	expect_missing 2 "newuidmap is missing (RootlessKit runs it to map rl's subordinate ids): install it (apt-get install uidmap)"
+	grep -q "newgidmap is missing" <<<"$output"
+}
+
+@test "rootless preflight: newuidmap with neither the file capability nor the setuid bit" {
+	setcap -r "$T/bin/newuidmap"
+	run_rl
+	expect_missing 1 "$T/bin/newuidmap has neither the file capability cap_setuid nor the setuid bit: setcap cap_setuid=ep $T/bin/newuidmap"
+}
+
+@test "rootless preflight: newgidmap setuid root without CAP_SYS_ADMIN is named, with the file capability to use" {
+	setcap -r "$T/bin/newgidmap"
+	chmod 4755 "$T/bin/newgidmap"
+	WRAP='setpriv --bounding-set -sys_admin --inh-caps -sys_admin'
+	run_rl
+	expect_missing 1 "$T/bin/newgidmap is setuid root, which needs CAP_SYS_ADMIN to write a user namespace's id map, and this container lacks it: give it the file capability instead (chmod u-s $T/bin/newgidmap && setcap cap_setgid=ep $T/bin/newgidmap)"
+	# with CAP_SYS_ADMIN, setuid root is fine
+	WRAP=
+	run_rl
+	[ "$status" -eq 0 ]
+}
+
+@test "rootless preflight: newuidmap on a nosuid mount" {
+	mkdir "$T/nosuid"
+	EXTRA_PREP="mount -t tmpfs -o nosuid,mode=0755 ns $T/nosuid && cp -a $T/bin/newuidmap $T/nosuid/ && setcap cap_setuid=ep $T/nosuid/newuidmap && rm $T/bin/newuidmap && ln -s $T/nosuid/newuidmap $T/bin/newuidmap"
+	run_rl
+	expect_missing 1 "$T/bin/newuidmap is on a nosuid mount, where its file capability and setuid bit do not count"
+}
+
+@test "rootless preflight: CAP_SETUID and CAP_SETGID dropped from the bounding set" {
+	WRAP='setpriv --bounding-set -setuid,-setgid'
+	run_rl
+	expect_missing 2 "the container lacks CAP_SETUID, which newuidmap needs: do not --cap-drop SETUID"
+	grep -q "the container lacks CAP_SETGID, which newgidmap needs: do not --cap-drop SETGID" <<<"$output"
+	# without them dind-init cannot become rl: what it would check as rl is said to be skipped
+	grep -q "preflight: rootless: the checks as rl (/dev/net/tun, $T/xdg/run, $T/data, a user namespace) are skipped" <<<"$output"
+}
+
+@test "rootless preflight: user namespaces off (max_user_namespaces 0)" {
+	echo 0 >"$T/max"
+	EXTRA_PREP="mount --bind $T/max /proc/sys/user/max_user_namespaces"
+	run_rl
+	# the bind mount is below /proc, so /proc counts as masked too
+	expect_missing 2 "user namespaces are off: /proc/sys/user/max_user_namespaces is 0; on the host: sysctl -w user.max_user_namespaces=28633"
+	grep -q "parts of /proc are masked (/proc/sys/user/max_user_namespaces is mounted over)" <<<"$output"
+}
+
+@test "rootless preflight: the user cannot make a user namespace (seccomp): the flags to run with" {
+	WRAP="$HELPERS/deny_unshare"
+	run_rl
+	expect_missing 1 "rl cannot make a user namespace (Operation not permitted): the container's seccomp or AppArmor profile forbids it: run with --security-opt seccomp=unconfined --security-opt apparmor=unconfined"
+}
+
+@test "rootless preflight: kernel.unprivileged_userns_clone 0 (Debian's old switch), where it exists" {
+	# This kernel has no such sysctl: a tmpfs over /proc/sys/kernel holds one (it is a mount
+	# below /proc, so /proc counts as masked too)
+	EXTRA_PREP="mount -t tmpfs k /proc/sys/kernel && echo 0 >/proc/sys/kernel/unprivileged_userns_clone"
+	run_rl
+	expect_missing 2 "unprivileged user namespaces are off: kernel.unprivileged_userns_clone is 0; on the host: sysctl -w kernel.unprivileged_userns_clone=1"
+}
+
+@test "rootless preflight: a user namespace refused while kernel.apparmor_restrict_unprivileged_userns is 1 names that sysctl" {
+	EXTRA_PREP="mount -t tmpfs k /proc/sys/kernel && echo 1 >/proc/sys/kernel/apparmor_restrict_unprivileged_userns"
+	WRAP="$HELPERS/deny_unshare"
+	run_rl
+	expect_missing 2 "rl cannot make a user namespace (Operation not permitted): the host's AppArmor restricts them (kernel.apparmor_restrict_unprivileged_userns = 1): on the host, sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or run the container with --security-opt apparmor=unconfined"
+}
+
+@test "rootless preflight: /proc masked (docker's default masks): systempaths=unconfined" {
+	EXTRA_PREP="mount --bind /dev/null /proc/interrupts"
+	run_rl
+	expect_missing 1 "parts of /proc are masked (/proc/interrupts is mounted over), so nested containers cannot mount their /proc: run with --security-opt systempaths=unconfined"
+}
+
+@test "rootless preflight: /dev/net/tun missing and not makeable" {
+	# a read-only /dev/net: dind-init cannot make the device there
+	EXTRA_PREP="mount -o remount,ro /dev/net"
+	run_rl
+	expect_missing 1 "/dev/net/tun is missing, which slirp4netns needs, and could not be made here: run with --device /dev/net/tun"
+	# DOCKERD_ROOTLESS_ROOTLESSKIT_NET=host needs no tun (nor slirp4netns)
+	EXTRA_CONFIG="environment = DOCKERD_ROOTLESS_ROOTLESSKIT_NET=host"
+	run_rl
+	[ "$status" -eq 0 ]
+}
+
+@test "rootless preflight: /dev/net/tun that the user cannot open" {
+	# a device node the kernel refuses to open: on a nodev mount
+	EXTRA_PREP="mount -o remount,nodev /dev/net && mknod -m 0666 /dev/net/tun c 10 200"
+	run_rl
+	expect_missing 1 "rl cannot open /dev/net/tun (Permission denied), which slirp4netns needs: run with --device /dev/net/tun"
+}
+
+@test "rootless preflight: rootlesskit, the network driver and ip missing from PATH" {
+	rm "$T/bin/rootlesskit" "$T/bin/slirp4netns" "$T/bin/ip"
+	# only the test's folder: the host's ip may be in /usr/bin too (merged /usr)
+	RL_PATH=$T/bin
+	run_rl
+	expect_missing 3 "rootlesskit is missing from PATH ($T/bin): install it (apt-get install rootlesskit)"
+	grep -q "ip is missing from PATH ($T/bin): install it (apt-get install iproute2)" <<<"$output"
+	grep -q "slirp4netns, RootlessKit's network driver, is missing from PATH" <<<"$output"
+	# another driver is looked for by its name
+	touch "$T/bin/rootlesskit" "$T/bin/ip"
+	chmod +x "$T/bin/rootlesskit" "$T/bin/ip"
+	EXTRA_CONFIG="environment = DOCKERD_ROOTLESS_ROOTLESSKIT_NET=pasta"
+	run_rl
+	expect_missing 1 "pasta, RootlessKit's network driver, is missing from PATH"
+}
+
+@test "rootless preflight: XDG_RUNTIME_DIR of someone else, or not writable for the user" {
+	mkdir -m 0700 "$T/xdg/run"
+	run_rl
+	expect_missing 1 "rl's runtime folder $T/xdg/run (XDG_RUNTIME_DIR) belongs to uid 0: make it rl's (chown $RL_UID $T/xdg/run)"
+	chown "$RL_UID" "$T/xdg/run"
+	chmod 0500 "$T/xdg/run"
+	run_rl
+	expect_missing 1 "rl cannot write its runtime folder $T/xdg/run (XDG_RUNTIME_DIR: Permission denied)"
+}
+
+@test "rootless preflight: the data folder of someone else (not empty), or not writable for the user" {
+	touch "$T/data/something"
+	run_rl
+	expect_missing 1 "dockerd's data folder $T/data belongs to uid 0, not to rl (uid $RL_UID), and is not empty: use a fresh volume, or chown -R $RL_UID:$RL_UID it"
+	chown "$RL_UID" "$T/data"
+	chmod 0500 "$T/data"
+	run_rl
+	expect_missing 1 "rl cannot write dockerd's data folder $T/data (Permission denied)"
+}
+
+@test "rootless preflight: every failure is named, not just the first; a service skipped by when is not checked" {
+	: >"$T/etc/subuid"
+	rm "$T/bin/rootlesskit"
+	EXTRA_PREP="mount --bind /dev/null /proc/interrupts"
+	run_rl
+	expect_missing 3 "rl has no subordinate ids in /etc/subuid"
+	grep -q "rootlesskit is missing from PATH" <<<"$output"
+	grep -q "parts of /proc are masked" <<<"$output"
+	EXTRA_CONFIG="when = DIND_TEST_UNSET_VARIABLE"
+	run_rl
+	[ "$status" -eq 0 ]
+	grep -qx main-ran <<<"$output"
+	refute grep -q "preflight: rootless" <<<"$output"
+}
+
+@test "rootless: preflight = no skips the checks, not the preparation" {
+	: >"$T/etc/subuid"
+	rl_config
+	sed -i 's/^\[init\]$/[init]\npreflight = no/' "$T/dind-init.ini"
+	rl_config() { :; }
+	run_rl
+	[ "$status" -eq 0 ]
+	grep -q "setup: rootless: made $T/xdg/run" <<<"$output"
+	refute grep -q "preflight: rootless" <<<"$output"
+}

@@ -1,0 +1,157 @@
+/* Unit tests of the rootless key (config/validate.c: its rules) and of config/rootless.c: the
+ * parsers of the rootless preflight. */
+#include "tests/unit/config_test.h"
+
+#include "config/rootless.h"
+
+#define SVC_HEAD "[service:dockerd]\ncommand = dockerd-rootless\n"
+
+/* rootless = yes with what it cannot work with: one error each, at the line of the key that
+ * breaks it. */
+static void test_rootless_rules(void **state)
+{
+	static const struct bad_case cases[] = {
+		{ SVC_HEAD "rootless = yes\n", 3,
+		  "[service:dockerd] rootless = yes needs user = (the unprivileged user that runs "
+		  "rootless dockerd), not root" },
+		{ SVC_HEAD "user = root\nrootless = yes\n", 4,
+		  "[service:dockerd] rootless = yes needs user = (the unprivileged user that runs "
+		  "rootless dockerd), not root" },
+		{ SVC_HEAD "rootless = yes\nuser = builder\nno_new_privileges = yes\n", 5,
+		  "[service:dockerd] rootless = yes refuses no_new_privileges = yes: newuidmap and "
+		  "newgidmap need their file capabilities" },
+		{ SVC_HEAD "rootless = yes\nuser = builder\nseccomp = default\n", 5,
+		  "[service:dockerd] rootless = yes refuses seccomp: RootlessKit makes user, mount "
+		  "and network namespaces" },
+		{ SVC_HEAD "rootless = yes\nuser = builder\ncapabilities = none\n", 5,
+		  "[service:dockerd] rootless = yes refuses capabilities: they would be ambient "
+		  "capabilities of rootless dockerd" },
+		{ SVC_HEAD "rootless = maybe\nuser = builder\n", 3, "rootless" },
+		/* an unknown user: its own error only */
+		{ SVC_HEAD "rootless = yes\nuser = nosuchuser\n", 4, "unknown user 'nosuchuser'" },
+	};
+
+	EXPECT_CASES(*state, cases);
+}
+
+static void test_rootless_ok(void **state)
+{
+	struct config *cfg = *state;
+
+	load_ok(cfg, SVC_HEAD "user = builder\nrootless = yes\nno_new_privileges = no\n"
+			      "seccomp = none\n");
+	assert_true(svc(cfg, "dockerd")->rootless);
+	assert_int_equal(svc(cfg, "dockerd")->privs.uid, 1000);
+	cfg_release(cfg);
+	/* default no: root and every privilege key are fine */
+	load_ok(cfg, SVC_HEAD "seccomp = default\ncapabilities = none\n");
+	assert_false(svc(cfg, "dockerd")->rootless);
+}
+
+static void test_subids(void **state)
+{
+	static const char text[] = "# comment\n"
+				   "builder:100000:65536\n"
+				   "other:200000:65536\n"
+				   "1000:300000:1000\n"
+				   "builder:bad:10\n"
+				   "builder:1:x\n"
+				   "builder\n"
+				   "builder:400000:0\n"
+				   "builderx:500000:7\n"
+				   "builder:600000:10";
+
+	(void)state;
+	assert_int_equal(rootless_subids(text, "builder", 1000), 65536 + 1000 + 10);
+	assert_int_equal(rootless_subids(text, NULL, 1000), 1000);
+	assert_int_equal(rootless_subids(text, "other", 1001), 65536);
+	assert_int_equal(rootless_subids(text, "nobody", 65534), 0);
+	assert_int_equal(rootless_subids("", "builder", 1000), 0);
+	assert_int_equal(rootless_subids(NULL, "builder", 1000), 0);
+}
+
+static void test_proc_mask(void **state)
+{
+	(void)state;
+	assert_true(rootless_proc_mask("/proc/kcore"));
+	assert_true(rootless_proc_mask("/proc/sys"));
+	assert_true(rootless_proc_mask("/proc/acpi"));
+	assert_false(rootless_proc_mask("/proc"));
+	assert_false(rootless_proc_mask("/proc/"));
+	assert_false(rootless_proc_mask("/proc/sys/fs/binfmt_misc"));
+	assert_false(rootless_proc_mask("/processes"));
+	assert_false(rootless_proc_mask("/sys/fs/cgroup"));
+}
+
+static void test_file_caps(void **state)
+{
+	/* setcap cap_setuid=ep: revision 2, effective, permitted bit 7 */
+	static const unsigned char v2[20] = { 0x01, 0, 0, 0x02, 0x80, 0, 0, 0, 0, 0,
+					      0,    0, 0, 0,	0,    0, 0, 0, 0, 0 };
+	/* revision 3 for root 0, cap_setgid (6) and cap_sys_admin (21) */
+	static const unsigned char v3[24] = { 0x01, 0, 0, 0x03, 0x40, 0, 0x20, 0, 0, 0, 0, 0,
+					      0,    0, 0, 0,	0,    0, 0,    0, 0, 0, 0, 0 };
+	/* revision 3 for another namespace's root (uid 100000): none here */
+	static const unsigned char v3ns[24] = { 0x01, 0, 0, 0x03, 0x80, 0,    0,    0,
+						0,    0, 0, 0,	  0,	0,    0,    0,
+						0,    0, 0, 0,	  0xa0, 0x86, 0x01, 0 };
+	/* revision 1, bit 7; and a capability above 31 (cap_bpf, 39) in revision 2 */
+	static const unsigned char v1[12] = { 0, 0, 0, 0x01, 0x80, 0, 0, 0, 0, 0, 0, 0 };
+	static const unsigned char hi[20] = { 0, 0, 0,	  0x02, 0, 0, 0, 0, 0, 0,
+					      0, 0, 0x80, 0,	0, 0, 0, 0, 0, 0 };
+	uint64_t p = 0;
+
+	(void)state;
+	assert_int_equal(rootless_file_caps(v2, sizeof(v2), &p), 0);
+	assert_true(p == 1u << 7);
+	assert_int_equal(rootless_file_caps(v3, sizeof(v3), &p), 0);
+	assert_true(p == (1u << 6 | 1u << 21));
+	assert_int_equal(rootless_file_caps(v3ns, sizeof(v3ns), &p), 0);
+	assert_true(p == 0);
+	assert_int_equal(rootless_file_caps(v1, sizeof(v1), &p), 0);
+	assert_true(p == 1u << 7);
+	assert_int_equal(rootless_file_caps(hi, sizeof(hi), &p), 0);
+	assert_true(p == (uint64_t)1 << 39);
+	/* wrong length for the revision, unknown revision, too short */
+	assert_int_equal(rootless_file_caps(v2, 12, &p), -EINVAL);
+	assert_int_equal(rootless_file_caps(v1, sizeof(v1) - 1, &p), -EINVAL);
+	assert_int_equal(
+		rootless_file_caps((const unsigned char *)"\0\0\0\x07xxxxxxxxxxxxxxxx", 20, &p),
+		-EINVAL);
+	assert_int_equal(rootless_file_caps(v2, 3, &p), -EINVAL);
+}
+
+static void test_kernel_version(void **state)
+{
+	(void)state;
+	assert_true(rootless_kernel_at_least("5.11.0", 5, 11));
+	assert_true(rootless_kernel_at_least("6.1.0-28-amd64", 5, 11));
+	assert_true(rootless_kernel_at_least("5.15", 5, 11));
+	assert_false(rootless_kernel_at_least("5.10.0-28-amd64", 5, 11));
+	assert_false(rootless_kernel_at_least("4.19.0", 5, 11));
+	assert_true(rootless_kernel_at_least("", 5, 11));
+	assert_true(rootless_kernel_at_least("weird", 5, 11));
+}
+
+static void test_net(void **state)
+{
+	(void)state;
+	assert_string_equal(rootless_net_program(NULL), "slirp4netns");
+	assert_string_equal(rootless_net_program(""), "slirp4netns");
+	assert_string_equal(rootless_net_program("pasta"), "pasta");
+	assert_null(rootless_net_program("host"));
+	assert_true(rootless_net_needs_tun(NULL));
+	assert_true(rootless_net_needs_tun("vpnkit"));
+	assert_false(rootless_net_needs_tun("host"));
+	assert_false(rootless_net_needs_tun("lxc-user-nic"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_rootless_rules), T(test_rootless_ok),	T(test_subids), T(test_proc_mask),
+		T(test_file_caps),	T(test_kernel_version), T(test_net),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
