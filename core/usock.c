@@ -9,9 +9,29 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-int usock_open(struct loop_fd *lfd, const char *path, const struct usock_opts *o, loop_fd_cb cb,
-	       void *data)
+int usock_in_use(const char *path, int type)
 {
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd, r;
+
+	if (lstat(path, &st) < 0 || !S_ISSOCK(st.st_mode) || strlen(path) >= sizeof(sun.sun_path))
+		return 0;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	r = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	/* A full listen backlog (EAGAIN) is a busy listener, not a stale file. */
+	r = r == 0 || errno == EAGAIN || errno == EINPROGRESS;
+	(void)close(fd);
+	return r;
+}
+
+int usock_open(struct loop_fd *lfd, const char *path, const struct usock_opts *o, loop_fd_cb cb,
+	       void *data, struct usock_bound *bound)
+{
+	struct stat st;
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int one = 1;
 	mode_t old = 0;
@@ -25,6 +45,12 @@ int usock_open(struct loop_fd *lfd, const char *path, const struct usock_opts *o
 		return -errno;
 	if (o->passcred && setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
 		goto fail;
+	/* Another dind-init (one typed by hand in a running container, say) must not take over
+	 * the sockets of the one that serves them. */
+	if (usock_in_use(path, o->type)) {
+		errno = EADDRINUSE;
+		goto fail;
+	}
 	(void)unlink(path);
 	/* umask rather than chmod after bind: no moment where others could connect. */
 	if (o->owner_only)
@@ -36,6 +62,10 @@ int usock_open(struct loop_fd *lfd, const char *path, const struct usock_opts *o
 		goto fail;
 	if (o->set_group && (chown(path, (uid_t)-1, o->gid) < 0 || chmod(path, 0660) < 0))
 		goto fail;
+	if (lstat(path, &st) < 0)
+		goto fail;
+	bound->dev = st.st_dev;
+	bound->ino = st.st_ino;
 	r = loop_add_fd(lfd, fd, EPOLLIN, cb, data);
 	if (r < 0) {
 		errno = -r;
@@ -46,4 +76,12 @@ fail:
 	r = -errno;
 	(void)close(fd);
 	return r;
+}
+
+void usock_unlink(const char *path, const struct usock_bound *bound)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && st.st_dev == bound->dev && st.st_ino == bound->ino)
+		(void)unlink(path);
 }

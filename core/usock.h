@@ -18,11 +18,27 @@ struct usock_opts {
 	gid_t gid;
 };
 
+/* Which file usock_open bound: usock_unlink removes the path only while it is still that file. */
+struct usock_bound {
+	dev_t dev;
+	ino_t ino;
+};
+
+/* Whether a process serves the unix socket at path (a connect of that type succeeds, or would
+ * wait): 1 yes, 0 no (nothing there, not a socket, or a stale socket file nobody listens on). */
+int usock_in_use(const char *path, int type);
+
 /* Create the socket (non-blocking, CLOEXEC), replace a stale socket file at path (one from a
  * previous run of the container: nobody listens there any more), bind, listen, set its group,
- * and watch it for EPOLLIN with cb(data). lfd is caller-owned, as for loop_add_fd. Returns the
- * fd, or -errno with nothing left open (-ENAMETOOLONG when path does not fit a sockaddr_un). */
+ * and watch it for EPOLLIN with cb(data). lfd is caller-owned, as for loop_add_fd. *bound gets
+ * the file bound, for usock_unlink. Returns the fd, or -errno with nothing left open
+ * (-EADDRINUSE when another process serves path: it is left alone; -ENAMETOOLONG when path
+ * does not fit a sockaddr_un). */
 int usock_open(struct loop_fd *lfd, const char *path, const struct usock_opts *o, loop_fd_cb cb,
-	       void *data);
+	       void *data, struct usock_bound *bound);
+
+/* Remove path if it is still the file usock_open bound (another process may have replaced it
+ * since: its socket is left alone). */
+void usock_unlink(const char *path, const struct usock_bound *bound);
 
 #endif

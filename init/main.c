@@ -16,6 +16,7 @@
 #include "core/exit_codes.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "core/usock.h"
 #include "init/coordinator.h"
 #include "init/ctl.h"
 #include "init/reap.h"
@@ -46,7 +47,8 @@ static enum log_level log_level_of(enum cfg_log_level l)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: dind-init [-c FILE] [-v|-q] [--check-config] [--version] [--help] [--] "
+		"Usage: dind-init [-c FILE] [-v|-q] [--check-config] [--no-setup] [--version] [--help] "
+		"[--] "
 		"[COMMAND [ARG...]]\n"
 		"\n"
 		"Init (PID 1) for Docker-in-Docker containers: reaps zombies, forwards signals,\n"
@@ -58,6 +60,7 @@ static void usage(FILE *out)
 		"  -v, --verbose      log debug messages\n"
 		"  -q, --quiet        log only warnings and errors\n"
 		"      --check-config validate the file, print the start order, exit 0 (or 2)\n"
+		"      --no-setup     skip the container setup (as [init] setup = no)\n"
 		"      --version      print the version\n"
 		"  -h, --help         this text\n"
 		"\n"
@@ -67,6 +70,29 @@ static void usage(FILE *out)
 		"the shutdown began; 2 usage or config error; 3 setup error; 4 a critical service\n"
 		"failed; 5 internal error.\n",
 		DEFAULT_CONFIG);
+}
+
+/* The error when another dind-init serves our control socket, with the dind-ctl command that
+ * was probably meant. */
+static void another_instance(const struct config *cfg, char **command)
+{
+	static const char *const verbs[] = {
+		"status", "health", "wait", "start", "stop", "restart"
+	};
+
+	for (size_t i = 0; command && command[0] && i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strcmp(command[0], verbs[i]) == 0) {
+			log_error(
+				"another dind-init already serves %s: this one starts nothing; to "
+				"ask it, run: dind-ctl %s",
+				cfg->control_socket, verbs[i]);
+			return;
+		}
+	}
+	log_error("another dind-init already serves %s: this one starts nothing (its services "
+		  "would take over the running ones). To ask it, use dind-ctl; to run a second "
+		  "dind-init beside it, give it its own [init] control_socket and runtime_dir",
+		  cfg->control_socket);
 }
 
 static int signal_fd = -1;
@@ -548,6 +574,16 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	/* A second dind-init in a running container (`dind-init status` typed for `dind-ctl
+	 * status`, a job that runs dind-init) would start a second containerd and dockerd and take
+	 * the sockets of the first one's: refused before anything is touched. */
+	if (cfg.nservices > 0 && cfg.control_socket &&
+	    usock_in_use(cfg.control_socket, SOCK_STREAM)) {
+		another_instance(&cfg, command);
+		cfg_release(&cfg);
+		return EXIT_SETUP;
+	}
+
 	/* The services get their own NOTIFY_SOCKET; one meant for dind-init itself (when a
 	 * service manager runs it) must not leak to all of them. Everyone gets the control
 	 * socket, so that dind-ctl works anywhere in the container without -s. */
@@ -590,7 +626,18 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	r = control_init(cfg.control_socket, cfg.has_control_gid, cfg.control_gid);
-	if (r < 0) {
+	if (r < 0 && cfg.nservices == 0) {
+		/* A plain init around COMMAND (as tini is) works without it: as any user, on a
+		 * read-only root, beside another dind-init. */
+		log_warn_errno(-r,
+			       "cannot create the control socket %s: dind-ctl will not answer "
+			       "(there are no services to ask about; [init] control_socket = none "
+			       "does not try)",
+			       cfg.control_socket);
+	} else if (r == -EADDRINUSE) {
+		another_instance(&cfg, command);
+		return EXIT_SETUP;
+	} else if (r < 0) {
 		log_error_errno(-r,
 				"cannot create the control socket %s (set [init] control_socket "
 				"to another path, or to none)",
@@ -598,8 +645,18 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	r = svc_init_all(&cfg, &what);
+	if (r == -EADDRINUSE) {
+		log_error(
+			"another process serves %s/%s.notify, service %s's notify socket (another "
+			"dind-init with the same [init] runtime_dir?): this one starts nothing; give "
+			"it a runtime_dir of its own",
+			cfg.runtime_dir, what, what);
+		control_release();
+		return EXIT_SETUP;
+	}
 	if (r < 0) {
 		log_error_errno(-r, "cannot prepare the services (%s)", what);
+		control_release();
 		return EXIT_SETUP;
 	}
 	shutdown_init(&cfg);

@@ -44,6 +44,7 @@ static struct loop_fd listen_lfd;
 static bool has_group;
 static gid_t group_gid;
 static char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static struct usock_bound socket_bound;
 static struct client clients[CONTROL_CLIENTS_MAX];
 static struct loop_timer accept_timer;
 static struct loop_timer refused_timer; /* armed: refusals are counted, not logged */
@@ -671,7 +672,7 @@ int control_init(const char *path, bool with_group, gid_t gid)
 					     .owner_only = true,
 					     .set_group = with_group,
 					     .gid = gid },
-		       on_accept, NULL);
+		       on_accept, NULL, &socket_bound);
 	if (r < 0)
 		return r;
 	listen_fd = r;
@@ -687,7 +688,7 @@ void control_release(void)
 	if (listen_fd >= 0) {
 		loop_del_fd(&listen_lfd);
 		(void)close(listen_fd);
-		(void)unlink(socket_path);
+		usock_unlink(socket_path, &socket_bound);
 		listen_fd = -1;
 	}
 	if (clients[0].out)

@@ -91,7 +91,7 @@ int notify_open(struct notify_sock *n, const char *path, const char *name, notif
 		return -ENAMETOOLONG;
 	snprintf(n->path, sizeof(n->path), "%s", path);
 	r = usock_open(&n->lfd, path, &(struct usock_opts){ .type = SOCK_DGRAM, .passcred = true },
-		       on_readable, n);
+		       on_readable, n, &n->bound);
 	if (r < 0)
 		return r;
 	n->fd = r;
@@ -104,6 +104,6 @@ void notify_close(struct notify_sock *n)
 		return;
 	loop_del_fd(&n->lfd);
 	(void)close(n->fd);
-	(void)unlink(n->path);
+	usock_unlink(n->path, &n->bound);
 	n->fd = -1;
 }

@@ -7,6 +7,7 @@
 #include <sys/un.h>
 
 #include "core/loop.h"
+#include "core/usock.h"
 #include "supervisor/notify_msg.h"
 
 /* Called for every well-formed datagram with the sender's PID; the receiver decides. */
@@ -19,9 +20,11 @@ struct notify_sock {
 	void *data;
 	const char *name; /* for debug messages; not owned */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct usock_bound bound; /* removed at close only while still ours */
 };
 
-/* Bind path (a stale socket file there is replaced) and watch it. 0 or -errno. */
+/* Bind path (a stale socket file there is replaced; one another process serves is not:
+ * -EADDRINUSE) and watch it. 0 or -errno. */
 int notify_open(struct notify_sock *n, const char *path, const char *name, notify_cb cb,
 		void *data);
 void notify_close(struct notify_sock *n);

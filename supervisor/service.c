@@ -100,7 +100,20 @@ static void on_ready_probe(void *data, bool ok);
 static void on_health_probe(void *data, bool ok);
 static void on_notify(void *data, pid_t sender, const struct notify_msg *msg);
 
+static int init_all(const struct config *cfg, const char **what);
+
 int svc_init_all(const struct config *cfg, const char **what)
+{
+	int r = init_all(cfg, what);
+
+	/* No socket file of ours left behind by a start that fails (dind-init exits). */
+	for (int i = 0; r < 0 && services && i < nservices; i++)
+		if (services[i].has_notify)
+			notify_close(&services[i].notify);
+	return r;
+}
+
+static int init_all(const struct config *cfg, const char **what)
 {
 	bool need_runtime_dir = false;
 	int r;

@@ -993,3 +993,71 @@ time.sleep(600)' "$T/ctl.sock" >"$T/filler" 2>&1 &
 	wait_ns
 	[ "$STATUS" -eq 0 ]
 }
+
+# Audit C1: `dind-init status` typed for `dind-ctl status` in a running container started a second
+# containerd and dockerd, took the first one's control and notify sockets, and removed them when it
+# exited: dind-ctl could not reach the real one, and a restarted service's READY=1 was lost.
+@test "a second dind-init beside a running one starts nothing and leaves its sockets alone" {
+	service_script n "echo started >>\$EVENTS; exec $HELPERS/notifier"
+	write_config <<EOF
+$(ctl_init)
+[service:n]
+command = $T/n
+ready = notify
+EOF
+	start_ns -c "$T/dind-init.ini"
+	ctl wait --timeout 20s
+	ctl_ino=$(stat -c %i "$T/ctl.sock")
+	notify_ino=$(stat -c %i "$T/run/n.notify")
+	# the same config, as a mistyped command would read it (not PID 1: no setup either way)
+	run -3 timeout 20 "$DIND_INIT" -c "$T/dind-init.ini" status
+	echo "$output"
+	[[ "$output" == *"another dind-init already serves $T/ctl.sock: this one starts nothing; to ask it, run: dind-ctl status"* ]]
+	run -3 timeout 20 "$DIND_INIT" -c "$T/dind-init.ini" -- sh -c 'echo main-ran >>$EVENTS'
+	[[ "$output" == *"another dind-init already serves $T/ctl.sock: this one starts nothing (its services would take over the running ones)"* ]]
+	# the second one's own control socket, the same runtime_dir: its notify socket is the
+	# first one's, refused the same way
+	sed "s|^control_socket = .*|control_socket = $T/ctl2.sock|" "$T/dind-init.ini" >"$T/second.ini"
+	run -3 timeout 20 "$DIND_INIT" -c "$T/second.ini" -- sh -c 'echo main-ran >>$EVENTS'
+	echo "$output"
+	[[ "$output" == *"another process serves $T/run/n.notify"* ]]
+	[ ! -e "$T/ctl2.sock" ]
+	# nothing started twice, the sockets are the same files, and they still work: a restart's
+	# READY=1 reaches the first dind-init
+	[ "$(grep -c started "$EVENTS")" -eq 1 ]
+	refute grep -q main-ran "$EVENTS"
+	[ "$(stat -c %i "$T/ctl.sock")" = "$ctl_ino" ]
+	[ "$(stat -c %i "$T/run/n.notify")" = "$notify_ino" ]
+	ctl restart n
+	wait_for_count "$EVENTS" started 2
+	ctl wait --timeout 20s n
+	[ "$(svc_field n state)" = ready ]
+	kill -TERM "$INIT_PID"
+	wait_ns
+	[ "$STATUS" -eq 0 ]
+}
+
+# Audit C2: with no services (a plain init, as tini is), a control socket that cannot be made
+# (--user, --read-only) failed the container with exit 3.
+@test "a plain init with no services runs its command where the control socket cannot be made" {
+	# a folder nobody can read through ($T's parents are root's alone)
+	P=$(mktemp -d /tmp/dind-init-plain.XXXXXX)
+	chmod 755 "$P"
+	mkdir "$P/ro"
+	chmod 555 "$P/ro"
+	printf '[init]\ncontrol_socket = %s\n' "$P/ro/ctl.sock" >"$P/plain.ini"
+	chmod 644 "$P/plain.ini"
+	run timeout 20 setpriv --reuid=65534 --regid=65534 --clear-groups "$DIND_INIT" -c "$P/plain.ini" -- sh -c 'echo ran; exit 7'
+	plain_status=$status plain_output=$output
+	# with services it stays an error
+	printf '[service:s]\ncommand = /bin/true\n' >>"$P/plain.ini"
+	run timeout 20 setpriv --reuid=65534 --regid=65534 --clear-groups "$DIND_INIT" --no-setup -c "$P/plain.ini" -- true
+	rm -rf "$P"
+	echo "$plain_output"
+	[ "$plain_status" -eq 7 ]
+	[[ "$plain_output" == *ran* ]]
+	[[ "$plain_output" == *"cannot create the control socket $P/ro/ctl.sock: dind-ctl will not answer (there are no services to ask about"* ]]
+	echo "$output"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"cannot create the control socket $P/ro/ctl.sock (set [init] control_socket"* ]]
+}

@@ -554,6 +554,7 @@ static void test_shipped_config_forms(void **state)
 						  "DOCKER_HOST=tcp://docker:2375", NULL };
 	static const char *const other_sock[] = { "DOCKER_TLS_CERTDIR=",
 						  "DOCKER_HOST=unix:///run/user/1/docker.sock", NULL };
+	static const char *const unset[] = { "DOCKER_HOST=tcp://docker:2375", NULL };
 	char *arc[] = { (char *)"dockerd", (char *)"--host=unix:///var/run/docker.sock",
 			(char *)"--group=123", NULL };
 	char *own_host[] = { (char *)"-H", (char *)"tcp://0.0.0.0:2376", NULL };
@@ -591,6 +592,15 @@ static void test_shipped_config_forms(void **state)
 			    "--host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2375 --tls=false "
 			    "--mtu=1400 "
 			    "--default-network-opt=bridge=com.docker.network.driver.mtu=1400");
+
+	/* DOCKER_TLS_CERTDIR unset (an image without docker:dind's ENV, a host): no TCP listener,
+	 * never a plain one on every interface. */
+	load_shipped();
+	resolve_with(unset);
+	assert_true(cfg.services[cfg_find_service(&cfg, "certs")].skip);
+	assert_string_equal(cmdline(d, buf, sizeof(buf)),
+			    "dockerd --containerd=/run/containerd/containerd.sock "
+			    "--host=unix:///var/run/docker.sock");
 
 	load_shipped();
 	resolve_with(other_sock);
