@@ -127,14 +127,16 @@ status_field() {
 	[ "$(echo $output)" = "1000 100004" ]
 }
 
-@test "rootless: kill -9 of dockerd, then of RootlessKit: restarted each time, ready again, nothing left of the old one" {
+@test "rootless: kill -9 of dockerd, of its containerd, then of RootlessKit: restarted each time, ready again, nothing left of the old one" {
 	local c old prog
 	c=$(cname)
 	rootless_start "$c"
 	dind_wait "$c"
 	load_tiny "$c"
 	d exec "$c" docker run -d --name sleeper "$E2E_TINY_IMAGE" sleep 1000 >/dev/null
-	for prog in dockerd rootlesskit; do
+	# (containerd is dockerd-rootless's child beside dockerd: when it dies, dockerd is stopped
+	# and the service restarts)
+	for prog in dockerd containerd rootlesskit; do
 		old=$(svc_field "$c" dockerd restarts)
 		d exec "$c" pkill -9 -x "$prog"
 		# Until dind-init has seen the exit, dockerd is still "ready": the restart first.
