@@ -9,10 +9,20 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-int usock_in_use(const char *path, int type)
+static bool take_over;
+
+void usock_take_over_live(bool on)
+{
+	take_over = on;
+}
+
+int usock_in_use(const char *path, int type, uid_t *uid)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
 	struct stat st;
+	bool connected;
 	int fd, r;
 
 	if (lstat(path, &st) < 0 || !S_ISSOCK(st.st_mode) || strlen(path) >= sizeof(sun.sun_path))
@@ -21,9 +31,15 @@ int usock_in_use(const char *path, int type)
 	fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return 0;
-	r = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	connected = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
 	/* A full listen backlog (EAGAIN) is a busy listener, not a stale file. */
-	r = r == 0 || errno == EAGAIN || errno == EINPROGRESS;
+	r = connected || errno == EAGAIN || errno == EINPROGRESS;
+	/* The listener's uid once connected; else (a full backlog, a datagram socket) the owner
+	 * of the file, whoever bound it. */
+	*uid = st.st_uid;
+	if (connected && type == SOCK_STREAM &&
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 && cred.uid != (uid_t)-1)
+		*uid = cred.uid;
 	(void)close(fd);
 	return r;
 }
@@ -47,9 +63,13 @@ int usock_open(struct loop_fd *lfd, const char *path, const struct usock_opts *o
 		goto fail;
 	/* Another dind-init (one typed by hand in a running container, say) must not take over
 	 * the sockets of the one that serves them. */
-	if (usock_in_use(path, o->type)) {
-		errno = EADDRINUSE;
-		goto fail;
+	bound->replaced = false;
+	if (usock_in_use(path, o->type, &bound->replaced_uid)) {
+		if (!take_over && bound->replaced_uid == geteuid()) {
+			errno = EADDRINUSE;
+			goto fail;
+		}
+		bound->replaced = true;
 	}
 	(void)unlink(path);
 	/* umask rather than chmod after bind: no moment where others could connect. */

@@ -202,6 +202,22 @@ static int exchange(const char *path, const struct ctl_args *a)
 				: "");
 		return CTL_EXIT_FAIL;
 	}
+	/* Only dind-init answers: root's, or our own user's (a plain init run by that user). A
+	 * process of someone else's that took the path in a shared folder gets no request. */
+	{
+		struct ucred cred;
+		socklen_t clen = sizeof(cred);
+
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0 && cred.uid != 0 &&
+		    cred.uid != getuid()) {
+			fprintf(stderr,
+				"dind-ctl: %s is served by a process of uid %u, not by dind-init "
+				"(root): not asking it\n",
+				path, (unsigned)cred.uid);
+			close(fd);
+			return CTL_EXIT_FAIL;
+		}
+	}
 	while (off < a->len) {
 		ssize_t n = send(fd, a->request + off, a->len - off, MSG_NOSIGNAL);
 

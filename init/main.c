@@ -480,6 +480,7 @@ int main(int argc, char **argv)
 	char **command;
 	struct config cfg;
 	const char *what;
+	uid_t owner;
 	int opt, r, code;
 
 	/* A client, not an init: it keeps the signals a command line tool gets. */
@@ -576,9 +577,16 @@ int main(int argc, char **argv)
 
 	/* A second dind-init in a running container (`dind-init status` typed for `dind-ctl
 	 * status`, a job that runs dind-init) would start a second containerd and dockerd and take
-	 * the sockets of the first one's: refused before anything is touched. */
-	if (cfg.nservices > 0 && cfg.control_socket &&
-	    usock_in_use(cfg.control_socket, SOCK_STREAM)) {
+	 * the sockets of the first one's: refused before anything is touched. The container's init
+	 * (PID 1, or its child under docker run --init) is never refused: whatever serves its
+	 * sockets is an intruder, and it takes them over (a second dind-init that slipped in while
+	 * PID 1 was setting up, or a process of a CI job listening in a /var/run it shares). A
+	 * socket that a process of another user serves is not another dind-init: it is taken over
+	 * too (usock_open). */
+	if (getpid() == 1 || getppid() == 1) {
+		usock_take_over_live(true);
+	} else if (cfg.nservices > 0 && cfg.control_socket &&
+		   usock_in_use(cfg.control_socket, SOCK_STREAM, &owner) && owner == geteuid()) {
 		another_instance(&cfg, command);
 		cfg_release(&cfg);
 		return EXIT_SETUP;

@@ -676,6 +676,12 @@ int control_init(const char *path, bool with_group, gid_t gid)
 	if (r < 0)
 		return r;
 	listen_fd = r;
+	if (socket_bound.replaced)
+		log_warn("the control socket %s was served by another process (uid %u): replaced "
+			 "by this dind-init's (a process that listens there is not dind-init%s)",
+			 path, (unsigned)socket_bound.replaced_uid,
+			 socket_bound.replaced_uid == geteuid() ? ", or one that started beside it"
+								: "");
 	return 0;
 }
 

@@ -95,6 +95,10 @@ int notify_open(struct notify_sock *n, const char *path, const char *name, notif
 	if (r < 0)
 		return r;
 	n->fd = r;
+	if (n->bound.replaced)
+		log_warn("service %s's notify socket %s was served by another process (uid %u): "
+			 "replaced",
+			 name, path, (unsigned)n->bound.replaced_uid);
 	return 0;
 }
 

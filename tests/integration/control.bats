@@ -1061,3 +1061,81 @@ EOF
 	[ "$status" -eq 3 ]
 	[[ "$output" == *"cannot create the control socket $P/ro/ctl.sock (set [init] control_socket"* ]]
 }
+
+# listen_at PATH [SETPRIV-ARGS...]: a process that listens on the unix socket PATH and never
+# answers (as root, or as another user with setpriv's arguments); its pid in LISTENER. With
+# DGRAM=1, a datagram socket bound there (what a notify socket is).
+listen_at() {
+	local path=$1
+	shift
+	# shellcheck disable=SC2016
+	"$@" "$PYTHON" -c 'import socket, sys, time
+dgram = sys.argv[2] == "1"
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM if dgram else socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+if not dgram:
+    s.listen(0)
+time.sleep(120)' "$path" "${DGRAM:-0}" &
+	LISTENER=$!
+	for _ in $(seq 100); do
+		[ -S "$path" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# Audit E1/E2: a process that listens at the control socket's path (a CI job in a /var/run it
+# shares with the dind container, or a second dind-init that slipped in while PID 1 was setting
+# up) kept PID 1 from starting (exit 3 "another dind-init"); dind-ctl asked it and waited.
+@test "PID 1 takes its sockets over from whoever serves them; dind-ctl does not ask a process of another user" {
+	P=$(mktemp -d /tmp/dind-init-shared.XXXXXX)
+	chmod 1777 "$P"
+	# someone else's listener: dind-ctl (root) does not ask it
+	listen_at "$P/job.sock" setpriv --reuid=65534 --regid=65534 --clear-groups
+	ctl_link
+	run -1 timeout 20 "$T/dind-ctl" -s "$P/job.sock" health
+	echo "$output"
+	[[ "$output" == *"dind-ctl: $P/job.sock is served by a process of uid 65534, not by dind-init (root): not asking it"* ]]
+	kill "$LISTENER"
+	# a root listener at PID 1's control socket and one at a notify socket: taken over
+	listen_at "$P/ctl.sock"
+	root_listener=$LISTENER
+	mkdir -p "$P/run"
+	DGRAM=1 listen_at "$P/run/n.notify"
+	service_script n "exec $HELPERS/notifier"
+	printf '[init]\ncontrol_socket = %s\nruntime_dir = %s\n[service:n]\ncommand = %s\nready = notify\n' \
+		"$P/ctl.sock" "$P/run" "$T/n" >"$T/dind-init.ini"
+	start_ns -c "$T/dind-init.ini"
+	run -0 timeout 30 "$T/dind-ctl" -s "$P/ctl.sock" wait --timeout 20s
+	kill -TERM "$INIT_PID"
+	wait_ns
+	kill "$root_listener" "$LISTENER" || true
+	rm -rf "$P"
+	cat "$T/out"
+	[ "$STATUS" -eq 0 ]
+	grep -q "the control socket $P/ctl.sock was served by another process (uid 0): replaced by this dind-init's" "$T/out"
+	grep -q "service n's notify socket $P/run/n.notify was served by another process (uid 0): replaced" "$T/out"
+}
+
+@test "a dind-init that is not PID 1 takes over a socket another user serves, and refuses one of its own user's" {
+	P=$(mktemp -d /tmp/dind-init-shared.XXXXXX)
+	chmod 1777 "$P"
+	listen_at "$P/ctl.sock" setpriv --reuid=65534 --regid=65534 --clear-groups
+	printf '[init]\ncontrol_socket = %s\nruntime_dir = %s\n[service:s]\ncommand = sleep 1000\n' \
+		"$P/ctl.sock" "$P/run" >"$T/dind-init.ini"
+	run timeout 30 "$DIND_INIT" --no-setup -c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	kill "$LISTENER" || true
+	first_status=$status first_output=$output
+	listen_at "$P/ctl.sock"
+	run timeout 30 "$DIND_INIT" --no-setup -c "$T/dind-init.ini" -- sh -c 'echo main-ran'
+	kill "$LISTENER" || true
+	rm -rf "$P"
+	echo "$first_output"
+	[ "$first_status" -eq 0 ]
+	[[ "$first_output" == *main-ran* ]]
+	[[ "$first_output" == *"was served by another process (uid 65534): replaced"* ]]
+	echo "$output"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"another dind-init already serves $P/ctl.sock"* ]]
+	[[ "$output" != *main-ran* ]]
+}
