@@ -167,7 +167,7 @@ fake_docker_tgz() {
 	tar -C "$root" -czf "$1" docker
 }
 
-@test "ubuntu-static's tarball: a download needs --docker-sha256, a wrong sum or a missing binary stops the build, a local one is unpacked" {
+@test "ubuntu-static's tarball: a download needs --docker-sha256, a wrong sum or a missing binary stops the build, a local one (or a link to it) is unpacked" {
 	local tgz=$BATS_TEST_TMPDIR/docker.tgz sum tag base_args
 	tag=$(image_tag)
 	# Only the stage that unpacks the tarball: its checks are the point here.
@@ -186,6 +186,15 @@ fake_docker_tgz() {
 	[[ "$output" == *"docker.tgz: sha256 $sum"* ]]
 	run -0 d run --rm "$tag" /opt/docker/dockerd --version
 	[ "$output" = "fake dockerd --version" ]
+	# The sum as image digests write it, straight to the Dockerfile (a build by hand).
+	run -0 "$REPO/images/build.sh" ubuntu-static "$tag" --docker-tgz "$tgz" "${base_args[@]}" \
+		--build-arg "DOCKER_SHA256=sha256:$sum"
+	[[ "$output" == *"docker.tgz: sha256 $sum"* ]]
+	# A relative symbolic link to the tarball: the build gets the tarball, not a dangling link.
+	ln -s docker.tgz "$BATS_TEST_TMPDIR/link.tgz"
+	run -0 "$REPO/images/build.sh" ubuntu-static "$tag" --docker-tgz "$BATS_TEST_TMPDIR/link.tgz" \
+		--docker-sha256 "sha256:$sum" "${base_args[@]}"
+	[[ "$output" == *"docker.tgz: sha256 $sum"* ]]
 
 	fake_docker_tgz "$tgz" runc
 	run -1 "$REPO/images/build.sh" ubuntu-static "$tag" --docker-tgz "$tgz" "${base_args[@]}"
