@@ -39,7 +39,7 @@ image_tag() {
 
 teardown() {
 	common_teardown
-	"$DOCKER" image rm -f "$(image_tag)" >/dev/null 2>&1 || true
+	"$DOCKER" image rm -f "$(image_tag)" "$(image_tag)-own" "$(image_tag)-base" >/dev/null 2>&1 || true
 }
 
 # readme_dockerfile: the first ```dockerfile block of README.md's "Add dind-init to your own
@@ -151,6 +151,36 @@ usr/local/sbin/dind-init -rwxr-xr-x " ] || {
 	[[ "$output" == *"dind-init.ini.5.gz"*"dind-ctl.8.gz"*"dind-init.8.gz"* ]]
 	# dind-ctl is a link to dind-init.
 	[[ "$output" == *$'\n'"dind-init" ]]
+}
+
+@test "ubuntu-static on a base that has a group docker already, or another group with gid 2375: the build keeps the first and gives docker a free gid in the second" {
+	local tgz=$BATS_TEST_TMPDIR/docker.tgz ctx=$BATS_TEST_TMPDIR/base tag base
+	tag=$(image_tag)
+	base=$tag-base
+	fake_docker_tgz "$tgz"
+	mkdir "$ctx"
+	for kind in docker-999 other-2375; do
+		printf 'FROM %s\nRUN groupadd --gid %s %s\n' "$BASE_IMAGE" "${kind#*-}" "${kind%-*}" >"$ctx/Dockerfile"
+		build_image "$base" "$ctx"
+		run -0 "$REPO/images/build.sh" ubuntu-static "$tag" --docker-tgz "$tgz" -- \
+			--build-arg BASE="$base" --build-arg BIN_IMAGE="$E2E_BIN_IMAGE"
+		case $kind in
+		docker-999)
+			[[ "$output" == *"keeping the base's group docker: docker:x:999:"* ]]
+			run -0 d run --rm --entrypoint getent "$tag" group docker
+			[[ "$output" == "docker:x:999:"* ]]
+			;;
+		other-2375)
+			[[ "$output" == *"gid 2375 is the base's group other: group docker got gid "*" instead"* ]]
+			run -0 d run --rm --entrypoint sh "$tag" -c 'getent group docker | cut -d: -f3; getent group 2375 | cut -d: -f1'
+			[[ "${lines[0]}" =~ ^[0-9]+$ ]]
+			[ "${lines[0]}" != 2375 ]
+			[ "${lines[1]}" = other ]
+			;;
+		esac
+		# dind-init finds the group the config names, whatever its gid.
+		run -0 d run --rm --entrypoint dind-init "$tag" --check-config
+	done
 }
 
 # fake_docker_tgz FILE [MISSING]: a tarball in the layout of Docker's static one whose programs
