@@ -277,16 +277,15 @@ end" ]
 	for kind in docker-999 other-2375; do
 		printf 'FROM %s\nRUN groupadd --gid %s %s\n' "$BASE_IMAGE" "${kind#*-}" "${kind%-*}" >"$ctx/Dockerfile"
 		build_image "$base" "$ctx"
+		# (What the build prints about the group is not checked: a cached build prints nothing.)
 		run -0 "$REPO/images/build.sh" ubuntu-static "$tag" --docker-tgz "$tgz" -- \
 			--build-arg BASE="$base" --build-arg BIN_IMAGE="$E2E_BIN_IMAGE"
 		case $kind in
 		docker-999)
-			[[ "$output" == *"keeping the base's group docker: docker:x:999:"* ]]
 			run -0 d run --rm --entrypoint getent "$tag" group docker
 			[[ "$output" == "docker:x:999:"* ]]
 			;;
 		other-2375)
-			[[ "$output" == *"gid 2375 is the base's group other: group docker got gid "*" instead"* ]]
 			run -0 d run --rm --entrypoint sh "$tag" -c 'getent group docker | cut -d: -f3; getent group 2375 | cut -d: -f1'
 			[[ "${lines[0]}" =~ ^[0-9]+$ ]]
 			[ "${lines[0]}" != 2375 ]
