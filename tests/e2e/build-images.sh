@@ -54,16 +54,21 @@ static_names=(dockerd containerd containerd-shim-runc-v2 runc docker docker-prox
 # the Debian binaries in the debian image; prints its path, then the packages that hold the
 # shared libraries those binaries need (libc6 aside: every Debian base has it). The tarball's
 # bytes depend only on the binaries (fixed owner, mode and time; gzip -n), so an unchanged
-# image gives an unchanged tarball and the ubuntu-static build stays cached; the tarball is
-# made again only when the image changed (its id is kept beside it, in .from).
+# image gives an unchanged tarball and the ubuntu-static build stays cached. The cache folder
+# is shared by the runs of every worktree: each image has files of its own, named by its id
+# (docker-static-debian-ID.tgz, and .pkgs beside it), each written to a mktemp file of the same
+# folder and renamed into place, so that two runs never write the same file and a reader never
+# sees half of one (.pkgs first: a tarball in place has its .pkgs).
 docker_tgz() {
-	local log=$1 image id found c tmp out=$cache_dir/docker-static-debian.tgz name path pkgs
+	local log=$1 image id found c tmp part out name path pkgs
 	image=$(tag_of debian)
-	# Made already from this very image: the tarball and the package list are still right.
 	id=$("$DOCKER" image inspect --format '{{.Id}}' "$image")
-	if [ -s "$out" ] && [ "$(sed -n 1p "$out.from" 2>/dev/null)" = "$id" ]; then
+	id=${id#sha256:}
+	out=$cache_dir/docker-static-debian-${id:0:16}.tgz
+	# Made already from this very image: the tarball and the package list are still right.
+	if [ -s "$out" ] && [ -e "$out.pkgs" ]; then
 		echo "$out"
-		sed -n 2p "$out.from"
+		cat "$out.pkgs"
 		return
 	fi
 	found=$("$DOCKER" run --rm --entrypoint sh "$image" -c '
@@ -85,12 +90,17 @@ docker_tgz() {
 	done <<<"$found"
 	"$DOCKER" rm "$c" >/dev/null
 	chmod 755 "$tmp"/docker/*
-	tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$tmp" -cf - docker |
-		gzip -n >"$out.tmp"
-	mv "$out.tmp" "$out"
-	rm -rf "$tmp"
 	pkgs=$(awk '$1 == "lib" && $2 != "libc6" { print $2 }' <<<"$found" | sort -u | tr '\n' ' ')
-	printf '%s\n%s\n' "$id" "$pkgs" >"$out.from"
+	part=$(mktemp "$out.pkgs.XXXXXX")
+	echo "$pkgs" >"$part"
+	chmod 644 "$part"
+	mv -f "$part" "$out.pkgs"
+	part=$(mktemp "$out.XXXXXX")
+	tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$tmp" -cf - docker |
+		gzip -n >"$part"
+	chmod 644 "$part"
+	mv -f "$part" "$out"
+	rm -rf "$tmp"
 	echo "$out"
 	echo "$pkgs"
 }

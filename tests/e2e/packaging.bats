@@ -39,19 +39,38 @@ image_tag() {
 
 teardown() {
 	common_teardown
-	"$DOCKER" image rm -f "$(image_tag)" >/dev/null 2>&1 || true
+	"$DOCKER" image rm -f "$(image_tag)" "$(image_tag)-own" "$(image_tag)-base" >/dev/null 2>&1 || true
 }
 
-# readme_dockerfile: the first ```dockerfile block of README.md's "Add dind-init to your own
-# image" section that is a whole Dockerfile (starts with FROM)
+# readme_dockerfile [N]: the Nth (default: first) ```dockerfile block of README.md's "Add
+# dind-init to your own image" section that is a whole Dockerfile (starts with FROM)
 readme_dockerfile() {
-	awk '
+	awk -v want="${1:-1}" '
 		/^## / { sec = ($0 == "## Add dind-init to your own image") }
 		sec && /^```dockerfile$/ { on = 1; first = 1; next }
-		on && /^```$/ { if (found) exit; on = 0; next }
-		on && first { first = 0; if ($1 != "FROM") { on = 0; next } found = 1 }
+		on && /^```$/ { if (found == want) exit; on = 0; next }
+		on && first { first = 0; if ($1 != "FROM") { on = 0; next } found++ }
+		on && found == want { print }
+	' "$REPO/README.md"
+}
+
+# readme_block HEADING: the first ```dockerfile block under README.md's "### HEADING"
+readme_block() {
+	awk -v h="### $1" '
+		/^##/ { sec = ($0 == h) }
+		sec && /^```dockerfile$/ { on = 1; next }
+		on && /^```$/ { exit }
 		on { print }
 	' "$REPO/README.md"
+}
+
+# deb_out DIR: the .deb of $E2E_DEB_IMAGE into DIR, as README.md says to get it; prints its name
+deb_out() {
+	local c
+	c=$(d create "$E2E_DEB_IMAGE" x)
+	d cp "$c:/" - | tar -C "$1" -xf - --wildcards '*.deb'
+	d rm "$c" >/dev/null
+	(cd "$1" && ls dind-init_*.deb)
 }
 
 # layer_files IMAGE: the paths in IMAGE's layers, with their type and mode (ls -l style)
@@ -100,8 +119,9 @@ usr/local/sbin/dind-init -rwxr-xr-x " ] || {
 	grep -qx 'COPY --from=dind-init:bin / /' "$ctx/Dockerfile"
 	sed -i "s|--from=dind-init:bin |--from=$E2E_BIN_IMAGE |" "$ctx/Dockerfile"
 	build_image "$tag" "$ctx"
-	# The bin image's containerd config replaced Debian's; docker.io made group docker.
-	run -0 d run --rm --entrypoint sh "$tag" -c 'grep -c "^version = 2$" /etc/containerd/config.toml; getent group docker'
+	# The bin image's containerd config replaced Debian's (only ours disables the CRI plugin);
+	# docker.io made group docker.
+	run -0 d run --rm --entrypoint sh "$tag" -c 'grep -cxF "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]" /etc/containerd/config.toml; getent group docker'
 	[[ "$output" == "1"*"docker:x:"* ]]
 	run -0 dind_run "$(cname)" "$tag" docker version
 	[[ "$output" == *"Client:"* ]]
@@ -123,12 +143,9 @@ usr/local/sbin/dind-init -rwxr-xr-x " ] || {
 }
 
 @test "the .deb installs with apt-get in a clean debian:trixie-slim without network: no dependencies, a conffile, dind-init --version and --check-config" {
-	local dir=$BATS_TEST_TMPDIR/deb c deb
+	local dir=$BATS_TEST_TMPDIR/deb deb
 	mkdir "$dir"
-	c=$(d create "$E2E_DEB_IMAGE" x)
-	d cp "$c:/" - | tar -C "$dir" -xf - --wildcards '*.deb'
-	d rm "$c" >/dev/null
-	deb=$(cd "$dir" && ls dind-init_*.deb)
+	deb=$(deb_out "$dir")
 	[ -n "$deb" ]
 	# The static build depends on nothing.
 	run -0 dpkg-deb -f "$dir/$deb" Package Depends Pre-Depends
@@ -139,7 +156,7 @@ usr/local/sbin/dind-init -rwxr-xr-x " ] || {
 		dind-init --check-config
 		echo conffiles: \$(dpkg-query -W -f='\${Conffiles}' dind-init | awk '{ print \$1 }')
 		getent group docker
-		ls /usr/share/man/man5 /usr/share/man/man8 | grep dind
+		dpkg -L dind-init | grep '^/usr/share/man/' | sort
 		readlink /usr/sbin/dind-ctl
 		test -x /usr/libexec/dind-init/stop-nested"
 	[[ "$output" == *"dind-init 0."* ]]
@@ -148,9 +165,136 @@ usr/local/sbin/dind-init -rwxr-xr-x " ] || {
 	[[ "$output" == *"conffiles: /etc/dind-init.ini"* ]]
 	# The postinst made group docker, with docker:dind's gid (the config's control_group).
 	[[ "$output" == *"docker:x:2375:"* ]]
-	[[ "$output" == *"dind-init.ini.5.gz"*"dind-ctl.8.gz"*"dind-init.8.gz"* ]]
+	# The man pages the package ships (what dpkg -L lists: the official images' dpkg excludes
+	# /usr/share/man from what it unpacks, so ls would depend on the base).
+	[[ "$output" == *"/usr/share/man/man5/dind-init.ini.5.gz"*"/usr/share/man/man8/dind-certs.8.gz"*"/usr/share/man/man8/dind-ctl.8.gz"*"/usr/share/man/man8/dind-init.8.gz"* ]]
 	# dind-ctl is a link to dind-init.
 	[[ "$output" == *$'\n'"dind-init" ]]
+}
+
+@test "README's .deb example: Debian's docker.io and the .deb run docker version with TLS, containerd without CRI; README's own-config COPY passes a 0666 file" {
+	local ctx=$BATS_TEST_TMPDIR/ctx tag own=$BATS_TEST_TMPDIR/own
+	tag=$(image_tag)
+	mkdir "$ctx" "$own"
+	readme_dockerfile 2 >"$ctx/Dockerfile"
+	grep -q 'dind-init_\*\.deb' "$ctx/Dockerfile"
+	deb_out "$ctx" >/dev/null
+	build_image "$tag" "$ctx"
+	run -0 d run --rm --entrypoint sh "$tag" -c 'grep -cxF "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]" /etc/containerd/config.toml; echo "certdir=$DOCKER_TLS_CERTDIR"'
+	[ "$output" = "1
+certdir=/certs" ]
+	run -0 d inspect --format '{{json .Config.Volumes}}' "$tag"
+	[[ "$output" == *'"/var/lib/docker"'* ]]
+	run -0 dind_run "$(cname)" "$tag" docker version
+	[[ "$output" == *"Client:"* ]]
+	[[ "$output" == *"Server:"* ]]
+	[[ "$output" == *"[certs] dind-certs: /certs: new CA"* ]]
+
+	# A config whose mode in the build context is 0666 (a umask-000 checkout): refused as it
+	# is, accepted through README's "Your own config" line.
+	printf '[init]\n[service:s]\ncommand = sleep 100\n' >"$own/dind-init.ini"
+	chmod 666 "$own/dind-init.ini"
+	printf 'FROM %s\nCOPY dind-init.ini /etc/dind-init.ini\n' "$tag" >"$own/Dockerfile"
+	DOCKER_BUILDKIT=1 d build -q -t "$tag-own" "$own" >/dev/null
+	run -2 d run --rm --entrypoint dind-init "$tag-own" --check-config
+	[[ "$output" == *"writable by group or others (mode 0666)"* ]]
+	{ echo "FROM $tag"; readme_block "Your own config"; } >"$own/Dockerfile"
+	grep -q '^COPY --chmod=644 dind-init.ini /etc/dind-init.ini$' "$own/Dockerfile"
+	DOCKER_BUILDKIT=1 d build -q -t "$tag-own" "$own" >/dev/null
+	run -0 d run --rm --entrypoint dind-init "$tag-own" --check-config
+	[[ "$output" == *"sleep 100"* ]]
+}
+
+@test "the .deb's conffile without a terminal: --force-confold keeps a config that is there before the install and a changed one on upgrade, remove keeps it, purge deletes it" {
+	local dir=$BATS_TEST_TMPDIR/deb deb
+	mkdir "$dir"
+	deb=$(deb_out "$dir")
+	# The next version, whose default config differs: what makes dpkg ask on upgrade.
+	run -0 d run --rm --network none -v "$dir:/pkg" "$BASE_IMAGE" sh -ec "
+		cd /tmp && dpkg-deb -R /pkg/$deb next
+		sed -i 's/^Version: .*/&.1/' next/DEBIAN/control
+		echo '; the next default' >>next/etc/dind-init.ini
+		(cd next && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | xargs -0 md5sum >DEBIAN/md5sums)
+		dpkg-deb -b next /pkg/next.deb >/dev/null"
+	# stdin is not a terminal and holds nothing, as in a Dockerfile's RUN.
+	run -0 d run --rm --network none -v "$dir:/pkg:ro" "$BASE_IMAGE" sh -c "
+		exec </dev/null
+		step() { echo \"== \$*\"; }
+		step a config there before the install, no option
+		mkdir -p /etc && echo '; mine before' >/etc/dind-init.ini
+		apt-get install -y /pkg/$deb >/tmp/apt.log 2>&1; echo status=\$?; grep -o 'end of file on stdin at conffile prompt' /tmp/apt.log | head -1
+		dpkg --purge dind-init >/dev/null 2>&1; echo '; mine before' >/etc/dind-init.ini
+		step the same with --force-confold
+		apt-get install -y -o Dpkg::Options::=--force-confold /pkg/$deb >/tmp/apt.log 2>&1; echo status=\$?
+		cat /etc/dind-init.ini
+		step changed, then upgraded, no option
+		echo '; mine changed' >/etc/dind-init.ini
+		apt-get install -y /pkg/next.deb >/tmp/apt.log 2>&1; echo status=\$?; grep -o 'end of file on stdin at conffile prompt' /tmp/apt.log | head -1
+		dpkg --purge dind-init >/dev/null 2>&1
+		apt-get install -y -o Dpkg::Options::=--force-confold /pkg/$deb >/tmp/apt.log 2>&1 || cat /tmp/apt.log
+		echo '; mine changed' >/etc/dind-init.ini
+		step upgraded with --force-confold
+		apt-get install -y -o Dpkg::Options::=--force-confold /pkg/next.deb >/tmp/apt.log 2>&1; echo status=\$?
+		dpkg-query -W -f='\${Version}\n' dind-init
+		cat /etc/dind-init.ini; tail -1 /etc/dind-init.ini.dpkg-dist
+		step remove
+		apt-get remove -y dind-init >/dev/null 2>&1; echo status=\$?
+		cat /etc/dind-init.ini
+		step purge
+		dpkg --purge dind-init >/dev/null 2>&1; echo status=\$?
+		ls /etc/dind-init.ini* 2>&1 | sed 's/:.*//'
+		echo end"
+	echo "$output"
+	[ "$output" = "== a config there before the install, no option
+status=100
+end of file on stdin at conffile prompt
+== the same with --force-confold
+status=0
+; mine before
+== changed, then upgraded, no option
+status=100
+end of file on stdin at conffile prompt
+== upgraded with --force-confold
+status=0
+$(dpkg-deb -f "$dir/next.deb" Version)
+; mine changed
+; the next default
+== remove
+status=0
+; mine changed
+== purge
+status=0
+ls
+end" ]
+}
+
+@test "ubuntu-static on a base that has a group docker already, or another group with gid 2375: the build keeps the first and gives docker a free gid in the second" {
+	local tgz=$BATS_TEST_TMPDIR/docker.tgz ctx=$BATS_TEST_TMPDIR/base tag base
+	tag=$(image_tag)
+	base=$tag-base
+	fake_docker_tgz "$tgz"
+	mkdir "$ctx"
+	for kind in docker-999 other-2375; do
+		printf 'FROM %s\nRUN groupadd --gid %s %s\n' "$BASE_IMAGE" "${kind#*-}" "${kind%-*}" >"$ctx/Dockerfile"
+		build_image "$base" "$ctx"
+		# (What the build prints about the group is not checked: a cached build prints nothing.)
+		run -0 "$REPO/images/build.sh" ubuntu-static "$tag" --docker-tgz "$tgz" -- \
+			--build-arg BASE="$base" --build-arg BIN_IMAGE="$E2E_BIN_IMAGE"
+		case $kind in
+		docker-999)
+			run -0 d run --rm --entrypoint getent "$tag" group docker
+			[[ "$output" == "docker:x:999:"* ]]
+			;;
+		other-2375)
+			run -0 d run --rm --entrypoint sh "$tag" -c 'getent group docker | cut -d: -f3; getent group 2375 | cut -d: -f1'
+			[[ "${lines[0]}" =~ ^[0-9]+$ ]]
+			[ "${lines[0]}" != 2375 ]
+			[ "${lines[1]}" = other ]
+			;;
+		esac
+		# dind-init finds the group the config names, whatever its gid.
+		run -0 d run --rm --entrypoint dind-init "$tag" --check-config
+	done
 }
 
 # fake_docker_tgz FILE [MISSING]: a tarball in the layout of Docker's static one whose programs
@@ -167,7 +311,7 @@ fake_docker_tgz() {
 	tar -C "$root" -czf "$1" docker
 }
 
-@test "ubuntu-static's tarball: a download needs --docker-sha256, a wrong sum or a missing binary stops the build, a local one is unpacked" {
+@test "ubuntu-static's tarball: a download needs --docker-sha256, a wrong sum or a missing binary stops the build, a local one (or a link to it) is unpacked" {
 	local tgz=$BATS_TEST_TMPDIR/docker.tgz sum tag base_args
 	tag=$(image_tag)
 	# Only the stage that unpacks the tarball: its checks are the point here.
@@ -186,6 +330,16 @@ fake_docker_tgz() {
 	[[ "$output" == *"docker.tgz: sha256 $sum"* ]]
 	run -0 d run --rm "$tag" /opt/docker/dockerd --version
 	[ "$output" = "fake dockerd --version" ]
+	# The sum as image digests write it, straight to the Dockerfile (a build by hand).
+	run -0 "$REPO/images/build.sh" ubuntu-static "$tag" --docker-tgz "$tgz" "${base_args[@]}" \
+		--build-arg "DOCKER_SHA256=sha256:$sum"
+	[[ "$output" == *"docker.tgz: sha256 $sum"* ]]
+	# A relative symbolic link to the tarball: the build gets the tarball, not a dangling link
+	# (--no-cache: the step that checks it runs, and prints its sum, again).
+	ln -s docker.tgz "$BATS_TEST_TMPDIR/link.tgz"
+	run -0 "$REPO/images/build.sh" ubuntu-static "$tag" --docker-tgz "$BATS_TEST_TMPDIR/link.tgz" \
+		--docker-sha256 "sha256:$sum" "${base_args[@]}" --no-cache
+	[[ "$output" == *"docker.tgz: sha256 $sum"* ]]
 
 	fake_docker_tgz "$tgz" runc
 	run -1 "$REPO/images/build.sh" ubuntu-static "$tag" --docker-tgz "$tgz" "${base_args[@]}"

@@ -3,10 +3,12 @@
 #   - into a scratch prefix, everything lands inside it, the default config as
 #     PREFIX/etc/dind-init.ini naming PREFIX/libexec/dind-init/stop-nested, and nothing in the
 #     system's /etc (a /etc/dind-init.ini there makes every dind-init run without -c start
-#     containerd and dockerd); the run sees a fresh tmpfs on /etc, so a broken rule cannot
-#     harm the machine;
-#   - with DESTDIR and the prefix /usr/local (the images), the config is DESTDIR/etc/dind-init.ini
-#     and names /usr/local/libexec/dind-init/stop-nested;
+#     containerd and dockerd), /usr/local or /opt: the run sees fresh tmpfs mounts there, so a
+#     broken rule cannot harm the machine, and they must stay empty;
+#   - with DESTDIR and the prefix /usr/local (the images), the same: nothing outside DESTDIR;
+#     the config is DESTDIR/etc/dind-init.ini and names /usr/local/libexec/dind-init/stop-nested;
+#   - in both, what `find` sees in the prefix (or DESTDIR) is exactly install_manifest.txt: the
+#     dind-ctl link included, nothing unrecorded;
 #   - an existing config that differs is kept, and the default goes beside it as .new.
 #
 #   tests/package/install.sh BUILD_DIR
@@ -21,18 +23,43 @@ bad() {
 	fail=1
 }
 
-# 1. A scratch prefix, no DESTDIR, with /etc a fresh tmpfs that is listed afterwards.
-unshare --mount sh -ec '
-	mount --make-rprivate /
-	mount -t tmpfs tmpfs /etc
-	cmake --install "$1" --prefix "$2/inst" >"$2/install.log"
-	ls -A /etc >"$2/etc-after"' sh "$build" "$tmp" || {
-	cat "$tmp/install.log" >&2
-	bad "cmake --install --prefix $tmp/inst failed"
+# run_install LABEL ENV... -- CMAKE-INSTALL-ARGS...: cmake --install in a mount namespace whose
+# /etc, /usr/local and /opt are fresh tmpfs mounts (the places an installation that escapes its
+# prefix or DESTDIR writes to), listed afterwards into $tmp/LABEL-outside; a broken rule cannot
+# harm the machine.
+run_install() {
+	local label=$1
+	shift
+	unshare --mount sh -ec '
+		out=$1 log=$2
+		shift 2
+		mount --make-rprivate /
+		for d in /etc /usr/local /opt; do mount -t tmpfs tmpfs "$d"; done
+		env "$@" >"$log"
+		find /etc /usr/local /opt -mindepth 1 >"$out"' sh "$tmp/$label-outside" "$tmp/$label.log" "$@" || {
+		cat "$tmp/$label.log" >&2
+		bad "$label: cmake --install failed"
+	}
+	[ ! -s "$tmp/$label-outside" ] ||
+		bad "$label: cmake --install wrote outside: $(tr '\n' ' ' <"$tmp/$label-outside")"
 }
-[ ! -s "$tmp/etc-after" ] || bad "cmake --install --prefix $tmp/inst wrote into /etc: $(tr '\n' ' ' <"$tmp/etc-after")"
-outside=$(grep -v "^$tmp/inst/" "$build/install_manifest.txt" || true)
-[ -z "$outside" ] || bad "installed outside the prefix $tmp/inst: $outside"
+
+# same_files LABEL DIR [DESTDIR]: every file and link found in DIR is in install_manifest.txt
+# (whose paths leave DESTDIR out), and every path of the manifest is in DIR (what was written,
+# not just what CMake recorded)
+same_files() {
+	local extra missing
+	find "$2" -type f -o -type l | sort >"$tmp/$1-found"
+	sed "s|^|${3:-}|" "$build/install_manifest.txt" | sort >"$tmp/$1-manifest"
+	extra=$(comm -23 "$tmp/$1-found" "$tmp/$1-manifest" | tr '\n' ' ')
+	missing=$(comm -13 "$tmp/$1-found" "$tmp/$1-manifest" | tr '\n' ' ')
+	[ -z "$extra" ] || bad "$1: written into $2 but not in install_manifest.txt: $extra"
+	[ -z "$missing" ] || bad "$1: in install_manifest.txt but not in $2 (so written elsewhere): $missing"
+}
+
+# 1. A scratch prefix, no DESTDIR.
+run_install prefix -- cmake --install "$build" --prefix "$tmp/inst"
+same_files prefix "$tmp/inst"
 for f in sbin/dind-init sbin/dind-certs libexec/dind-init/stop-nested etc/dind-init.ini \
 	share/man/man8/dind-init.8.gz share/man/man5/dind-init.ini.5.gz; do
 	[ -e "$tmp/inst/$f" ] || bad "$tmp/inst/$f is missing"
@@ -42,9 +69,11 @@ grep -qx "command = $tmp/inst/libexec/dind-init/stop-nested 4" "$tmp/inst/etc/di
 	bad "$tmp/inst/etc/dind-init.ini does not name $tmp/inst/libexec/dind-init/stop-nested"
 [ "$(stat -c %a "$tmp/inst/etc/dind-init.ini")" = 644 ] || bad "the config's mode is not 644"
 
-# 2. DESTDIR and the images' prefix.
-DESTDIR=$tmp/dest cmake --install "$build" --prefix /usr/local >"$tmp/install.log" ||
-	bad "DESTDIR=$tmp/dest cmake --install --prefix /usr/local failed"
+# 2. DESTDIR and the images' prefix: everything inside DESTDIR, nothing in the real /etc or
+# /usr/local (the prefix and the config's place without DESTDIR).
+run_install destdir -- DESTDIR="$tmp/dest" cmake --install "$build" --prefix /usr/local
+same_files destdir "$tmp/dest" "$tmp/dest"
+[ "$(readlink "$tmp/dest/usr/local/sbin/dind-ctl")" = dind-init ] || bad "DESTDIR: sbin/dind-ctl is not a link to dind-init"
 grep -qx "command = /usr/local/libexec/dind-init/stop-nested 4" "$tmp/dest/etc/dind-init.ini" ||
 	bad "DESTDIR/etc/dind-init.ini does not name /usr/local/libexec/dind-init/stop-nested"
 
