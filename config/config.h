@@ -263,8 +263,10 @@ void cfg_release(struct config *cfg);
 
 /* Parse and validate. Return 0 when the config is usable, -EINVAL when errors were recorded in
  * cfg->errors (all of them, not just the first), or -errno when the file cannot be opened/read
- * (then no error is recorded: the caller reports the open failure). Reads CFG_STRICT_ENV with
- * getenv(). */
+ * (then no error is recorded: the caller reports the open failure), -EMEDIUMTYPE when it is a
+ * folder, socket or device other than /dev/null, -ETIMEDOUT when it is a FIFO with nothing to
+ * read within CFG_FIFO_WAIT_MS (a pipe from -c <(...) is read). Reads CFG_STRICT_ENV. */
+#define CFG_FIFO_WAIT_MS 5000
 int cfg_load_file(struct config *cfg, const char *path);
 /* Same over an in-memory text; name is used in messages in place of a path. The text itself is
  * not checked and CFG_STRICT_ENV is not read: seccomp allow-lists it names are checked strictly. */

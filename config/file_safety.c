@@ -127,8 +127,8 @@ void safety_check_config(struct loader *ld, const struct stat *st, bool readonly
 		ld_error(ld, 0,
 			 "refusing a config file that is writable by group or others (mode %04o): "
 			 "mount it read-only (docker run -v HOST-FILE:%s:ro), or chmod go-w the "
-			 "file (on the host, if it is bind-mounted from there), or start dind-init "
-			 "with %s=no (docker run -e %s=no)",
+			 "file (on the host, if it is bind-mounted from there; in a Dockerfile, "
+			 "COPY --chmod=644), or start dind-init with %s=no (docker run -e %s=no)",
 			 mode, path, CFG_STRICT_ENV, CFG_STRICT_ENV);
 }
 

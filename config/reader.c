@@ -9,10 +9,14 @@
 #include "config/config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 #include <sys/statvfs.h>
 
 #include "config/file_safety.h"
@@ -490,15 +494,34 @@ int cfg_load_file(struct config *cfg, const char *path)
 	struct statvfs vfs;
 	struct stat st;
 	FILE *f;
-	int r;
+	int fd, r;
 
 	cfg_init(cfg);
-	f = fopen(path, "re");
-	if (!f)
+	/* Non-blocking: a FIFO at the path must not hold PID 1 in open() (every signal is blocked
+	 * by then). A regular file, /dev/null, or a pipe (-c <(...)) that has something to read
+	 * within CFG_FIFO_WAIT_MS is read; nothing else. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
 		return -errno;
-	if (fstat(fileno(f), &st) < 0) {
+	r = fstat(fd, &st) < 0 ? -errno : 0;
+	if (r == 0 && S_ISFIFO(st.st_mode)) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		r = poll(&p, 1, CFG_FIFO_WAIT_MS) > 0 ? 0 : -ETIMEDOUT;
+		if (r == 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+			r = -errno;
+	} else if (r == 0 && !S_ISREG(st.st_mode) &&
+		   !(S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3)) {
+		r = -EMEDIUMTYPE;
+	}
+	if (r < 0) {
+		(void)close(fd);
+		return r;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
 		r = -errno;
-		(void)fclose(f);
+		(void)close(fd);
 		return r;
 	}
 	/* Of the opened file, not of the path: what we read is what was checked. */

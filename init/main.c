@@ -450,6 +450,28 @@ static int load_config(struct config *cfg, const char *path, bool explicit_path)
 			cfg->nerrors == 1 ? "" : "s", path, cfg->nerrors == 1 ? "it" : "them");
 		return -EINVAL;
 	}
+	if (r == -EMEDIUMTYPE) {
+		struct stat st;
+		bool dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+
+		fprintf(stderr,
+			"dind-init: the config file %s is not a regular file but %s: give a file "
+			"(or /dev/null for no services)%s%s\n",
+			path, dir ? "a folder" : "a socket or device",
+			explicit_path ? " with -c or $DIND_INIT_CONFIG" : "",
+			dir ? "; docker run -v makes a folder when the host file it names does not "
+			      "exist"
+			    : "");
+		return r;
+	}
+	if (r == -ETIMEDOUT) {
+		fprintf(stderr,
+			"dind-init: the config file %s is a FIFO that nothing was written to within "
+			"%d s: give a file%s\n",
+			path, CFG_FIFO_WAIT_MS / 1000,
+			explicit_path ? " with -c or $DIND_INIT_CONFIG" : "");
+		return r;
+	}
 	if (r < 0) {
 		fprintf(stderr, "dind-init: cannot read the config file %s: %s%s\n", path,
 			strerror(-r), explicit_path ? " (given with -c or $DIND_INIT_CONFIG)" : "");
@@ -583,7 +605,8 @@ int main(int argc, char **argv)
 	 * PID 1 was setting up, or a process of a CI job listening in a /var/run it shares). A
 	 * socket that a process of another user serves is not another dind-init: it is taken over
 	 * too (usock_open). */
-	if (getpid() == 1 || getppid() == 1) {
+	if (cfg.nservices > 0 && (getpid() == 1 || getppid() == 1)) {
+		/* (A plain init with no services leaves another dind-init's socket alone.) */
 		usock_take_over_live(true);
 	} else if (cfg.nservices > 0 && cfg.control_socket &&
 		   usock_in_use(cfg.control_socket, SOCK_STREAM, &owner) && owner == geteuid()) {
@@ -634,9 +657,13 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	r = control_init(cfg.control_socket, cfg.has_control_gid, cfg.control_gid);
-	if (r < 0 && cfg.nservices == 0) {
+	if (r == -EADDRINUSE && cfg.nservices == 0) {
+		log_info("another dind-init serves %s: this one, with no services, goes without a "
+			 "control socket",
+			 cfg.control_socket);
+	} else if (r < 0 && cfg.nservices == 0) {
 		/* A plain init around COMMAND (as tini is) works without it: as any user, on a
-		 * read-only root, beside another dind-init. */
+		 * read-only root. */
 		log_warn_errno(-r,
 			       "cannot create the control socket %s: dind-ctl will not answer "
 			       "(there are no services to ask about; [init] control_socket = none "

@@ -234,5 +234,22 @@ EOF
 	echo "$output"
 	[ "$status" -eq 2 ]
 	grep -q "refusing a config file owned by uid 1000, not root: mount it read-only (docker run -v HOST-FILE:$T/dind-init.ini:ro), or chown root the file (on the host, if it is bind-mounted from there)" <<<"$output"
-	grep -q "refusing a config file that is writable by group or others (mode 0664): mount it read-only (docker run -v HOST-FILE:$T/dind-init.ini:ro), or chmod go-w the file (on the host, if it is bind-mounted from there)" <<<"$output"
+	grep -q "refusing a config file that is writable by group or others (mode 0664): mount it read-only (docker run -v HOST-FILE:$T/dind-init.ini:ro), or chmod go-w the file (on the host, if it is bind-mounted from there; in a Dockerfile, COPY --chmod=644)" <<<"$output"
+}
+
+# Audit D F7: a FIFO as the config file held dind-init in open() with every signal blocked: as
+# PID 1, docker stop waited its 10 s and exited 137.
+@test "a FIFO nobody writes to or a folder as the config file: exit 2, named, never waited on for good" {
+	mkfifo "$T/fifo.ini"
+	run -2 in_ns -c "$T/fifo.ini" -- true
+	echo "$output"
+	[[ "$output" == *"the config file $T/fifo.ini is a FIFO that nothing was written to within 5 s: give a file with -c or \$DIND_INIT_CONFIG"* ]]
+	# a pipe with the config in it is read (-c <(...))
+	run -0 in_ns -c <(printf '[service:a]\ncommand = /bin/true\ntype = oneshot\n') -- true
+	[[ "$output" == *"service a finished"* ]]
+	mkdir "$T/dir.ini"
+	DIND_INIT_CONFIG=$T/dir.ini run -2 in_ns -- true
+	[[ "$output" == *"the config file $T/dir.ini is not a regular file but a folder"*"docker run -v makes a folder when the host file it names does not exist"* ]]
+	# /dev/null stays "no services"
+	run -0 in_ns -c /dev/null -- true
 }
