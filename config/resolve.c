@@ -170,7 +170,8 @@ static int resolve_control_group(struct config *cfg, struct resolve_ctx *rc, cha
 		snprintf(err, len,
 			 r == -ERANGE ? "control_group '%s' (%s): a gid is at most 4294967294"
 			 : r == 0     ? "control_group '%s' (%s): no such group in the group file; "
-					"use a number"
+					"use a number, or make the group (groupadd --system NAME; "
+					"DOCKER_GROUP_GID=GID gives the default config's a number)"
 				  : "control_group '%s' (%s): cannot read the group file; use a "
 				    "number",
 			 w[0], cfg->control_group);

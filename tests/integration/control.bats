@@ -868,7 +868,7 @@ EOF
 	wait_ns
 	# an unknown name after expansion: exit 2 before anything starts
 	CG_TEST=no-such-group-here run -2 in_ns -c "$T/dind-init.ini"
-	[[ "$output" == *"control_group 'no-such-group-here' (\${CG_TEST:-nogroup}): no such group in the group file; use a number"* ]]
+	[[ "$output" == *"control_group 'no-such-group-here' (\${CG_TEST:-nogroup}): no such group in the group file; use a number, or make the group (groupadd --system NAME; DOCKER_GROUP_GID=GID gives the default config's a number)"* ]]
 	refute grep -q 'service n' <<<"$output"
 	# and without a variable, already when the file is loaded
 	sed -i 's/^control_group = .*/control_group = no-such-group-here/' "$T/dind-init.ini"
