@@ -4,7 +4,7 @@
 
 #include "core/exit_codes.h"
 #include "core/log.h"
-#include "init/setup.h"
+#include "init/setup_net.h"
 #include "init/shutdown.h"
 #include "supervisor/command.h"
 #include "supervisor/control.h"

@@ -1,11 +1,11 @@
 /* The container setup's network: the iptables backend dockerd gets, and the MTU for nested
  * containers. */
-#include "init/setup_steps.h"
+#include "init/setup_net.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +21,8 @@
 #include "core/log.h"
 #include "core/loop.h"
 #include "init/iptables_shim.h"
-#include "init/setup.h"
-#include "init/shutdown.h"
+#include "init/setup_steps.h"
+#include "supervisor/service.h"
 #include "supervisor/spawn.h"
 
 extern char **environ;
@@ -264,7 +264,7 @@ bool setup_child_exited(pid_t pid, int code)
 	if (bg.pid <= 0 || pid != bg.pid)
 		return false;
 	bg.pid = 0;
-	if (shutdown_active()) {
+	if (svc_shutting_down()) {
 		/* Killed with everything else: no choice is needed any more. */
 		bg.hold = SETUP_HOLD_NONE;
 		loop_timer_disarm(&bg.timeout);
