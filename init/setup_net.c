@@ -156,10 +156,17 @@ static int apply_iptables(const struct config *cfg, const char *mode)
 			ipt_backend_name(ipt_tools[i], mode, name, sizeof(name));
 			/* Not in the links folder itself: it is first in PATH by now. */
 			if (spawn_find_in_path(name, environ, target, sizeof(target), &err) &&
-			    strncmp(target, dir, strlen(dir)) != 0 &&
-			    link_atomic(target, dir, ipt_tools[i]) == 0) {
-				linked++;
-				continue;
+			    strncmp(target, dir, strlen(dir)) != 0) {
+				int r = link_atomic(target, dir, ipt_tools[i]);
+
+				if (r == 0) {
+					linked++;
+					continue;
+				}
+				log_warn_errno(-r,
+					       "setup: iptables: cannot link %s to %s: %s is the "
+					       "system's (check that %s is writable)",
+					       link, target, ipt_tools[i], dir);
 			}
 		}
 		(void)unlink(link);
