@@ -655,9 +655,10 @@ EOF2
 @test "iptables auto: during the check, dind-ctl start and status say the service waits for the iptables check" {
 	mkdir -p "$T/fakebin"
 	ctl_link
-	# an nft check that answers only once the service q has asked dind-ctl
+	# checks that answer only once the service q has asked dind-ctl (legacy too: a slow q may
+	# outlast the nft check's time limit)
 	printf '#!/bin/sh\nfor i in $(seq 600); do [ -e %s/go ] && exit 0; sleep 0.05; done\nexit 0\n' "$T" >"$T/fakebin/iptables-nft"
-	printf '#!/bin/sh\nexit 0\n' >"$T/fakebin/iptables-legacy"
+	cp "$T/fakebin/iptables-nft" "$T/fakebin/iptables-legacy"
 	chmod +x "$T/fakebin/iptables-nft" "$T/fakebin/iptables-legacy"
 	write_config <<EOF2
 $(quiet_setup | sed "s|^iptables =.*|iptables = auto|; s|^control_socket =.*|control_socket = $T/ctl.sock|; s|^main_after = s|main_after = dockerd|")
