@@ -4,7 +4,7 @@
 
 #include "core/exit_codes.h"
 #include "core/log.h"
-#include "init/setup.h"
+#include "init/setup_net.h"
 #include "init/shutdown.h"
 #include "supervisor/command.h"
 #include "supervisor/control.h"
@@ -19,7 +19,7 @@ static void main_maybe_start(void)
 	const struct service *blocked, *cause;
 
 	/* The main command may use iptables: it waits for the setup's choice too. */
-	if (cmd_state() != CMD_WAITING || shutdown_active() || setup_pending())
+	if (cmd_state() != CMD_WAITING || shutdown_active() || setup_pending() != SETUP_HOLD_NONE)
 		return;
 	if (svc_main_after_ready(&blocked, &cause)) {
 		cmd_start();
@@ -46,7 +46,17 @@ void coord_step(void)
 	}
 	/* While the setup's iptables check still runs, only the services that depend on no other
 	 * start (containerd, the certificates): dockerd, which uses iptables, waits for it. */
-	svc_start_eligible(setup_pending());
+	switch (setup_pending()) {
+	case SETUP_HOLD_NONE:
+		svc_start_eligible(SVC_HOLD_NONE, NULL);
+		break;
+	case SETUP_HOLD_DEPENDENTS:
+		svc_start_eligible(SVC_HOLD_DEPENDENTS, "the iptables check");
+		break;
+	case SETUP_HOLD_ALL:
+		svc_start_eligible(SVC_HOLD_ALL, "the iptables check");
+		break;
+	}
 	main_maybe_start();
 }
 
@@ -86,4 +96,6 @@ void coord_init(const struct config *cfg)
 {
 	config = cfg;
 	sup_set_hook(on_report);
+	/* The iptables choice, made in the background, may let dockerd and the main command go. */
+	setup_set_hook(coord_step);
 }

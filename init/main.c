@@ -19,6 +19,7 @@
 #include "core/usock.h"
 #include "init/coordinator.h"
 #include "init/ctl.h"
+#include "init/iptables_shim.h"
 #include "init/reap.h"
 #include "init/setup.h"
 #include "init/setup_rootless.h"
@@ -508,6 +509,10 @@ int main(int argc, char **argv)
 	/* A client, not an init: it keeps the signals a command line tool gets. */
 	if (strcmp(prog, "dind-ctl") == 0)
 		return ctl_main(argc, argv);
+	/* iptables & co. from the links folder while the setup's iptables check runs: wait for
+	 * the choice and run it (init/iptables_shim.h). */
+	if (ipt_is_tool(prog))
+		return ipt_shim_main(argc, argv);
 
 	/* Before anything else: no signal may be lost or act on us before the loop reads it. */
 	setup_block_signals();

@@ -4,7 +4,7 @@
 #include <sys/wait.h>
 
 #include "core/log.h"
-#include "init/setup.h"
+#include "init/setup_net.h"
 #include "supervisor/command.h"
 #include "supervisor/probe.h"
 #include "supervisor/service.h"

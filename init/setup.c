@@ -19,6 +19,7 @@
 #include "core/exit_codes.h"
 #include "core/fs.h"
 #include "core/log.h"
+#include "init/setup_net.h"
 #include "init/setup_steps.h"
 #include "supervisor/spawn.h"
 

@@ -22,18 +22,10 @@ int setup_subreaper(void);
  * services are configured but it is skipped. Runs before the event loop: fails fast. Returns 0,
  * or EXIT_SETUP after logging what failed and what to do.
  * May prepend a folder to PATH (the iptables choice), so call it before services get their
- * environment. */
+ * environment; with iptables = auto, the choice may still be pending (init/setup_net.h). */
 int setup_container(const struct config *cfg);
 
 /* setup_container decided to prepare the container (and ran its steps). */
 bool setup_ran(void);
-
-/* iptables = auto leaves its check (iptables-nft -nL) running in the background while the first
- * services start: true until the choice is made. The coordinator holds back the services that
- * depend on another, and the main command, until then. */
-bool setup_pending(void);
-/* For every reaped pid: true if it was that check (then the choice is made, or the next check
- * started). */
-bool setup_child_exited(pid_t pid, int code);
 
 #endif

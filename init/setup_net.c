@@ -1,9 +1,11 @@
 /* The container setup's network: the iptables backend dockerd gets, and the MTU for nested
  * containers. */
-#include "init/setup_steps.h"
+#include "init/setup_net.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +20,9 @@
 #include "core/fs.h"
 #include "core/log.h"
 #include "core/loop.h"
-#include "init/coordinator.h"
-#include "init/setup.h"
-#include "init/shutdown.h"
+#include "init/iptables_shim.h"
+#include "init/setup_steps.h"
+#include "supervisor/service.h"
 #include "supervisor/spawn.h"
 
 extern char **environ;
@@ -48,9 +50,47 @@ static void links_dir(const struct config *cfg, char *dir, size_t len)
 	snprintf(dir, len, "%s/iptables", cfg->runtime_dir);
 }
 
-/* Create the folder and put it first in PATH, so that every service's environment (made after
- * the setup) has it, whether the links are made now or once the check running in the
- * background is done. 0 or -errno. */
+/* Make dir/name a link to target without a moment when dir/name is missing: a service that
+ * runs the tool meanwhile finds the old link or the new one. 0 or -errno. */
+static int link_atomic(const char *target, const char *dir, const char *name)
+{
+	char tmp[320], link[320];
+
+	snprintf(tmp, sizeof(tmp), "%s/.%s.new", dir, name);
+	snprintf(link, sizeof(link), "%s/%s", dir, name);
+	(void)unlink(tmp);
+	if (symlink(target, tmp) < 0)
+		return -errno;
+	if (rename(tmp, link) < 0) {
+		int err = errno;
+
+		(void)unlink(tmp);
+		return -err;
+	}
+	return 0;
+}
+
+/* Remove what a previous run left in the folder (runtime_dir may survive a restart): no stale
+ * link may stay first in PATH. 0 or -errno. */
+static int empty_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int r = 0;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    unlinkat(dirfd(d), e->d_name, 0) < 0 && errno != ENOENT && !r)
+			r = -errno;
+	(void)closedir(d);
+	return r;
+}
+
+/* Create the folder, empty, and put it first in PATH, so that every service's environment (made
+ * after the setup) has it, whether the links are made now or once the check running in the
+ * background is done. Logs; 0 or -errno. */
 static int prepare_links_dir(const struct config *cfg)
 {
 	char dir[256], path[4096];
@@ -59,78 +99,119 @@ static int prepare_links_dir(const struct config *cfg)
 
 	links_dir(cfg, dir, sizeof(dir));
 	r = fs_mkdirs(dir);
+	if (r == 0)
+		r = empty_dir(dir);
 	if (r < 0) {
-		log_warn_errno(-r, "setup: cannot create %s for the iptables choice", dir);
+		log_warn_errno(-r,
+			       "setup: cannot prepare %s, the folder of links for the iptables "
+			       "choice: the iptables backend is left to the system's default (make "
+			       "[init] runtime_dir writable)",
+			       dir);
 		return r;
 	}
 	snprintf(path, sizeof(path), "%s:%s", dir,
 		 old && *old ? old : "/usr/sbin:/usr/bin:/sbin:/bin");
 	setenv("PATH", path, 1);
+	setenv(IPT_SHIM_ENV, dir, 1);
 	return 0;
 }
 
+/* While the check runs, every tool's link points at dind-init itself (iptables_shim.c), which
+ * waits for the choice: a service started meanwhile never runs the system's default backend.
+ * 0 or -errno. */
+static int link_shims(const struct config *cfg)
+{
+	char dir[256], self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int r;
+
+	if (n < 0)
+		return -errno;
+	self[n] = '\0';
+	if (access(self, X_OK) < 0) /* " (deleted)": replaced since we started */
+		return -errno;
+	links_dir(cfg, dir, sizeof(dir));
+	r = link_atomic(self, dir, IPT_SHIM_SELF);
+	for (size_t i = 0; i < ipt_ntools && r == 0; i++)
+		r = link_atomic(IPT_SHIM_SELF, dir, ipt_tools[i]);
+	return r;
+}
+
+/* Each tool's link to MODE's program, or, for a tool MODE lacks (or with no MODE: neither
+ * backend works), no link: that name is then the system's, further on in PATH. The links to
+ * dind-init itself are replaced in place, so a waiting shim sees one or the other. Returns the
+ * number of links made. */
 static int apply_iptables(const struct config *cfg, const char *mode)
 {
-	static const char *const tools[] = { "iptables",  "iptables-save",  "iptables-restore",
-					     "ip6tables", "ip6tables-save", "ip6tables-restore" };
 	char dir[256];
 	int linked = 0;
 
 	links_dir(cfg, dir, sizeof(dir));
-	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
+	for (size_t i = 0; i < ipt_ntools; i++) {
 		char name[64], target[256], link[320];
-		const char *dash = strchr(tools[i], '-');
 		int err;
 
-		/* iptables-save -> iptables-nft-save, iptables -> iptables-nft */
-		if (dash)
-			snprintf(name, sizeof(name), "%.*s-%s%s", (int)(dash - tools[i]), tools[i],
-				 mode, dash);
-		else
-			snprintf(name, sizeof(name), "%s-%s", tools[i], mode);
-		/* Not in the links folder itself: it is first in PATH by now. */
-		if (!spawn_find_in_path(name, environ, target, sizeof(target), &err) ||
-		    strncmp(target, dir, strlen(dir)) == 0)
-			continue;
-		snprintf(link, sizeof(link), "%s/%s", dir, tools[i]);
+		snprintf(link, sizeof(link), "%s/%s", dir, ipt_tools[i]);
+		if (mode) {
+			ipt_backend_name(ipt_tools[i], mode, name, sizeof(name));
+			/* Not in the links folder itself: it is first in PATH by now. */
+			if (spawn_find_in_path(name, environ, target, sizeof(target), &err) &&
+			    strncmp(target, dir, strlen(dir)) != 0) {
+				int r = link_atomic(target, dir, ipt_tools[i]);
+
+				if (r == 0) {
+					linked++;
+					continue;
+				}
+				log_warn_errno(-r,
+					       "setup: iptables: cannot link %s to %s: %s is the "
+					       "system's (check that %s is writable)",
+					       link, target, ipt_tools[i], dir);
+			}
+		}
 		(void)unlink(link);
-		if (symlink(target, link) == 0)
-			linked++;
 	}
-	if (!linked) {
+	if (mode && !linked)
 		log_warn("setup: iptables: no iptables-%s binaries found to point iptables at",
 			 mode);
-		return 0;
-	}
-	return 1;
+	return linked;
 }
 
 /* The check `iptables = auto` leaves running while the first services start. Running
  * `iptables-nft -nL` costs about 10 ms here, most of dind-init's own share of the time to a
- * ready Docker, and only what uses iptables needs the answer: dockerd (which depends on
- * containerd) and the main command. So the check runs in the background; the coordinator holds
- * back every service that depends on another, and the main command, until it is done
- * (setup_pending), while containerd and the other independent services start. */
+ * ready Docker, and only what uses iptables needs the answer. So the check runs in the
+ * background: the services that depend on no other (containerd, the certificates) start, and
+ * any iptables they run is the shim, which waits for the choice; the coordinator holds back the
+ * services that depend on another (dockerd) and the main command until it is made
+ * (setup_pending). Without the shim links, every service waits. */
 static struct {
 	const struct config *cfg;
 	pid_t pid;	  /* the check running, or 0 */
 	const char *mode; /* what it checks: "nft", then "legacy" */
-	bool pending;	  /* the choice is not made yet */
+	enum setup_hold hold;
 	struct loop_timer timeout;
 } bg;
 
+static setup_hook on_chosen;
+
+void setup_set_hook(setup_hook hook)
+{
+	on_chosen = hook;
+}
+
 static void bg_done(const char *mode, const char *why)
 {
-	bg.pending = false;
+	bg.hold = SETUP_HOLD_NONE;
 	bg.pid = 0;
 	loop_timer_disarm(&bg.timeout);
-	if (!mode)
+	if (apply_iptables(bg.cfg, mode) > 0)
+		log_info("setup: iptables: using %s (%s)", mode, why);
+	else if (!mode)
 		log_warn("setup: iptables: neither iptables-nft nor iptables-legacy works here; "
 			 "dockerd will fail to set up networks (install iptables, or run dockerd "
 			 "with --iptables=false)");
-	else if (apply_iptables(bg.cfg, mode) > 0)
-		log_info("setup: iptables: using %s (%s)", mode, why);
-	coord_step();
+	if (on_chosen)
+		on_chosen();
 }
 
 /* Start `iptables-MODE -nL` without waiting for it. 1 when started, 0 when there is no such
@@ -180,9 +261,9 @@ static void on_bg_timeout(void *data)
 	spawn_kill_group(bg.pid); /* its exit, reaped, moves on (setup_child_exited) */
 }
 
-bool setup_pending(void)
+enum setup_hold setup_pending(void)
 {
-	return bg.pending;
+	return bg.hold;
 }
 
 bool setup_child_exited(pid_t pid, int code)
@@ -190,9 +271,9 @@ bool setup_child_exited(pid_t pid, int code)
 	if (bg.pid <= 0 || pid != bg.pid)
 		return false;
 	bg.pid = 0;
-	if (shutdown_active()) {
+	if (svc_shutting_down()) {
 		/* Killed with everything else: no choice is needed any more. */
-		bg.pending = false;
+		bg.hold = SETUP_HOLD_NONE;
 		loop_timer_disarm(&bg.timeout);
 		return true;
 	}
@@ -240,13 +321,20 @@ int step_iptables(const struct config *cfg)
 			return 0;
 		bg.cfg = cfg;
 		loop_timer_init(&bg.timeout, on_bg_timeout, NULL);
-		bg.pending = true;
-		if (bg_start("nft") > 0)
-			return 0;
 		bg.mode = "nft";
-		if (bg_start("legacy") > 0)
+		if (bg_start("nft") > 0 || bg_start("legacy") > 0) {
+			/* Before setup_container returns: no service has started yet. */
+			int r = link_shims(cfg);
+
+			bg.hold = r == 0 ? SETUP_HOLD_DEPENDENTS : SETUP_HOLD_ALL;
+			if (r < 0)
+				log_warn_errno(
+					-r,
+					"setup: iptables: cannot link dind-init's own program "
+					"(/proc/self/exe) into the iptables folder, so every "
+					"service waits for the iptables check, not only dockerd");
 			return 0;
-		bg.pending = false;
+		}
 		mode = NULL; /* neither can even be started */
 		break;
 	}

@@ -132,11 +132,23 @@ static const char *health_word(const struct service *s)
 	return s->health_failures > 0 ? "failing" : "ok";
 }
 
+/* The STATUS column: what init holds a waiting service back for, else its last STATUS= text. */
+static const char *status_text(const struct service *s, char *buf, size_t len)
+{
+	const char *held = svc_held_for(s);
+
+	if (held) {
+		snprintf(buf, len, "waits for %s", held);
+		return buf;
+	}
+	return s->has_status ? s->status : NULL;
+}
+
 static void status_table(struct client *c, const bool *shown)
 {
 	int64_t now = now_ms();
-	char dbuf[32], pid[16], last[16];
-	const char *health;
+	char dbuf[32], pid[16], last[16], held[64];
+	const char *health, *text;
 
 	put(c, "%-16s %-10s %-8s %-8s %-8s %-9s %-8s %s\n", "SERVICE", "STATE", "PID", "RESTARTS",
 	    "AGE", "LAST-EXIT", "HEALTH", "STATUS");
@@ -146,12 +158,13 @@ static void status_table(struct client *c, const bool *shown)
 		if (!shown[i])
 			continue;
 		health = health_word(s);
+		text = status_text(s, held, sizeof(held));
 		snprintf(pid, sizeof(pid), s->pid > 0 ? "%d" : "-", (int)s->pid);
 		snprintf(last, sizeof(last), s->last_status >= 0 ? "%d" : "-", s->last_status);
 		put(c, "%-16s %-10s %-8s %-8d %-8s %-9s %-8s %s\n", s->cfg->name,
 		    svc_state_name(s->state), pid, s->restarts,
 		    format_age(now - s->state_since, dbuf, sizeof(dbuf)), last,
-		    health ? health : "-", s->has_status ? s->status : "");
+		    health ? health : "-", text ? text : "");
 	}
 	switch (cmd_state()) {
 	case CMD_NONE:
@@ -175,7 +188,8 @@ static void status_json(struct client *c, const bool *shown)
 	int64_t now = now_ms();
 	char esc[2 * NOTIFY_STATUS_MAX + 8];
 	static const char *const main_states[] = { "none", "waiting", "running", "exited" };
-	const char *health;
+	char held[64];
+	const char *health, *text;
 	bool first = true;
 
 	put(c, "{\"services\":[");
@@ -203,8 +217,9 @@ static void status_json(struct client *c, const bool *shown)
 		else
 			put(c, "\"health\":null,");
 		put(c, "\"health_failures\":%d,", s->health_failures);
-		if (s->has_status) {
-			json_escape(s->status, esc, sizeof(esc));
+		text = status_text(s, held, sizeof(held));
+		if (text) {
+			json_escape(text, esc, sizeof(esc));
 			put(c, "\"status\":\"%s\"}", esc);
 		} else {
 			put(c, "\"status\":null}");
@@ -299,15 +314,15 @@ static int request_start(struct service *s, char *buf, size_t len)
 			 cond_format(&s->cfg->when, conds, sizeof(conds)));
 		return -EPERM;
 	}
-	if (svc_event(s, EV_START_REQ, 0)) {
-		if (s->state == SVC_WAITING)
-			snprintf(buf, len, "%s waits for its dependencies", s->cfg->name);
-		else
-			snprintf(buf, len, "started %s", s->cfg->name);
+	if (svc_event(s, EV_START_REQ, 0) && s->state != SVC_WAITING) {
+		snprintf(buf, len, "started %s", s->cfg->name);
 		return 0;
 	}
 	if (s->state == SVC_WAITING) {
-		snprintf(buf, len, "%s waits for its dependencies", s->cfg->name);
+		const char *held = svc_held_for(s);
+
+		snprintf(buf, len, "%s waits for %s", s->cfg->name,
+			 held ? held : "its dependencies");
 		return 0;
 	}
 	snprintf(buf, len, "%s is already running (%s)", s->cfg->name, svc_state_name(s->state));

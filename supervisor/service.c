@@ -854,21 +854,43 @@ static void on_notify(void *data, pid_t sender, const struct notify_msg *msg)
 
 /* ---- entry points: the coordinator, the reaper, the shutdown, dind-ctl ------------------ */
 
-void svc_start_eligible(bool independent_only)
+static enum svc_hold held;
+static const char *held_why;
+
+static bool deps_ready(const struct service *s)
 {
+	for (int d = 0; d < s->cfg->ndeps; d++)
+		if (!svc_is_ready(&services[s->cfg->dep_idx[d]]))
+			return false;
+	return true;
+}
+
+static bool is_held(const struct service *s)
+{
+	return held == SVC_HOLD_ALL || (held == SVC_HOLD_DEPENDENTS && s->cfg->ndeps > 0);
+}
+
+void svc_start_eligible(enum svc_hold hold, const char *why)
+{
+	held = hold;
+	held_why = why;
 	if (shutting_down)
 		return;
 	for (int k = 0; k < nservices; k++) {
 		struct service *s = &services[config->order[k]];
-		bool ok = s->state == SVC_WAITING && !(independent_only && s->cfg->ndeps > 0);
 
-		for (int d = 0; ok && d < s->cfg->ndeps; d++)
-			ok = svc_is_ready(&services[s->cfg->dep_idx[d]]);
-		if (ok)
+		if (s->state == SVC_WAITING && !is_held(s) && deps_ready(s))
 			svc_event(s, EV_START, 0);
 		if (shutting_down)
 			return;
 	}
+}
+
+const char *svc_held_for(const struct service *s)
+{
+	if (s->state != SVC_WAITING || !is_held(s) || !held_why || !deps_ready(s))
+		return NULL;
+	return held_why;
 }
 
 bool svc_child_exited(pid_t pid, int code)

@@ -85,9 +85,19 @@ enum svc_event {
  * through the entry points below and the loop's callbacks. */
 bool svc_event(struct service *s, enum svc_event ev, int code);
 
-/* Start every WAITING service whose dependencies are ready (no-op during shutdown); with
- * independent_only, only those that depend on no other service. */
-void svc_start_eligible(bool independent_only);
+/* What init holds back from starting for now, and why (svc_held_for). */
+enum svc_hold {
+	SVC_HOLD_NONE,
+	SVC_HOLD_DEPENDENTS, /* the services that depend on another */
+	SVC_HOLD_ALL,
+};
+/* Start every WAITING service whose dependencies are ready (no-op during shutdown), but none that
+ * hold holds back: for those, why (a static string, e.g. "the iptables check") is kept until the
+ * next call, for svc_held_for. */
+void svc_start_eligible(enum svc_hold hold, const char *why);
+/* What a WAITING service whose dependencies are ready waits for (the last svc_start_eligible's
+ * why), or NULL. */
+const char *svc_held_for(const struct service *s);
 
 /* Called for every reaped pid. Returns true if it was a service's main process. */
 bool svc_child_exited(pid_t pid, int code);

@@ -2,6 +2,12 @@
 """The layers of dind-init's source (ARCHITECTURE.md): which folder may include which, no
 circle of files (a module is A.c and A.h together), no .c file over 1,000 lines.
 
+A circle is looked for over includes and over calls: a function declared in one module's
+header may be defined in another module's .c (init/setup.h declares what init/setup_net.c
+defines), so a call to it is an edge to the module that defines it. A function handed over
+as a value (a hook the caller registers) is no call: that is how a lower module tells a
+higher one.
+
     tests/deps/check.py SOURCE_DIR
 
 Exit status 0 when all holds; else 1, with every finding on stderr."""
@@ -22,6 +28,17 @@ MAX_LINES = 1000
 SIZE_CHECKED = ("core", "config", "supervisor", "init")
 CIRCLE_CHECKED = ("core", "config", "supervisor", "init")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+# A function definition: at the start of a line, not static, its body's brace on a line of its
+# own (the .clang-format style).
+DEFINITION = re.compile(r"^(?!static\b)[A-Za-z_][\w \t*]*?\b([A-Za-z_]\w*)\(([^;{}()]|\([^()]*\))*\)\s*\n\{",
+                        re.M)
+CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+NOISE = re.compile(r'/\*.*?\*/|//[^\n]*|"(\\.|[^"\\\n])*"|\'(\\.|[^\'\\\n])*\'', re.S)
+
+
+def code_only(text):
+    """The text without comments, strings and character constants (lines kept)."""
+    return NOISE.sub(lambda m: "\n" * m.group(0).count("\n"), text)
 
 
 def sources(root):
@@ -37,10 +54,17 @@ def sources(root):
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else "."
     problems = []
-    edges = {}  # module -> {module: the file and the include that make the edge}
+    edges = {}  # module -> {module: the file and the include or call that make the edge}
+    texts = {}
+    defined = {}  # function -> the module whose .c defines it
     for folder, path in sources(root):
         with open(os.path.join(root, path), encoding="utf-8") as f:
-            text = f.read()
+            texts[path] = f.read()
+        if path.endswith(".c") and folder in CIRCLE_CHECKED:
+            for m in DEFINITION.finditer(code_only(texts[path])):
+                defined.setdefault(m.group(1), path[:-2])
+    for folder, path in sources(root):
+        text = texts[path]
         if path.endswith(".c") and folder in SIZE_CHECKED:
             n = text.count("\n")
             if n > MAX_LINES:
@@ -56,6 +80,12 @@ def main():
             target = inc[:-2] if inc.endswith(".h") else inc
             if target != module and folder in CIRCLE_CHECKED and top in CIRCLE_CHECKED:
                 edges.setdefault(module, {}).setdefault(target, f'{path} includes "{inc}"')
+        if path.endswith(".c") and folder in CIRCLE_CHECKED:
+            for name in CALL.findall(code_only(text)):
+                target = defined.get(name)
+                if target and target != module:
+                    edges.setdefault(module, {}).setdefault(
+                        target, f"{path} calls {name}() of {target}.c")
     # A circle of files: module A includes B's header (from A.c or A.h) and B, maybe through
     # others, includes A's.
     state = {}

@@ -579,3 +579,123 @@ EOF
 	in_order "$T/log" 'iptables-nft -nL did not answer within 5000 ms; killing it' \
 		'setup: iptables: using legacy (iptables-nft does not work, iptables-legacy does)' '^legacy -nL'
 }
+
+@test "iptables auto: an independent service that runs iptables during the check gets the chosen backend, not the system's" {
+	mkdir -p "$T/fakebin"
+	# the distro's default iptables, which the check may reject, and an nft that answers late
+	printf '#!/bin/sh\necho "SYSTEM $*" >>%s\n' "$EVENTS" >"$T/fakebin/iptables"
+	printf '#!/bin/sh\nsleep 1\necho "nft-answered $*" >>%s\nexit 0\n' "$EVENTS" >"$T/fakebin/iptables-nft"
+	printf '#!/bin/sh\necho "legacy $*" >>%s\nexit 0\n' "$EVENTS" >"$T/fakebin/iptables-legacy"
+	chmod +x "$T/fakebin/iptables" "$T/fakebin/iptables-nft" "$T/fakebin/iptables-legacy"
+	# fw depends on nothing (a firewall oneshot, a dockerd that runs its own containerd)
+	write_config <<EOF2
+$(quiet_setup | sed "s|^iptables =.*|iptables = auto|; s|^main_after = s|main_after = fw|")
+[service:fw]
+type = oneshot
+command = sh -c 'echo fw-started >>$EVENTS; iptables -t nat -nL'
+EOF2
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- sh -c 'echo main >>$EVENTS'
+	echo "$output"
+	cat "$EVENTS"
+	[ "$status" -eq 0 ]
+	# fw ran its iptables while the check ran; it got iptables-nft once the check chose it
+	in_order "$EVENTS" fw-started '^nft-answered -nL$' '^nft-answered -t nat -nL$' '^main$'
+	! grep -q SYSTEM "$EVENTS"
+	! grep -q legacy "$EVENTS"
+	grep -q 'setup: iptables: using nft (iptables-nft works)' <<<"$output"
+}
+
+@test "iptables auto: the links a previous run left in a kept runtime_dir are never used" {
+	mkdir -p "$T/fakebin" "$T/rundir/iptables"
+	printf '#!/bin/sh\necho "SYSTEM $*"\n' >"$T/fakebin/iptables"
+	chmod +x "$T/fakebin/iptables"
+	# the previous run chose nft for every tool; now neither backend works
+	fake_iptables 1 1
+	for tool in iptables iptables-save ip6tables; do
+		ln -s "$T/fakebin/$(sed 's/^\(ip6*tables\)/\1-nft/' <<<"$tool")" "$T/rundir/iptables/$tool"
+	done
+	write_config <<EOF2
+$(quiet_setup | sed "s|^iptables =.*|iptables = auto|; s|^main_after = s|main_after = fw|")
+[service:fw]
+type = oneshot
+command = sh -c 'iptables -t filter -nL; echo "save=\$(command -v iptables-save)"'
+EOF2
+	PATH="$T/fakebin:/usr/bin:/bin" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- sh -c 'iptables -nL; echo "ip6=$(command -v ip6tables)"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q 'neither iptables-nft nor iptables-legacy works here' <<<"$output"
+	# the service started during the check and the main command both get the system's
+	grep -qx '\[fw\] SYSTEM -t filter -nL' <<<"$output"
+	grep -qx '\[fw\] save=' <<<"$output"
+	grep -qx 'SYSTEM -nL' <<<"$output"
+	grep -qx 'ip6=' <<<"$output"
+	! grep -q 'iptables-nft' <<<"$output"
+	# nothing is left in the folder that names a backend
+	! ls "$T/rundir/iptables" | grep -q ip
+}
+
+@test "iptables auto: the links a previous run left are replaced when the chosen backend lacks a tool" {
+	mkdir -p "$T/fakebin" "$T/rundir/iptables"
+	printf '#!/bin/sh\necho "SYSTEM-SAVE $*"\n' >"$T/fakebin/iptables-save"
+	chmod +x "$T/fakebin/iptables-save"
+	fake_iptables 0 0
+	rm "$T/fakebin/iptables-nft-save"
+	# the previous run chose legacy (DOCKER_IPTABLES_LEGACY), this one nft, which has no -save here
+	ln -s "$T/fakebin/iptables-legacy-save" "$T/rundir/iptables/iptables-save"
+	iptables_config nft
+	# a PATH without the host's /usr/sbin, whose iptables-nft-save would be found
+	PATH="$T/fakebin:/usr/bin:/bin" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- sh -c 'iptables -nL; iptables-save'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'iptables-nft -nL' <<<"$output"
+	grep -qx 'SYSTEM-SAVE ' <<<"$output"
+	! grep -q legacy <<<"$output"
+}
+
+@test "iptables auto: during the check, dind-ctl start and status say the service waits for the iptables check" {
+	mkdir -p "$T/fakebin"
+	ctl_link
+	# checks that answer only once the service q has asked dind-ctl (legacy too: a slow q may
+	# outlast the nft check's time limit)
+	printf '#!/bin/sh\nfor i in $(seq 600); do [ -e %s/go ] && exit 0; sleep 0.05; done\nexit 0\n' "$T" >"$T/fakebin/iptables-nft"
+	cp "$T/fakebin/iptables-nft" "$T/fakebin/iptables-legacy"
+	chmod +x "$T/fakebin/iptables-nft" "$T/fakebin/iptables-legacy"
+	write_config <<EOF2
+$(quiet_setup | sed "s|^iptables =.*|iptables = auto|; s|^control_socket =.*|control_socket = $T/ctl.sock|; s|^main_after = s|main_after = dockerd|")
+[service:a]
+command = sleep 1000
+[service:dockerd]
+command = sleep 1000
+depends_on = a
+[service:q]
+type = oneshot
+command = $T/q
+EOF2
+	# q asks once a is ready (dockerd's dependency), then lets the check answer
+	service_script q "for i in \$(seq 200); do $T/dind-ctl status a | grep -q '^a  *ready' && break; sleep 0.05; done
+$T/dind-ctl start dockerd >$T/ctl.out 2>&1
+$T/dind-ctl status >>$T/ctl.out 2>&1
+touch $T/go"
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- true
+	echo "$output"
+	cat "$T/ctl.out"
+	[ "$status" -eq 0 ]
+	grep -qx 'dockerd waits for the iptables check' "$T/ctl.out"
+	grep -Eq '^dockerd +waiting .* waits for the iptables check$' "$T/ctl.out"
+	grep -Eq '^a +ready ' "$T/ctl.out"
+	! grep -q 'a .*waits for' "$T/ctl.out"
+}
+
+@test "dind-init started as iptables without its environment is a usage error, not the shim" {
+	ln -s "$DIND_INIT" "$T/iptables"
+	run env -u DIND_INIT_IPTABLES_DIR "$T/iptables" -nL
+	echo "$output"
+	[ "$status" -eq 2 ]
+	grep -q 'started as iptables without \$DIND_INIT_IPTABLES_DIR' <<<"$output"
+	grep -q 'run iptables-nft or iptables-legacy' <<<"$output"
+	# ip6tables-save: the backends' names put the mode before the suffix
+	ln -s "$DIND_INIT" "$T/ip6tables-save"
+	run env -u DIND_INIT_IPTABLES_DIR "$T/ip6tables-save"
+	[ "$status" -eq 2 ]
+	grep -q 'run ip6tables-nft-save or ip6tables-legacy-save' <<<"$output"
+}
