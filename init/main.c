@@ -659,6 +659,7 @@ int main(int argc, char **argv)
 		r = loop_add_fd(&signal_lfd, signal_fd, EPOLLIN, on_signalfd, NULL);
 	if (r < 0) {
 		log_error_errno(-r, "cannot set up the event loop");
+		cfg_release(&cfg);
 		return EXIT_SETUP;
 	}
 	r = control_init(cfg.control_socket, cfg.has_control_gid, cfg.control_gid);
@@ -676,12 +677,16 @@ int main(int argc, char **argv)
 			       cfg.control_socket);
 	} else if (r == -EADDRINUSE) {
 		another_instance(&cfg, command);
+		control_release();
+		cfg_release(&cfg);
 		return EXIT_SETUP;
 	} else if (r < 0) {
 		log_error_errno(-r,
 				"cannot create the control socket %s (set [init] control_socket "
 				"to another path, or to none)",
 				cfg.control_socket);
+		control_release();
+		cfg_release(&cfg);
 		return EXIT_SETUP;
 	}
 	r = svc_init_all(&cfg, &what);
@@ -692,11 +697,13 @@ int main(int argc, char **argv)
 			"it a runtime_dir of its own",
 			cfg.runtime_dir, what, what);
 		control_release();
+		cfg_release(&cfg);
 		return EXIT_SETUP;
 	}
 	if (r < 0) {
 		log_error_errno(-r, "cannot prepare the services (%s)", what);
 		control_release();
+		cfg_release(&cfg);
 		return EXIT_SETUP;
 	}
 	shutdown_init(&cfg);
@@ -709,6 +716,9 @@ int main(int argc, char **argv)
 		if (r < 0) {
 			log_error_errno(-r, "cannot prepare the main command's privileges (%s)",
 					err);
+			control_release();
+			svc_release_all();
+			cfg_release(&cfg);
 			return EXIT_SETUP;
 		}
 	}

@@ -106,10 +106,25 @@ int svc_init_all(const struct config *cfg, const char **what)
 {
 	int r = init_all(cfg, what);
 
-	/* No socket file of ours left behind by a start that fails (dind-init exits). */
-	for (int i = 0; r < 0 && services && i < nservices; i++)
-		if (services[i].has_notify)
-			notify_close(&services[i].notify);
+	/* A start that fails (dind-init exits): no socket file of ours left behind, nothing
+	 * allocated left. Only what init_all makes before a failure is released: services it
+	 * did not reach are all zeroes (their probes and fds untouched). */
+	for (int i = 0; r < 0 && services && i < nservices && services[i].cfg; i++) {
+		struct service *s = &services[i];
+
+		if (s->has_output)
+			output_close(&s->out);
+		if (s->has_notify)
+			notify_close(&s->notify);
+		free(s->start_times);
+		svc_env_release(&s->env);
+		privs_release(&s->privs);
+	}
+	if (r < 0) {
+		free(services);
+		services = NULL;
+		nservices = 0;
+	}
 	return r;
 }
 
