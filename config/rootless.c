@@ -2,6 +2,7 @@
 #include "config/rootless.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,4 +100,38 @@ const char *rootless_net_program(const char *net)
 bool rootless_net_needs_tun(const char *net)
 {
 	return !net || !*net || (strcmp(net, "host") != 0 && strcmp(net, "lxc-user-nic") != 0);
+}
+
+bool rootless_is_tun(unsigned mode, unsigned major, unsigned minor)
+{
+	return (mode & 0170000) == 0020000 && major == 10 && minor == 200;
+}
+
+const char *rootless_file_kind(unsigned mode, unsigned major, unsigned minor, char *buf, size_t len)
+{
+	switch (mode & 0170000) {
+	case 0120000:
+		return "a symbolic link";
+	case 0040000:
+		return "a folder";
+	case 0100000:
+		return "a regular file";
+	case 0010000:
+		return "a FIFO";
+	case 0140000:
+		return "a socket";
+	case 0060000:
+		snprintf(buf, len, "the block device %u:%u", major, minor);
+		return buf;
+	case 0020000:
+		snprintf(buf, len, "the character device %u:%u", major, minor);
+		return buf;
+	default:
+		return "an unknown kind of file";
+	}
+}
+
+bool rootless_empty_dir_entry(const char *name)
+{
+	return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
 }

@@ -35,4 +35,16 @@ bool rootless_kernel_at_least(const char *release, int major, int minor);
 const char *rootless_net_program(const char *net);
 bool rootless_net_needs_tun(const char *net);
 
+/* Whether a file of that st_mode and st_rdev is the tun device: a character device 10:200. */
+bool rootless_is_tun(unsigned mode, unsigned major, unsigned minor);
+
+/* What a file of that st_mode (and st_rdev) is, in words ("a symbolic link", "the character
+ * device 1:3"): a constant, or buf. */
+const char *rootless_file_kind(unsigned mode, unsigned major, unsigned minor, char *buf,
+			       size_t len);
+
+/* Whether a folder holding only entries of that name counts as empty for dockerd's data:
+ * "." and "..". */
+bool rootless_empty_dir_entry(const char *name);
+
 #endif

@@ -43,11 +43,13 @@ struct rl {
 	char uid_text[16];
 	uid_t uid;
 	gid_t gid;
-	const char *net;  /* DOCKERD_ROOTLESS_ROOTLESSKIT_NET, or NULL */
-	const char *path; /* the service's PATH */
-	char run[256];	  /* its XDG_RUNTIME_DIR */
-	const char *data; /* [init] data_root, or NULL */
-	int failed;	  /* failures so far */
+	const char *net;       /* DOCKERD_ROOTLESS_ROOTLESSKIT_NET, or NULL */
+	const char *path;      /* the service's PATH */
+	char run[256];	       /* its XDG_RUNTIME_DIR */
+	const char *data;      /* [init] data_root, or NULL */
+	const char *run_call;  /* the call that failed making run, or NULL */
+	int run_err, data_err; /* errno of making run, of the chown of data (0: none) */
+	int failed;	       /* failures so far */
 };
 
 /* What the child that drops to the user finds: 0 or an errno each (-1: not checked). */
@@ -132,36 +134,82 @@ static long read_number(const char *path)
 
 /* ---- preparation --------------------------------------------------------------------------- */
 
+/* XDG_RUNTIME_DIR, made when missing: created and opened through its parent's fd, never
+ * following a symbolic link at its own name (root would chown and chmod what it points at: a
+ * shared, writable /run lets anyone plant one). Mode first, then owner: a chmod after the chown
+ * would need CAP_FOWNER. */
 static void prepare_runtime_dir(struct rl *rl)
 {
 	char parent[256];
+	const char *name = rl->run;
 	char *slash;
+	int pfd = AT_FDCWD, fd = -1;
+	struct stat st;
 
-	if (access(rl->run, F_OK) == 0)
+	if (lstat(rl->run, &st) == 0) {
+		if (S_ISLNK(st.st_mode))
+			log_warn(
+				"setup: rootless: %s (%s's XDG_RUNTIME_DIR) is a symbolic link: not "
+				"followed as root",
+				rl->run, rl->user);
 		return;
+	}
 	snprintf(parent, sizeof(parent), "%s", rl->run);
 	slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
+	if (slash) {
+		name = rl->run + (slash - parent) + 1;
 		*slash = '\0';
-		(void)fs_mkdirs(parent);
+		if (slash != parent)
+			(void)fs_mkdirs(parent);
+		pfd = open(slash == parent ? "/" : parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (pfd < 0) {
+			log_warn_errno(errno,
+				       "setup: rootless: cannot make %s, %s's XDG_RUNTIME_DIR",
+				       rl->run, rl->user);
+			return;
+		}
 	}
-	if (mkdir(rl->run, 0700) < 0 || chown(rl->run, rl->uid, rl->gid) < 0 ||
-	    chmod(rl->run, 0700) < 0) {
-		log_warn_errno(errno, "setup: rootless: cannot make %s, %s's XDG_RUNTIME_DIR",
-			       rl->run, rl->user);
-		return;
+	rl->run_call = "mkdir";
+	if (mkdirat(pfd, name, 0700) == 0) {
+		rl->run_call = "open";
+		fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	}
-	log_info("setup: rootless: made %s for %s (XDG_RUNTIME_DIR, mode 0700)", rl->run, rl->user);
+	if (fd >= 0) {
+		rl->run_call = "chmod";
+		if (fchmod(fd, 0700) == 0) {
+			rl->run_call = "chown";
+			if (fchown(fd, rl->uid, rl->gid) == 0)
+				rl->run_call = NULL;
+		}
+	}
+	if (rl->run_call) {
+		rl->run_err = errno;
+		log_warn_errno(rl->run_err,
+			       "setup: rootless: %s of %s, %s's XDG_RUNTIME_DIR, failed",
+			       rl->run_call, rl->run, rl->user);
+	} else {
+		log_info("setup: rootless: made %s for %s (XDG_RUNTIME_DIR, mode 0700)", rl->run,
+			 rl->user);
+	}
+	if (fd >= 0)
+		(void)close(fd);
+	if (pfd >= 0)
+		(void)close(pfd);
 }
 
+/* /dev/net/tun: made when missing; given mode 0666 only when it is the real device (a char
+ * device 10:200 at that name, not a symbolic link: the chmod would go to what it points at, and
+ * under -v /dev:/dev to the host's own node). */
 static void prepare_tun(const struct rl *rl)
 {
 	const char *net = rootless_net_program(rl->net);
 	struct stat st;
+	bool is_tun;
+	int fd;
 
 	if (!rootless_net_needs_tun(rl->net))
 		return;
-	if (stat(TUN_PATH, &st) < 0) {
+	if (lstat(TUN_PATH, &st) < 0) {
 		(void)mkdir("/dev/net", 0755);
 		if (mknod(TUN_PATH, S_IFCHR | 0666, makedev(10, 200)) < 0 ||
 		    chmod(TUN_PATH, 0666) < 0) {
@@ -172,56 +220,89 @@ static void prepare_tun(const struct rl *rl)
 		log_info("setup: rootless: made %s (c 10:200) for %s", TUN_PATH, net);
 		return;
 	}
-	if (!S_ISCHR(st.st_mode) || (st.st_mode & 07777) == 0666)
+	if (!rootless_is_tun(st.st_mode, major(st.st_rdev), minor(st.st_rdev)) ||
+	    (st.st_mode & 07777) == 0666)
 		return;
-	if (chmod(TUN_PATH, 0666) < 0) {
+	/* Opening the device makes no interface (that is TUNSETIFF); the fd is what is checked
+	 * again and changed, so a swap after the lstat changes nothing else. */
+	fd = open(TUN_PATH, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		log_warn_errno(errno, "setup: rootless: cannot give %s mode 0666", TUN_PATH);
 		return;
 	}
-	log_info("setup: rootless: %s: mode 0666 (was %04o), for %s as %s", TUN_PATH,
-		 (unsigned)(st.st_mode & 07777), net, rl->user);
+	is_tun = fstat(fd, &st) == 0 &&
+		 rootless_is_tun(st.st_mode, major(st.st_rdev), minor(st.st_rdev));
+	if (is_tun && fchmod(fd, 0666) < 0)
+		log_warn_errno(errno, "setup: rootless: cannot give %s mode 0666", TUN_PATH);
+	else if (is_tun)
+		log_info("setup: rootless: %s: mode 0666 (was %04o), for %s as %s", TUN_PATH,
+			 (unsigned)(st.st_mode & 07777), net, rl->user);
+	(void)close(fd);
 }
 
-static bool dir_is_empty(const char *path)
+/* Whether the folder open at fd is empty but for lost+found (a fresh ext4 volume has one); the
+ * first other entry into first. The fd is left open. */
+static bool dir_is_empty(int fd, char *first, size_t len)
 {
-	DIR *d = opendir(path);
+	int dfd = dup(fd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
 	struct dirent *e;
-	bool empty = true;
 
-	if (!d)
+	first[0] = '\0';
+	if (!d) {
+		if (dfd >= 0)
+			(void)close(dfd);
+		snprintf(first, len, "?");
 		return false;
-	while (empty && (e = readdir(d)))
-		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	}
+	while (!first[0] && (e = readdir(d)))
+		if (!rootless_empty_dir_entry(e->d_name))
+			snprintf(first, len, "%s", e->d_name);
 	(void)closedir(d);
-	return empty;
+	return !first[0];
 }
 
 /* dockerd, as the user, must own its data folder: a missing one is made, and an empty one of
  * someone else's (a fresh bind mount, a Kubernetes emptyDir) given to the user. A folder with
- * something in it is left as it is: the check names it. */
-static void prepare_data(const struct rl *rl)
+ * something in it is left as it is: the check names it. Never through a symbolic link at
+ * data_root itself. */
+static void prepare_data(struct rl *rl)
 {
 	struct stat st;
+	char first[256];
+	int fd;
 
 	if (!rl->data)
 		return;
-	if (stat(rl->data, &st) < 0) {
+	if (lstat(rl->data, &st) < 0) {
 		int r = fs_mkdirs(rl->data);
 
-		if (r < 0 || stat(rl->data, &st) < 0) {
-			log_warn_errno(r < 0 ? -r : errno, "setup: rootless: cannot make %s",
-				       rl->data);
+		if (r < 0) {
+			log_warn_errno(-r, "setup: rootless: cannot make %s", rl->data);
 			return;
 		}
 		log_info("setup: rootless: made %s", rl->data);
 	}
-	if (!S_ISDIR(st.st_mode) || st.st_uid == rl->uid || !dir_is_empty(rl->data))
-		return;
-	if (chown(rl->data, rl->uid, rl->gid) < 0) {
-		log_warn_errno(errno, "setup: rootless: cannot give %s to %s", rl->data, rl->user);
+	fd = open(rl->data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (lstat(rl->data, &st) == 0 && S_ISLNK(st.st_mode))
+			log_warn(
+				"setup: rootless: %s (data_root) is a symbolic link: not followed as "
+				"root",
+				rl->data);
 		return;
 	}
-	log_info("setup: rootless: %s (empty) now belongs to %s", rl->data, rl->user);
+	if (fstat(fd, &st) == 0 && st.st_uid != rl->uid && dir_is_empty(fd, first, sizeof(first))) {
+		if (fchown(fd, rl->uid, rl->gid) < 0) {
+			rl->data_err = errno;
+			log_warn_errno(errno, "setup: rootless: chown of %s (empty) to %s failed",
+				       rl->data, rl->user);
+		} else {
+			log_info("setup: rootless: %s (empty) now belongs to %s", rl->data,
+				 rl->user);
+		}
+	}
+	(void)close(fd);
 }
 
 /* ---- checks -------------------------------------------------------------------------------- */
@@ -413,15 +494,35 @@ static void check_userns_probe(struct rl *rl, const struct as_user_result *res)
 		     rl->user, what, strerror(err));
 }
 
+/* " (to TARGET)" of a symbolic link into buf, or "". */
+static const char *link_target(const char *path, char *buf, size_t len)
+{
+	char target[256];
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+
+	buf[0] = '\0';
+	if (n > 0) {
+		target[n] = '\0';
+		snprintf(buf, len, " (to %s)", target);
+	}
+	return buf;
+}
+
 static void check_folders(struct rl *rl, const struct as_user_result *res)
 {
+	char to[300];
 	struct stat st;
 
-	if (stat(rl->run, &st) < 0)
+	if (lstat(rl->run, &st) < 0)
 		FAIL(rl,
 		     "%s's runtime folder %s (XDG_RUNTIME_DIR) is missing (%s): make it, "
 		     "owned by %s, mode 0700",
 		     rl->user, rl->run, strerror(errno), rl->user);
+	else if (S_ISLNK(st.st_mode))
+		FAIL(rl,
+		     "%s's runtime folder %s (XDG_RUNTIME_DIR) is a symbolic link%s, which "
+		     "dind-init does not follow as root: set XDG_RUNTIME_DIR to the folder itself",
+		     rl->user, rl->run, link_target(rl->run, to, sizeof(to)));
 	else if (st.st_uid != rl->uid)
 		FAIL(rl,
 		     "%s's runtime folder %s (XDG_RUNTIME_DIR) belongs to uid %u: make it %s's "
@@ -434,11 +535,17 @@ static void check_folders(struct rl *rl, const struct as_user_result *res)
 		     rl->user, rl->run, strerror(res->run), rl->run);
 	if (!rl->data)
 		return;
-	if (stat(rl->data, &st) < 0)
+	if (lstat(rl->data, &st) < 0)
 		FAIL(rl,
 		     "dockerd's data folder %s cannot be made (%s): mount a volume there (docker "
 		     "run -v NAME:%s)",
 		     rl->data, strerror(errno), rl->data);
+	else if (S_ISLNK(st.st_mode))
+		FAIL(rl,
+		     "dockerd's data folder %s is a symbolic link%s, which dind-init does not "
+		     "follow as root: set [init] data_root to the folder itself, or mount the "
+		     "volume there",
+		     rl->data, link_target(rl->data, to, sizeof(to)));
 	else if (st.st_uid != rl->uid)
 		FAIL(rl,
 		     "dockerd's data folder %s belongs to uid %u, not to %s (uid %u), and is not "
@@ -459,7 +566,7 @@ static void check_all(struct rl *rl)
 	struct as_user_result res = { -1, -1, -1, -1, -1 };
 	long max = read_number("/proc/sys/user/max_user_namespaces"),
 	     clone = read_number("/proc/sys/kernel/unprivileged_userns_clone");
-	char mask[256] = "";
+	char mask[256] = "", kind[64];
 	struct utsname un;
 	struct stat st;
 	int r;
@@ -488,12 +595,20 @@ static void check_all(struct rl *rl)
 		     "mount their /proc: run with --security-opt systempaths=unconfined",
 		     mask);
 	if (tun) {
-		tun_there = stat(TUN_PATH, &st) == 0 && S_ISCHR(st.st_mode);
-		if (!tun_there)
+		if (lstat(TUN_PATH, &st) < 0)
 			FAIL(rl,
 			     "%s is missing, which %s needs, and could not be made here: run "
 			     "with --device %s",
 			     TUN_PATH, net, TUN_PATH);
+		else if (!(tun_there = rootless_is_tun(st.st_mode, major(st.st_rdev),
+						       minor(st.st_rdev))))
+			FAIL(rl,
+			     "%s is not the tun device (a character device 10:200) but %s, which "
+			     "%s cannot use: run with --device %s",
+			     TUN_PATH,
+			     rootless_file_kind(st.st_mode, major(st.st_rdev), minor(st.st_rdev),
+						kind, sizeof(kind)),
+			     net, TUN_PATH);
 	}
 	check_programs(rl);
 	/* Without them (already named) dind-init cannot become the user. */

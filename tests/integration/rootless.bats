@@ -135,6 +135,40 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	grep -q "setup: rootless: /dev/net/tun: mode 0666 (was 0600), for slirp4netns as rl" <<<"$output"
 }
 
+@test "rootless: a symbolic link at data_root is not followed as root: its target keeps its owner, and the link is named" {
+	mkdir "$T/victim"
+	rmdir "$T/data"
+	ln -s "$T/victim" "$T/data"
+	run_rl
+	expect_missing 1 "dockerd's data folder $T/data is a symbolic link (to $T/victim), which dind-init does not follow as root: set [init] data_root to the folder itself"
+	grep -q "setup: rootless: $T/data (data_root) is a symbolic link: not followed as root" <<<"$output"
+	refute grep -q "now belongs to rl" <<<"$output"
+	[ "$(stat -c %u "$T/victim")" = 0 ]
+}
+
+@test "rootless: a symbolic link at XDG_RUNTIME_DIR is refused, even to a folder of the user's" {
+	mkdir -m 0700 "$T/victim"
+	chown "$RL_UID" "$T/victim"
+	ln -s "$T/victim" "$T/xdg/run"
+	run_rl
+	expect_missing 1 "rl's runtime folder $T/xdg/run (XDG_RUNTIME_DIR) is a symbolic link (to $T/victim), which dind-init does not follow as root: set XDG_RUNTIME_DIR to the folder itself"
+	grep -q "setup: rootless: $T/xdg/run (rl's XDG_RUNTIME_DIR) is a symbolic link: not followed as root" <<<"$output"
+}
+
+@test "rootless: /dev/net/tun that is a symbolic link or another device is not chmodded, and named" {
+	mknod -m 0600 "$T/victim" c 10 200
+	EXTRA_PREP="ln -s $T/victim /dev/net/tun"
+	run_rl
+	expect_missing 1 "/dev/net/tun is not the tun device (a character device 10:200) but a symbolic link, which slirp4netns cannot use: run with --device /dev/net/tun"
+	[ "$(stat -c %a "$T/victim")" = 600 ]
+	refute grep -q "mode 0666 (was" <<<"$output"
+	# docker run --device /dev/null:/dev/net/tun: another device, left as it is
+	EXTRA_PREP="mknod -m 0600 /dev/net/tun c 1 3"
+	run_rl
+	expect_missing 1 "/dev/net/tun is not the tun device (a character device 10:200) but the character device 1:3, which slirp4netns cannot use: run with --device /dev/net/tun"
+	refute grep -q "mode 0666 (was" <<<"$output"
+}
+
 @test "rootless preflight: no subordinate ids in /etc/subuid" {
 	: >"$T/etc/subuid"
 	run_rl

@@ -4,6 +4,8 @@
 
 #include "config/rootless.h"
 
+#include <sys/stat.h>
+
 #define SVC_HEAD "[service:dockerd]\ncommand = dockerd-rootless\n"
 
 /* rootless = yes with what it cannot work with: one error each, at the line of the key that
@@ -146,11 +148,38 @@ static void test_net(void **state)
 	assert_false(rootless_net_needs_tun("lxc-user-nic"));
 }
 
+static void test_tun_and_kinds(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_true(rootless_is_tun(S_IFCHR | 0666, 10, 200));
+	assert_false(rootless_is_tun(S_IFCHR | 0666, 1, 3));
+	assert_false(rootless_is_tun(S_IFBLK | 0666, 10, 200));
+	assert_false(rootless_is_tun(S_IFLNK | 0777, 10, 200));
+	assert_string_equal(rootless_file_kind(S_IFLNK | 0777, 0, 0, buf, sizeof(buf)),
+			    "a symbolic link");
+	assert_string_equal(rootless_file_kind(S_IFCHR | 0600, 1, 3, buf, sizeof(buf)),
+			    "the character device 1:3");
+	assert_string_equal(rootless_file_kind(S_IFIFO | 0600, 0, 0, buf, sizeof(buf)), "a FIFO");
+	assert_string_equal(rootless_file_kind(S_IFDIR | 0755, 0, 0, buf, sizeof(buf)), "a folder");
+	assert_true(rootless_empty_dir_entry("."));
+	assert_true(rootless_empty_dir_entry(".."));
+	assert_false(rootless_empty_dir_entry("..."));
+	assert_false(rootless_empty_dir_entry("image"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_rootless_rules), T(test_rootless_ok),	T(test_subids), T(test_proc_mask),
-		T(test_file_caps),	T(test_kernel_version), T(test_net),
+		T(test_rootless_rules),
+		T(test_rootless_ok),
+		T(test_subids),
+		T(test_proc_mask),
+		T(test_file_caps),
+		T(test_kernel_version),
+		T(test_net),
+		T(test_tun_and_kinds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
