@@ -21,6 +21,7 @@
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -34,6 +35,7 @@
 #define TUN_PATH	   "/dev/net/tun"
 #define SUBIDS_FILE_MAX	   (64 * 1024) /* bytes of /etc/subuid read; more is ignored */
 #define AS_USER_TIMEOUT_MS 5000	       /* the checks made as the user (a fork, a few syscalls) */
+#define AS_USER_REAP_MS	   1000	       /* then waiting for it to die */
 #define DEFAULT_PATH	   "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* One rootless service, as the checks see it. */
@@ -314,9 +316,19 @@ static void check_subids(struct rl *rl, const char *file, const char *tool)
 	unsigned long count =
 		n >= 0 ? rootless_subids(text, rl->svc->privs.user_name, (unsigned long)rl->uid)
 		       : 0;
+	char kind[64];
+	struct stat st;
 
 	free(text);
-	if (count == 0)
+	if (n == -EINVAL && stat(file, &st) == 0)
+		FAIL(rl,
+		     "%s is %s, not a regular file: %s reads %s's subordinate ids there; put the "
+		     "file there (a line '%s:100000:65536')",
+		     file,
+		     rootless_file_kind(st.st_mode, major(st.st_rdev), minor(st.st_rdev), kind,
+					sizeof(kind)),
+		     tool, rl->user, rl->user);
+	else if (count == 0)
 		FAIL(rl,
 		     "%s has no subordinate ids in %s%s%s, which %s maps into its user namespace: "
 		     "add a range (echo '%s:100000:65536' >>%s)",
@@ -427,9 +439,12 @@ static void as_user_child(const struct rl *rl, bool tun, int fd)
 	_exit(0);
 }
 
-/* Runs as_user_child, waiting at most AS_USER_TIMEOUT_MS. 0 or -errno (-ETIMEDOUT). */
+/* Runs as_user_child, waiting at most AS_USER_TIMEOUT_MS. 0 or -errno (-ETIMEDOUT). A child
+ * that does not die of SIGKILL at once (stuck in the kernel on a hung FUSE or NFS mount) is
+ * not waited for longer than AS_USER_REAP_MS: the main loop's reaper collects it later. */
 static int as_user(const struct rl *rl, bool tun, struct as_user_result *res)
 {
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
 	int p[2], r = 0, status;
 	struct pollfd pfd;
 	pid_t pid;
@@ -461,8 +476,13 @@ static int as_user(const struct rl *rl, bool tun, struct as_user_result *res)
 	if (r < 0)
 		(void)kill(pid, SIGKILL);
 	(void)close(p[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	for (int waited = 0; waited < AS_USER_REAP_MS; waited += 10) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid || (w < 0 && errno != EINTR))
+			break;
+		(void)nanosleep(&tick, NULL);
+	}
 	return r;
 }
 
@@ -617,7 +637,14 @@ static void check_all(struct rl *rl)
 			 "skipped: without CAP_SETUID and CAP_SETGID dind-init cannot become %s",
 			 rl->user, TUN_PATH, rl->run, rl->data ? rl->data : "no data_root",
 			 rl->user);
-	} else if ((r = as_user(rl, tun_there, &res)) < 0) {
+	} else if ((r = as_user(rl, tun_there, &res)) == -ETIMEDOUT) {
+		FAIL(rl,
+		     "the checks made as %s (%s, %s, %s, a user namespace) did not answer within "
+		     "%d s: one of them hangs (a FUSE or network mount that does not answer?); "
+		     "look at the mounts below %s and %s",
+		     rl->user, TUN_PATH, rl->run, rl->data ? rl->data : "no data_root",
+		     AS_USER_TIMEOUT_MS / 1000, rl->run, rl->data ? rl->data : rl->run);
+	} else if (r < 0) {
 		FAIL(rl,
 		     "the checks made as %s (%s, %s, a user namespace) could not run: %s; look "
 		     "for what stops a process as %s from starting",

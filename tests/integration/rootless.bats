@@ -183,6 +183,13 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	grep -q "rl has only 1000 subordinate ids in /etc/subuid: images with ids above 999 cannot be pulled" <<<"$output"
 }
 
+@test "rootless preflight: a FIFO at /etc/subuid is named, not opened and waited on" {
+	mkfifo "$T/fifo"
+	EXTRA_PREP="mount --bind $T/fifo /etc/subuid"
+	run_rl
+	expect_missing 1 "/etc/subuid is a FIFO, not a regular file: newuidmap reads rl's subordinate ids there"
+}
+
 @test "rootless preflight: newuidmap and newgidmap missing" {
 	rm "$T/bin/newuidmap" "$T/bin/newgidmap"
 	run_rl
