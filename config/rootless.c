@@ -135,3 +135,28 @@ bool rootless_empty_dir_entry(const char *name)
 {
 	return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
 }
+
+int rootless_status_value(const char *text, const char *key, int base, unsigned long long *out)
+{
+	size_t n = strlen(key);
+
+	while (text && *text) {
+		if (strncmp(text, key, n) == 0 && text[n] == ':') {
+			const char *v = text + n + 1;
+			char *end;
+
+			while (*v == ' ' || *v == '\t')
+				v++;
+			if (*v < '0' || *v > 'f')
+				return -EINVAL;
+			errno = 0;
+			*out = strtoull(v, &end, base);
+			if (end == v || errno || (*end && *end != '\n'))
+				return -EINVAL;
+			return 0;
+		}
+		text = strchr(text, '\n');
+		text = text ? text + 1 : NULL;
+	}
+	return -ENOENT;
+}

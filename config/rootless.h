@@ -47,4 +47,8 @@ const char *rootless_file_kind(unsigned mode, unsigned major, unsigned minor, ch
  * "." and "..". */
 bool rootless_empty_dir_entry(const char *name);
 
+/* The number after "KEY:" on a line of /proc/self/status (NoNewPrivs in base 10, CapEff in
+ * base 16) into *out. 0, -ENOENT (no such line) or -EINVAL. */
+int rootless_status_value(const char *text, const char *key, int base, unsigned long long *out);
+
 #endif

@@ -579,18 +579,25 @@ static void check_folders(struct rl *rl, const struct as_user_result *res)
 		     rl->user, rl->data, strerror(res->data));
 }
 
-static void check_all(struct rl *rl)
+static void check_all(struct rl *rl, const char *status)
 {
 	const char *net = rootless_net_program(rl->net);
 	bool tun = rootless_net_needs_tun(rl->net), tun_there = false;
 	struct as_user_result res = { -1, -1, -1, -1, -1 };
 	long max = read_number("/proc/sys/user/max_user_namespaces"),
 	     clone = read_number("/proc/sys/kernel/unprivileged_userns_clone");
+	unsigned long long nnp = 0;
 	char mask[256] = "", kind[64];
 	struct utsname un;
 	struct stat st;
 	int r;
 
+	(void)rootless_status_value(status, "NoNewPrivs", 10, &nnp);
+	if (nnp == 1)
+		FAIL(rl,
+		     "the container runs with no-new-privileges (docker run --security-opt "
+		     "no-new-privileges, Kubernetes allowPrivilegeEscalation: false): newuidmap "
+		     "and newgidmap cannot use their file capabilities; run without it");
 	check_subids(rl, "/etc/subuid", "newuidmap");
 	check_subids(rl, "/etc/subgid", "newgidmap");
 	check_idmap(rl, "newuidmap", CAP_SETUID, "cap_setuid");
@@ -668,10 +675,13 @@ static void check_all(struct rl *rl)
 
 int setup_rootless(struct config *cfg)
 {
+	char status[8192] = "";
 	int failed = 0;
 
 	if (!setup_ran())
 		return 0;
+	/* NoNewPrivs and CapEff; unreadable, they are not checked */
+	(void)fs_read_file("/proc/self/status", status, sizeof(status));
 	for (int i = 0; i < cfg->nservices; i++) {
 		struct cfg_service *svc = &cfg->services[i];
 		struct rl rl = { .svc = svc, .uid = svc->privs.uid, .data = cfg->setup.data_root };
@@ -705,7 +715,7 @@ int setup_rootless(struct config *cfg)
 		prepare_data(&rl);
 		if (cfg->setup.preflight == TRI_NO)
 			continue;
-		check_all(&rl);
+		check_all(&rl, status);
 		if (rl.failed == 0)
 			log_info("preflight: rootless: ready for [service:%s] as %s (uid %u): "
 				 "runtime folder %s, data %s, network %s",

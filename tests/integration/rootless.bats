@@ -231,6 +231,12 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	grep -q "preflight: rootless: the checks as rl (/dev/net/tun, $T/xdg/run, $T/data, a user namespace) are skipped" <<<"$output"
 }
 
+@test "rootless preflight: no-new-privileges (docker run --security-opt no-new-privileges) is named" {
+	WRAP='setpriv --no-new-privs'
+	run_rl
+	expect_missing 1 "the container runs with no-new-privileges (docker run --security-opt no-new-privileges, Kubernetes allowPrivilegeEscalation: false): newuidmap and newgidmap cannot use their file capabilities; run without it"
+}
+
 @test "rootless preflight: user namespaces off (max_user_namespaces 0)" {
 	echo 0 >"$T/max"
 	EXTRA_PREP="mount --bind $T/max /proc/sys/user/max_user_namespaces"

@@ -169,6 +169,27 @@ static void test_tun_and_kinds(void **state)
 	assert_false(rootless_empty_dir_entry("image"));
 }
 
+static void test_status_value(void **state)
+{
+	static const char text[] = "Name:\tdind-init\n"
+				   "CapEff:\t000001ffffffffff\n"
+				   "NoNewPrivs:\t1\n"
+				   "Seccomp:\tx2\n"
+				   "NoNewPrivsX:\t0\n";
+	unsigned long long v = 0;
+
+	(void)state;
+	assert_int_equal(rootless_status_value(text, "NoNewPrivs", 10, &v), 0);
+	assert_true(v == 1);
+	assert_int_equal(rootless_status_value(text, "CapEff", 16, &v), 0);
+	assert_true(v == 0x1ffffffffffULL);
+	assert_int_equal(rootless_status_value(text, "Seccomp", 10, &v), -EINVAL);
+	assert_int_equal(rootless_status_value(text, "CapBnd", 16, &v), -ENOENT);
+	assert_int_equal(rootless_status_value("NoNewPrivs:\t0", "NoNewPrivs", 10, &v), 0);
+	assert_true(v == 0);
+	assert_int_equal(rootless_status_value("", "NoNewPrivs", 10, &v), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +201,7 @@ int main(void)
 		T(test_kernel_version),
 		T(test_net),
 		T(test_tun_and_kinds),
+		T(test_status_value),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
