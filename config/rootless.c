@@ -59,7 +59,7 @@ static uint32_t le32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-int rootless_file_caps(const unsigned char *buf, size_t len, uint64_t *permitted)
+int rootless_file_caps(const unsigned char *buf, size_t len, uint64_t *permitted, bool *effective)
 {
 	/* include/uapi/linux/capability.h: magic_etc, then {permitted, inheritable} per 32 bits,
 	 * then (revision 3) the rootid */
@@ -76,6 +76,7 @@ int rootless_file_caps(const unsigned char *buf, size_t len, uint64_t *permitted
 		return -EINVAL;
 	if (rev == 0x03000000u && le32(buf + 20) != 0)
 		*permitted = 0;
+	*effective = (le32(buf) & 0x000001u) != 0; /* VFS_CAP_FLAGS_EFFECTIVE */
 	return 0;
 }
 

@@ -22,9 +22,10 @@ unsigned long rootless_subids(const char *text, const char *name, unsigned long 
 bool rootless_proc_mask(const char *point);
 
 /* The permitted capabilities of a security.capability attribute (struct vfs_cap_data, little
- * endian, revisions 1 to 3) into *permitted. A revision 3 attribute for another user
- * namespace's root (rootid not 0) gives none. 0, or -EINVAL when it is not one. */
-int rootless_file_caps(const unsigned char *buf, size_t len, uint64_t *permitted);
+ * endian, revisions 1 to 3) into *permitted, and whether they are made effective at exec (the
+ * "e" of setcap =ep) into *effective. A revision 3 attribute for another user namespace's root
+ * (rootid not 0) gives none. 0, or -EINVAL when it is not one. */
+int rootless_file_caps(const unsigned char *buf, size_t len, uint64_t *permitted, bool *effective);
 
 /* Whether a kernel release ("5.10.0-28-amd64") is at least major.minor; an unreadable one is
  * taken as recent (true): only a warning depends on it. */

@@ -346,6 +346,7 @@ static void check_idmap(struct rl *rl, const char *tool, int cap, const char *ca
 	char path[512];
 	unsigned char xattr[64];
 	uint64_t permitted = 0;
+	bool effective = false;
 	struct statvfs sv;
 	struct stat st;
 	ssize_t n;
@@ -364,13 +365,9 @@ static void check_idmap(struct rl *rl, const char *tool, int cap, const char *ca
 		     path);
 		return;
 	}
-	n = getxattr(path, "security.capability", xattr, sizeof(xattr));
-	if (n > 0 && rootless_file_caps(xattr, (size_t)n, &permitted) == 0 &&
-	    (permitted & ((uint64_t)1 << cap)))
-		return;
+	/* Setuid root first: newuidmap then opens /proc/PID/uid_map as root, and the kernel
+	 * wants CAP_SYS_ADMIN for the write, whatever file capability it has besides. */
 	if (stat(path, &st) == 0 && st.st_uid == 0 && (st.st_mode & S_ISUID)) {
-		/* Setuid root, it opens /proc/PID/uid_map as root, and the kernel then wants
-		 * CAP_SYS_ADMIN for the write; with the file capability alone it does not. */
 		if (!in_bounding_set(CAP_SYS_ADMIN))
 			FAIL(rl,
 			     "%s is setuid root, which needs CAP_SYS_ADMIN to write a user "
@@ -378,6 +375,17 @@ static void check_idmap(struct rl *rl, const char *tool, int cap, const char *ca
 			     "capability instead (chmod u-s %s && setcap %s=ep %s), or run with "
 			     "--privileged",
 			     path, path, cap_name, path);
+		return;
+	}
+	n = getxattr(path, "security.capability", xattr, sizeof(xattr));
+	if (n > 0 && rootless_file_caps(xattr, (size_t)n, &permitted, &effective) == 0 &&
+	    (permitted & ((uint64_t)1 << cap))) {
+		/* newuidmap does not raise it itself: only the effective flag makes it count */
+		if (!effective)
+			FAIL(rl,
+			     "%s has the file capability %s permitted but not effective (=p "
+			     "instead of =ep), so %s runs without it: setcap %s=ep %s",
+			     path, cap_name, tool, cap_name, path);
 		return;
 	}
 	FAIL(rl, "%s has neither the file capability %s nor the setuid bit: setcap %s=ep %s", path,

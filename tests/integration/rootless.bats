@@ -215,6 +215,20 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	[ "$status" -eq 0 ]
 }
 
+@test "rootless preflight: newuidmap setuid root AND with the file capability, without CAP_SYS_ADMIN, is named" {
+	chmod 4755 "$T/bin/newuidmap"
+	getcap "$T/bin/newuidmap" | grep -q cap_setuid
+	WRAP='setpriv --bounding-set -sys_admin --inh-caps -sys_admin'
+	run_rl
+	expect_missing 1 "$T/bin/newuidmap is setuid root, which needs CAP_SYS_ADMIN to write a user namespace's id map, and this container lacks it"
+}
+
+@test "rootless preflight: a file capability that is permitted but not effective (=p) is named" {
+	setcap cap_setgid=p "$T/bin/newgidmap"
+	run_rl
+	expect_missing 1 "$T/bin/newgidmap has the file capability cap_setgid permitted but not effective (=p instead of =ep), so newgidmap runs without it: setcap cap_setgid=ep $T/bin/newgidmap"
+}
+
 @test "rootless preflight: newuidmap on a nosuid mount" {
 	mkdir "$T/nosuid"
 	EXTRA_PREP="mount -t tmpfs -o nosuid,mode=0755 ns $T/nosuid && cp -a $T/bin/newuidmap $T/nosuid/ && setcap cap_setuid=ep $T/nosuid/newuidmap && rm $T/bin/newuidmap && ln -s $T/nosuid/newuidmap $T/bin/newuidmap"

@@ -101,26 +101,34 @@ static void test_file_caps(void **state)
 	static const unsigned char v1[12] = { 0, 0, 0, 0x01, 0x80, 0, 0, 0, 0, 0, 0, 0 };
 	static const unsigned char hi[20] = { 0, 0, 0,	  0x02, 0, 0, 0, 0, 0, 0,
 					      0, 0, 0x80, 0,	0, 0, 0, 0, 0, 0 };
+	/* setcap cap_setuid=p: permitted, not effective */
+	static const unsigned char p2[20] = { 0, 0, 0, 0x02, 0x80, 0, 0, 0, 0, 0,
+					      0, 0, 0, 0,    0,	   0, 0, 0, 0, 0 };
 	uint64_t p = 0;
+	bool e = false;
 
 	(void)state;
-	assert_int_equal(rootless_file_caps(v2, sizeof(v2), &p), 0);
+	assert_int_equal(rootless_file_caps(v2, sizeof(v2), &p, &e), 0);
 	assert_true(p == 1u << 7);
-	assert_int_equal(rootless_file_caps(v3, sizeof(v3), &p), 0);
+	assert_true(e);
+	assert_int_equal(rootless_file_caps(p2, sizeof(p2), &p, &e), 0);
+	assert_true(p == 1u << 7);
+	assert_false(e);
+	assert_int_equal(rootless_file_caps(v3, sizeof(v3), &p, &e), 0);
 	assert_true(p == (1u << 6 | 1u << 21));
-	assert_int_equal(rootless_file_caps(v3ns, sizeof(v3ns), &p), 0);
+	assert_int_equal(rootless_file_caps(v3ns, sizeof(v3ns), &p, &e), 0);
 	assert_true(p == 0);
-	assert_int_equal(rootless_file_caps(v1, sizeof(v1), &p), 0);
+	assert_int_equal(rootless_file_caps(v1, sizeof(v1), &p, &e), 0);
 	assert_true(p == 1u << 7);
-	assert_int_equal(rootless_file_caps(hi, sizeof(hi), &p), 0);
+	assert_int_equal(rootless_file_caps(hi, sizeof(hi), &p, &e), 0);
 	assert_true(p == (uint64_t)1 << 39);
 	/* wrong length for the revision, unknown revision, too short */
-	assert_int_equal(rootless_file_caps(v2, 12, &p), -EINVAL);
-	assert_int_equal(rootless_file_caps(v1, sizeof(v1) - 1, &p), -EINVAL);
+	assert_int_equal(rootless_file_caps(v2, 12, &p, &e), -EINVAL);
+	assert_int_equal(rootless_file_caps(v1, sizeof(v1) - 1, &p, &e), -EINVAL);
 	assert_int_equal(
-		rootless_file_caps((const unsigned char *)"\0\0\0\x07xxxxxxxxxxxxxxxx", 20, &p),
+		rootless_file_caps((const unsigned char *)"\0\0\0\x07xxxxxxxxxxxxxxxx", 20, &p, &e),
 		-EINVAL);
-	assert_int_equal(rootless_file_caps(v2, 3, &p), -EINVAL);
+	assert_int_equal(rootless_file_caps(v2, 3, &p, &e), -EINVAL);
 }
 
 static void test_kernel_version(void **state)
