@@ -51,6 +51,7 @@ struct rl {
 	const char *data;      /* [init] data_root, or NULL */
 	const char *run_call;  /* the call that failed making run, or NULL */
 	int run_err, data_err; /* errno of making run, of the chown of data (0: none) */
+	uint64_t cap_eff;      /* dind-init's effective capabilities (all: unknown) */
 	int failed;	       /* failures so far */
 };
 
@@ -119,6 +120,11 @@ static int find_program(const char *path, const char *name, char *out, size_t le
 static bool in_bounding_set(int cap)
 {
 	return prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1;
+}
+
+static bool has_cap(const struct rl *rl, int cap)
+{
+	return rl->cap_eff & ((uint64_t)1 << cap);
 }
 
 static long read_number(const char *path)
@@ -536,10 +542,27 @@ static const char *link_target(const char *path, char *buf, size_t len)
 	return buf;
 }
 
+/* Whether data_root is empty (see dir_is_empty), not through a symbolic link; the first
+ * entry found into first (or what stopped the look). */
+static bool data_is_empty(const char *path, char *first, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	bool empty;
+
+	if (fd < 0) {
+		snprintf(first, len, "what root cannot list: %s", strerror(errno));
+		return false;
+	}
+	empty = dir_is_empty(fd, first, len);
+	(void)close(fd);
+	return empty;
+}
+
 static void check_folders(struct rl *rl, const struct as_user_result *res)
 {
-	char to[300];
+	char to[300], first[300];
 	struct stat st;
+	bool empty;
 
 	if (lstat(rl->run, &st) < 0)
 		FAIL(rl,
@@ -551,6 +574,14 @@ static void check_folders(struct rl *rl, const struct as_user_result *res)
 		     "%s's runtime folder %s (XDG_RUNTIME_DIR) is a symbolic link%s, which "
 		     "dind-init does not follow as root: set XDG_RUNTIME_DIR to the folder itself",
 		     rl->user, rl->run, link_target(rl->run, to, sizeof(to)));
+	else if (st.st_uid != rl->uid && rl->run_call && strcmp(rl->run_call, "chown") == 0)
+		FAIL(rl,
+		     "%s's runtime folder %s (XDG_RUNTIME_DIR) was made, but its chown to %s "
+		     "failed (%s): %s",
+		     rl->user, rl->run, rl->user, strerror(rl->run_err),
+		     has_cap(rl, CAP_CHOWN) ? "make it in the image, owned by the user"
+					    : "the container lacks CAP_CHOWN: do not --cap-drop "
+					      "CHOWN (or make it in the image, owned by the user)");
 	else if (st.st_uid != rl->uid)
 		FAIL(rl,
 		     "%s's runtime folder %s (XDG_RUNTIME_DIR) belongs to uid %u: make it %s's "
@@ -574,12 +605,22 @@ static void check_folders(struct rl *rl, const struct as_user_result *res)
 		     "follow as root: set [init] data_root to the folder itself, or mount the "
 		     "volume there",
 		     rl->data, link_target(rl->data, to, sizeof(to)));
+	else if (st.st_uid != rl->uid && (empty = data_is_empty(rl->data, first, sizeof(first))))
+		FAIL(rl,
+		     "dockerd's data folder %s is empty but belongs to uid %u, not to %s (uid %u), "
+		     "and its chown to %s failed (%s): %s",
+		     rl->data, (unsigned)st.st_uid, rl->user, (unsigned)rl->uid, rl->user,
+		     strerror(rl->data_err ? rl->data_err : EPERM),
+		     has_cap(rl, CAP_CHOWN) ? "chown it on the host (a bind mount), or use a volume"
+					    : "the container lacks CAP_CHOWN: do not --cap-drop "
+					      "CHOWN");
 	else if (st.st_uid != rl->uid)
 		FAIL(rl,
 		     "dockerd's data folder %s belongs to uid %u, not to %s (uid %u), and is not "
-		     "empty: use a fresh volume, or chown -R %u:%u it (on the host, for a bind mount)",
-		     rl->data, (unsigned)st.st_uid, rl->user, (unsigned)rl->uid, (unsigned)rl->uid,
-		     (unsigned)rl->gid);
+		     "empty (it holds %s): use a fresh volume, or chown -R %u:%u it (on the host, "
+		     "for a bind mount)",
+		     rl->data, (unsigned)st.st_uid, rl->user, (unsigned)rl->uid, first,
+		     (unsigned)rl->uid, (unsigned)rl->gid);
 	else if (res->data > 0)
 		FAIL(rl,
 		     "%s cannot write dockerd's data folder %s (%s): make it writable (chmod u+w, "
@@ -616,6 +657,12 @@ static void check_all(struct rl *rl, const char *status)
 	if (!in_bounding_set(CAP_SETGID))
 		FAIL(rl, "the container lacks CAP_SETGID, which newgidmap needs: do not --cap-drop "
 			 "SETGID");
+	if (!has_cap(rl, CAP_KILL))
+		FAIL(rl,
+		     "the container lacks CAP_KILL, which dind-init needs to signal %s's services "
+		     "(they run as %s: every stop would time out, and end in exit 137): do not "
+		     "--cap-drop KILL",
+		     rl->user, rl->user);
 	if (max == 0)
 		FAIL(rl, "user namespaces are off: /proc/sys/user/max_user_namespaces is 0; on the "
 			 "host: sysctl -w user.max_user_namespaces=28633");
@@ -684,15 +731,21 @@ static void check_all(struct rl *rl, const char *status)
 int setup_rootless(struct config *cfg)
 {
 	char status[8192] = "";
+	unsigned long long cap_eff;
 	int failed = 0;
 
 	if (!setup_ran())
 		return 0;
 	/* NoNewPrivs and CapEff; unreadable, they are not checked */
 	(void)fs_read_file("/proc/self/status", status, sizeof(status));
+	if (rootless_status_value(status, "CapEff", 16, &cap_eff) < 0)
+		cap_eff = ~0ULL;
 	for (int i = 0; i < cfg->nservices; i++) {
 		struct cfg_service *svc = &cfg->services[i];
-		struct rl rl = { .svc = svc, .uid = svc->privs.uid, .data = cfg->setup.data_root };
+		struct rl rl = { .svc = svc,
+				 .uid = svc->privs.uid,
+				 .data = cfg->setup.data_root,
+				 .cap_eff = cap_eff };
 		const char *run = svc_own_env(svc, "XDG_RUNTIME_DIR");
 		char entry[300];
 		int r;

@@ -251,6 +251,23 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	expect_missing 1 "the container runs with no-new-privileges (docker run --security-opt no-new-privileges, Kubernetes allowPrivilegeEscalation: false): newuidmap and newgidmap cannot use their file capabilities; run without it"
 }
 
+@test "rootless preflight: CAP_KILL dropped (root could not signal the user's services) is named" {
+	WRAP='setpriv --bounding-set -kill --inh-caps -kill'
+	run_rl
+	expect_missing 1 "the container lacks CAP_KILL, which dind-init needs to signal rl's services (they run as rl: every stop would time out, and end in exit 137): do not --cap-drop KILL"
+}
+
+@test "rootless preflight: CAP_CHOWN dropped: the failed chown is named as such, the empty data folder as empty, and the capability" {
+	chown 0:0 "$T/data"
+	WRAP='setpriv --bounding-set -chown --inh-caps -chown'
+	run_rl
+	expect_missing 2 "rl's runtime folder $T/xdg/run (XDG_RUNTIME_DIR) was made, but its chown to rl failed (Operation not permitted): the container lacks CAP_CHOWN: do not --cap-drop CHOWN"
+	grep -q "preflight: rootless: dockerd's data folder $T/data is empty but belongs to uid 0, not to rl (uid $RL_UID), and its chown to rl failed (Operation not permitted): the container lacks CAP_CHOWN: do not --cap-drop CHOWN" <<<"$output"
+	grep -q "setup: rootless: chown of $T/xdg/run, rl's XDG_RUNTIME_DIR, failed: Operation not permitted" <<<"$output"
+	refute grep -q "cannot make $T/xdg/run" <<<"$output"
+	refute grep -q "is not empty" <<<"$output"
+}
+
 @test "rootless preflight: user namespaces off (max_user_namespaces 0)" {
 	echo 0 >"$T/max"
 	EXTRA_PREP="mount --bind $T/max /proc/sys/user/max_user_namespaces"
@@ -334,7 +351,7 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 @test "rootless preflight: the data folder of someone else (not empty), or not writable for the user" {
 	touch "$T/data/something"
 	run_rl
-	expect_missing 1 "dockerd's data folder $T/data belongs to uid 0, not to rl (uid $RL_UID), and is not empty: use a fresh volume, or chown -R $RL_UID:$RL_UID it"
+	expect_missing 1 "dockerd's data folder $T/data belongs to uid 0, not to rl (uid $RL_UID), and is not empty (it holds something): use a fresh volume, or chown -R $RL_UID:$RL_UID it"
 	chown "$RL_UID" "$T/data"
 	chmod 0500 "$T/data"
 	run_rl
