@@ -134,7 +134,7 @@ const char *rootless_file_kind(unsigned mode, unsigned major, unsigned minor, ch
 
 bool rootless_empty_dir_entry(const char *name)
 {
-	return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
+	return strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "lost+found") == 0;
 }
 
 int rootless_status_value(const char *text, const char *key, int base, unsigned long long *out)

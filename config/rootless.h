@@ -45,7 +45,7 @@ const char *rootless_file_kind(unsigned mode, unsigned major, unsigned minor, ch
 			       size_t len);
 
 /* Whether a folder holding only entries of that name counts as empty for dockerd's data:
- * "." and "..". */
+ * ".", "..", and the "lost+found" of a fresh ext4 volume (a Kubernetes PVC). */
 bool rootless_empty_dir_entry(const char *name);
 
 /* The number after "KEY:" on a line of /proc/self/status (NoNewPrivs in base 10, CapEff in

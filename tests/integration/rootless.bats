@@ -358,6 +358,17 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	expect_missing 1 "rl cannot write dockerd's data folder $T/data (Permission denied)"
 }
 
+@test "rootless: a data folder holding only lost+found (a fresh ext4 volume) counts as empty and is given to the user" {
+	chown 0:0 "$T/data"
+	mkdir -m 0700 "$T/data/lost+found"
+	run_rl
+	[ "$status" -eq 0 ]
+	grep -q "setup: rootless: $T/data (empty) now belongs to rl" <<<"$output"
+	[ "$(stat -c %u "$T/data")" = "$RL_UID" ]
+	# lost+found itself is left as it is
+	[ "$(stat -c %u "$T/data/lost+found")" = 0 ]
+}
+
 @test "rootless preflight: every failure is named, not just the first; a service skipped by when is not checked" {
 	: >"$T/etc/subuid"
 	rm "$T/bin/rootlesskit"

@@ -173,7 +173,9 @@ static void test_tun_and_kinds(void **state)
 	assert_string_equal(rootless_file_kind(S_IFDIR | 0755, 0, 0, buf, sizeof(buf)), "a folder");
 	assert_true(rootless_empty_dir_entry("."));
 	assert_true(rootless_empty_dir_entry(".."));
+	assert_true(rootless_empty_dir_entry("lost+found"));
 	assert_false(rootless_empty_dir_entry("..."));
+	assert_false(rootless_empty_dir_entry("lost+found2"));
 	assert_false(rootless_empty_dir_entry("image"));
 }
 
