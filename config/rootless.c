@@ -161,3 +161,37 @@ int rootless_status_value(const char *text, const char *key, int base, unsigned 
 	}
 	return -ENOENT;
 }
+
+bool rootless_system_folder(const char *path)
+{
+	static const char *const exact[] = {
+		"/",	    "/tmp",	"/run",	      "/var",	  "/home",     "/root",
+		"/opt",	    "/srv",	"/mnt",	      "/media",	  "/run/user", "/var/lib",
+		"/var/run", "/var/tmp", "/var/cache", "/var/log", "/dev/shm",
+	};
+	/* whole trees of the system's own */
+	static const char *const trees[] = { "/usr", "/proc",  "/sys",	 "/dev",  "/bin", "/sbin",
+					     "/lib", "/lib32", "/lib64", "/boot", "/etc" };
+	char norm[256];
+	size_t n = 0;
+
+	/* "//run/" is "/run": collapse repeated slashes, drop a trailing one */
+	for (const char *p = path; *p && n < sizeof(norm) - 1; p++)
+		if (*p != '/' || n == 0 || norm[n - 1] != '/')
+			norm[n++] = *p;
+	while (n > 1 && norm[n - 1] == '/')
+		n--;
+	norm[n] = '\0';
+	if (norm[0] != '/')
+		return false;
+	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (strcmp(norm, exact[i]) == 0)
+			return true;
+	for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]); i++) {
+		size_t len = strlen(trees[i]);
+
+		if (strncmp(norm, trees[i], len) == 0 && (norm[len] == '\0' || norm[len] == '/'))
+			return true;
+	}
+	return false;
+}

@@ -52,4 +52,9 @@ bool rootless_empty_dir_entry(const char *name);
  * base 16) into *out. 0, -ENOENT (no such line) or -EINVAL. */
 int rootless_status_value(const char *text, const char *key, int base, unsigned long long *out);
 
+/* Whether path is a folder of the system's that must never be given to a user, nor a chown of
+ * it advised: /, /etc, /tmp, /run, /var, /home, /run/user, /var/lib, ... and anything below /usr,
+ * /proc, /sys, /dev, /etc, /boot and the /bin and /lib ones. */
+bool rootless_system_folder(const char *path);
+
 #endif

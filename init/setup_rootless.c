@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
@@ -248,6 +249,16 @@ static void prepare_tun(const struct rl *rl)
 	(void)close(fd);
 }
 
+/* Whether path, as written or resolved, is one of the system's folders (see
+ * rootless_system_folder): never given to the user, nor a chown of it advised. */
+static bool system_folder(const char *path)
+{
+	char real[PATH_MAX];
+
+	return rootless_system_folder(path) ||
+	       (realpath(path, real) && rootless_system_folder(real));
+}
+
 /* Whether the folder open at fd is empty but for lost+found (a fresh ext4 volume has one); the
  * first other entry into first. The fd is left open. */
 static bool dir_is_empty(int fd, char *first, size_t len)
@@ -300,7 +311,8 @@ static void prepare_data(struct rl *rl)
 				rl->data);
 		return;
 	}
-	if (fstat(fd, &st) == 0 && st.st_uid != rl->uid && dir_is_empty(fd, first, sizeof(first))) {
+	if (fstat(fd, &st) == 0 && st.st_uid != rl->uid && !system_folder(rl->data) &&
+	    dir_is_empty(fd, first, sizeof(first))) {
 		if (fchown(fd, rl->uid, rl->gid) < 0) {
 			rl->data_err = errno;
 			log_warn_errno(errno, "setup: rootless: chown of %s (empty) to %s failed",
@@ -574,6 +586,12 @@ static void check_folders(struct rl *rl, const struct as_user_result *res)
 		     "%s's runtime folder %s (XDG_RUNTIME_DIR) is a symbolic link%s, which "
 		     "dind-init does not follow as root: set XDG_RUNTIME_DIR to the folder itself",
 		     rl->user, rl->run, link_target(rl->run, to, sizeof(to)));
+	else if (st.st_uid != rl->uid && system_folder(rl->run))
+		FAIL(rl,
+		     "%s's runtime folder %s (XDG_RUNTIME_DIR) is a system folder, of uid %u: "
+		     "point XDG_RUNTIME_DIR at a folder of %s's own (unset, it is /run/user/%u, "
+		     "which dind-init makes)",
+		     rl->user, rl->run, (unsigned)st.st_uid, rl->user, (unsigned)rl->uid);
 	else if (st.st_uid != rl->uid && rl->run_call && strcmp(rl->run_call, "chown") == 0)
 		FAIL(rl,
 		     "%s's runtime folder %s (XDG_RUNTIME_DIR) was made, but its chown to %s "
@@ -605,6 +623,12 @@ static void check_folders(struct rl *rl, const struct as_user_result *res)
 		     "follow as root: set [init] data_root to the folder itself, or mount the "
 		     "volume there",
 		     rl->data, link_target(rl->data, to, sizeof(to)));
+	else if (st.st_uid != rl->uid && system_folder(rl->data))
+		FAIL(rl,
+		     "dockerd's data folder %s is a system folder, of uid %u, which dind-init does "
+		     "not give to %s: point [init] data_root at a folder of %s's own (a volume "
+		     "mounted there)",
+		     rl->data, (unsigned)st.st_uid, rl->user, rl->user);
 	else if (st.st_uid != rl->uid && (empty = data_is_empty(rl->data, first, sizeof(first))))
 		FAIL(rl,
 		     "dockerd's data folder %s is empty but belongs to uid %u, not to %s (uid %u), "

@@ -369,6 +369,19 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	[ "$(stat -c %u "$T/data/lost+found")" = 0 ]
 }
 
+@test "rootless preflight: a system folder as XDG_RUNTIME_DIR or data_root is never given to the user, nor a chown of it advised" {
+	rl_config
+	sed -i "s|^environment = XDG_RUNTIME_DIR=.*|environment = XDG_RUNTIME_DIR=/etc|; s|^data_root = .*|data_root = /srv|" "$T/dind-init.ini"
+	rl_config() { :; }
+	# an empty /srv of our own (a tmpfs in the test's mount namespace)
+	EXTRA_PREP="mount -t tmpfs -o mode=0755 srv /srv"
+	run_rl
+	expect_missing 2 "rl's runtime folder /etc (XDG_RUNTIME_DIR) is a system folder, of uid 0: point XDG_RUNTIME_DIR at a folder of rl's own (unset, it is /run/user/$RL_UID, which dind-init makes)"
+	grep -q "preflight: rootless: dockerd's data folder /srv is a system folder, of uid 0, which dind-init does not give to rl: point \[init\] data_root at a folder of rl's own" <<<"$output"
+	refute grep -q "chown" <<<"$output"
+	refute grep -q "now belongs to rl" <<<"$output"
+}
+
 @test "rootless preflight: every failure is named, not just the first; a service skipped by when is not checked" {
 	: >"$T/etc/subuid"
 	rm "$T/bin/rootlesskit"

@@ -200,6 +200,27 @@ static void test_status_value(void **state)
 	assert_int_equal(rootless_status_value("", "NoNewPrivs", 10, &v), -ENOENT);
 }
 
+static void test_system_folder(void **state)
+{
+	static const char *const yes[] = { "/",		 "/etc",	"/etc/",     "//tmp",
+					   "/tmp/",	 "/run",	"/run/user", "/usr",
+					   "/usr/local", "/usr/lib/x",	"/var",	     "/var/lib",
+					   "/dev",	 "/dev/shm",	"/proc/1",   "/sys/fs",
+					   "/home",	 "/etc/docker", "/srv" };
+	static const char *const no[] = { "/run/user/1000",  "/home/rootless/.local/share/docker",
+					  "/var/lib/docker", "/tmp/x",
+					  "/usrx",	     "/etcetera",
+					  "relative",	     "" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!rootless_system_folder(yes[i]))
+			fail_msg("%s should be a system folder", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (rootless_system_folder(no[i]))
+			fail_msg("%s should not be a system folder", no[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +233,7 @@ int main(void)
 		T(test_net),
 		T(test_tun_and_kinds),
 		T(test_status_value),
+		T(test_system_folder),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
