@@ -382,6 +382,20 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	refute grep -q "now belongs to rl" <<<"$output"
 }
 
+@test "preflight without CAP_SYS_ADMIN, iptables = no (the rootless image without --tmpfs /tmp): names the tmpfs mount and --tmpfs, not NET_ADMIN" {
+	mkdir "$T/tmpdir"
+	rl_config
+	sed -i "s|^mount_tmpfs =.*|mount_tmpfs = $T/tmpdir|" "$T/dind-init.ini"
+	rl_config() { :; }
+	WRAP='setpriv --bounding-set -sys_admin --inh-caps -sys_admin'
+	run_rl
+	[ "$status" -eq 3 ]
+	grep -qF "this container lacks CAP_SYS_ADMIN, which Docker-in-Docker needs here to mount a tmpfs on $T/tmpdir (mount_tmpfs: not a tmpfs yet): run with --tmpfs $T/tmpdir, or run the container with --privileged" <<<"$output"
+	grep -qF "(or at least --cap-add SYS_ADMIN with seccomp and AppArmor unconfined)" <<<"$output"
+	refute grep -q "NET_ADMIN" <<<"$output"
+	refute grep -q main-ran <<<"$output"
+}
+
 @test "rootless preflight: every failure is named, not just the first; a service skipped by when is not checked" {
 	: >"$T/etc/subuid"
 	rm "$T/bin/rootlesskit"
