@@ -21,16 +21,23 @@ static long long field_number(const char *s, size_t n)
 	return v;
 }
 
-unsigned long rootless_subids(const char *text, const char *name, unsigned long uid)
+unsigned long rootless_subids(const char *text, const char *name, unsigned long uid,
+			      int *impossible)
 {
 	unsigned long sum = 0;
 
+	if (impossible)
+		*impossible = 0;
 	while (text && *text) {
 		const char *end = strchr(text, '\n');
 		size_t len = end ? (size_t)(end - text) : strlen(text);
-		const char *c1 = memchr(text, ':', len);
-		const char *c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - text)) : NULL;
+		const char *c1, *c2;
 
+		/* a file written on Windows: CRLF */
+		if (len > 0 && text[len - 1] == '\r')
+			len--;
+		c1 = memchr(text, ':', len);
+		c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - text)) : NULL;
 		if (c1 && c2 && text[0] != '#') {
 			size_t who = (size_t)(c1 - text);
 			long long start = field_number(c1 + 1, (size_t)(c2 - c1 - 1));
@@ -39,12 +46,19 @@ unsigned long rootless_subids(const char *text, const char *name, unsigned long 
 				(name && strlen(name) == who && strncmp(text, name, who) == 0) ||
 				field_number(text, who) == (long long)uid;
 
-			if (mine && start >= 0 && count > 0)
+			/* ids are 32 bits, and (uid_t)-1 is none: the range's last id must
+			 * be below 4294967295 */
+			if (mine && start >= 0 && count > 0 &&
+			    start + count > (long long)ROOTLESS_ID_LIMIT) {
+				if (impossible)
+					(*impossible)++;
+			} else if (mine && start >= 0 && count > 0) {
 				sum += (unsigned long)count;
+			}
 		}
-		text = end ? end + 1 : text + len;
+		text = end ? end + 1 : text + strlen(text);
 	}
-	return sum;
+	return sum > ROOTLESS_ID_LIMIT ? ROOTLESS_ID_LIMIT : sum;
 }
 
 bool rootless_proc_mask(const char *point)

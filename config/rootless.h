@@ -10,11 +10,15 @@
 
 #define ROOTLESS_SUBIDS_USUAL 65536 /* ids a user needs to pull most images */
 #define ROOTLESS_DEFAULT_NET  "slirp4netns"
+#define ROOTLESS_ID_LIMIT     4294967295UL /* ids are below it: (uid_t)-1 is no id */
 
 /* The subordinate ids of a user in the text of /etc/subuid or /etc/subgid: the counts of the
- * lines NAME:START:COUNT and UID:START:COUNT summed (name may be NULL). Malformed lines and
- * comments count for nothing. */
-unsigned long rootless_subids(const char *text, const char *name, unsigned long uid);
+ * lines NAME:START:COUNT and UID:START:COUNT summed (name may be NULL), at most
+ * ROOTLESS_ID_LIMIT. Malformed lines and comments count for nothing; a line may end in CRLF.
+ * The user's lines whose range goes past the last id (START + COUNT > ROOTLESS_ID_LIMIT)
+ * count for nothing either, and are counted in *impossible (may be NULL). */
+unsigned long rootless_subids(const char *text, const char *name, unsigned long uid,
+			      int *impossible);
 
 /* Whether a mount on point (unescaped, as in /proc/self/mountinfo) masks part of /proc, so that
  * the kernel refuses a nested container's mount of a new proc: any mount below /proc except

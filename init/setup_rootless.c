@@ -34,9 +34,9 @@
 #include "init/setup_steps.h"
 
 #define TUN_PATH	   "/dev/net/tun"
-#define SUBIDS_FILE_MAX	   (64 * 1024) /* bytes of /etc/subuid read; more is ignored */
-#define AS_USER_TIMEOUT_MS 5000	       /* the checks made as the user (a fork, a few syscalls) */
-#define AS_USER_REAP_MS	   1000	       /* then waiting for it to die */
+#define SUBIDS_FILE_MAX	   (4 * 1024 * 1024) /* bytes of /etc/subuid read; more is said */
+#define AS_USER_TIMEOUT_MS 5000 /* the checks made as the user (a fork, a few syscalls) */
+#define AS_USER_REAP_MS	   1000 /* then waiting for it to die */
 #define DEFAULT_PATH	   "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* One rootless service, as the checks see it. */
@@ -331,13 +331,20 @@ static void check_subids(struct rl *rl, const char *file, const char *tool)
 {
 	char *text = malloc(SUBIDS_FILE_MAX);
 	ssize_t n = text ? fs_read_file(file, text, SUBIDS_FILE_MAX) : -ENOMEM;
-	unsigned long count =
-		n >= 0 ? rootless_subids(text, rl->svc->privs.user_name, (unsigned long)rl->uid)
-		       : 0;
+	int impossible = 0;
+	unsigned long count = n >= 0 ? rootless_subids(text, rl->svc->privs.user_name,
+						       (unsigned long)rl->uid, &impossible)
+				     : 0;
+	/* fs_read_file stops one byte short of the buffer: a file that filled it was cut */
+	bool cut = n == SUBIDS_FILE_MAX - 1;
 	char kind[64];
 	struct stat st;
 
 	free(text);
+	if (impossible)
+		log_warn("preflight: rootless: %d of %s's ranges in %s go past the last id "
+			 "(4294967294) and are ignored: fix START:COUNT there",
+			 impossible, rl->user, file);
 	if (n == -EINVAL && stat(file, &st) == 0)
 		FAIL(rl,
 		     "%s is %s, not a regular file: %s reads %s's subordinate ids there; put the "
@@ -346,6 +353,11 @@ static void check_subids(struct rl *rl, const char *file, const char *tool)
 		     rootless_file_kind(st.st_mode, major(st.st_rdev), minor(st.st_rdev), kind,
 					sizeof(kind)),
 		     tool, rl->user, rl->user);
+	else if (count == 0 && cut)
+		FAIL(rl,
+		     "%s has no subordinate ids in the first %d MiB of %s, all that dind-init "
+		     "reads: put %s's line near the top of it",
+		     rl->user, SUBIDS_FILE_MAX / (1024 * 1024), file, rl->user);
 	else if (count == 0)
 		FAIL(rl,
 		     "%s has no subordinate ids in %s%s%s, which %s maps into its user namespace: "

@@ -190,6 +190,27 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	expect_missing 1 "/etc/subuid is a FIFO, not a regular file: newuidmap reads rl's subordinate ids there"
 }
 
+@test "rootless preflight: /etc/subuid past 64 KiB with the user last, a CRLF line, and an impossible range" {
+	# 3000 users before rl: about 80 KiB
+	for i in $(seq 1 3000); do echo "user$i:$((100000 + i * 65536)):65536"; done >"$T/etc/subuid"
+	echo 'rl:300000000:65536' >>"$T/etc/subuid"
+	printf 'rl:100000:65536\r\n' >"$T/etc/subgid"
+	[ "$(stat -c %s "$T/etc/subuid")" -gt 65536 ]
+	run_rl
+	[ "$status" -eq 0 ]
+	refute grep -q "subordinate ids" <<<"$output"
+	# a range past the last id (4294967294) is ignored, with a warning
+	echo 'rl:4294967295:65536' >"$T/etc/subgid"
+	run_rl
+	expect_missing 1 "rl has no subordinate ids in /etc/subgid"
+	grep -q "preflight: rootless: 1 of rl's ranges in /etc/subgid go past the last id (4294967294) and are ignored" <<<"$output"
+	# past the 4 MiB dind-init reads: said, not "no subordinate ids ... add a range"
+	echo 'rl:100000:65536' >"$T/etc/subgid"
+	{ yes '# a comment line to fill the file past what dind-init reads' | head -c 5000000; echo 'rl:100000:65536'; } >"$T/etc/subuid"
+	run_rl
+	expect_missing 1 "rl has no subordinate ids in the first 4 MiB of /etc/subuid, all that dind-init reads: put rl's line near the top of it"
+}
+
 @test "rootless preflight: newuidmap and newgidmap missing" {
 	rm "$T/bin/newuidmap" "$T/bin/newgidmap"
 	run_rl

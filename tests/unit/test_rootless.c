@@ -64,12 +64,40 @@ static void test_subids(void **state)
 				   "builder:600000:10";
 
 	(void)state;
-	assert_int_equal(rootless_subids(text, "builder", 1000), 65536 + 1000 + 10);
-	assert_int_equal(rootless_subids(text, NULL, 1000), 1000);
-	assert_int_equal(rootless_subids(text, "other", 1001), 65536);
-	assert_int_equal(rootless_subids(text, "nobody", 65534), 0);
-	assert_int_equal(rootless_subids("", "builder", 1000), 0);
-	assert_int_equal(rootless_subids(NULL, "builder", 1000), 0);
+	assert_int_equal(rootless_subids(text, "builder", 1000, NULL), 65536 + 1000 + 10);
+	assert_int_equal(rootless_subids(text, NULL, 1000, NULL), 1000);
+	assert_int_equal(rootless_subids(text, "other", 1001, NULL), 65536);
+	assert_int_equal(rootless_subids(text, "nobody", 65534, NULL), 0);
+	assert_int_equal(rootless_subids("", "builder", 1000, NULL), 0);
+	assert_int_equal(rootless_subids(NULL, "builder", 1000, NULL), 0);
+}
+
+/* CRLF lines; ranges past the last id are ignored and counted; the sum cannot wrap */
+static void test_subids_limits(void **state)
+{
+	int impossible = -1;
+
+	(void)state;
+	assert_int_equal(rootless_subids("builder:100000:65536\r\n", "builder", 1000, &impossible),
+			 65536);
+	assert_int_equal(impossible, 0);
+	assert_int_equal(rootless_subids("builder:100000:65536\r", "builder", 1000, NULL), 65536);
+	assert_int_equal(rootless_subids("builder:4294967295:65536\n"
+					 "builder:100000:999999999999999999\n"
+					 "builder:4294901759:65536\n"
+					 "builder:100000:65536\n"
+					 "other:4294967295:65536\n",
+					 "builder", 1000, &impossible),
+			 65536 + 65536);
+	assert_int_equal(impossible, 2);
+	/* the last possible range: ids 4294901759 .. 4294967294 */
+	assert_int_equal(rootless_subids("builder:4294901759:65536", "builder", 1000, &impossible),
+			 65536);
+	assert_int_equal(impossible, 0);
+	/* many large ranges: capped, not wrapped */
+	assert_true(rootless_subids("builder:0:4294967295\nbuilder:0:4294967295\n"
+				    "builder:0:4294967295\n",
+				    "builder", 1000, NULL) == ROOTLESS_ID_LIMIT);
 }
 
 static void test_proc_mask(void **state)
@@ -224,16 +252,10 @@ static void test_system_folder(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_rootless_rules),
-		T(test_rootless_ok),
-		T(test_subids),
-		T(test_proc_mask),
-		T(test_file_caps),
-		T(test_kernel_version),
-		T(test_net),
-		T(test_tun_and_kinds),
-		T(test_status_value),
-		T(test_system_folder),
+		T(test_rootless_rules), T(test_rootless_ok),   T(test_subids),
+		T(test_subids_limits),	T(test_proc_mask),     T(test_file_caps),
+		T(test_kernel_version), T(test_net),	       T(test_tun_and_kinds),
+		T(test_status_value),	T(test_system_folder),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
