@@ -209,3 +209,44 @@ bool rootless_system_folder(const char *path)
 	}
 	return false;
 }
+
+const char *rootless_net_package(const char *program)
+{
+	static const struct {
+		const char *program, *package;
+	} known[] = { { "slirp4netns", "slirp4netns" },
+		      { "pasta", "passt" },
+		      { "lxc-user-nic", "lxc" } };
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(program, known[i].program) == 0)
+			return known[i].package;
+	return NULL;
+}
+
+int rootless_net_binary(const char *flags, const char *program, char *out, size_t len)
+{
+	char opt[64];
+	int n = snprintf(opt, sizeof(opt), "--%s-binary", program);
+
+	if (!flags || n < 0 || (size_t)n >= sizeof(opt))
+		return -ENOENT;
+	for (const char *p = flags; (p = strstr(p, opt)); p += n) {
+		const char *v = p + n;
+		size_t vlen;
+
+		/* a whole word: at the start or after a blank, "=VALUE" or " VALUE" after */
+		if (p != flags && p[-1] != ' ' && p[-1] != '\t')
+			continue;
+		if (*v != '=' && *v != ' ' && *v != '\t')
+			continue;
+		v += strspn(v + 1, " \t") + 1;
+		vlen = strcspn(v, " \t");
+		if (vlen == 0 || vlen >= len)
+			return -EINVAL;
+		memcpy(out, v, vlen);
+		out[vlen] = '\0';
+		return 0;
+	}
+	return -ENOENT;
+}

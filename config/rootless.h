@@ -61,4 +61,13 @@ int rootless_status_value(const char *text, const char *key, int base, unsigned 
  * /proc, /sys, /dev, /etc, /boot and the /bin and /lib ones. */
 bool rootless_system_folder(const char *path);
 
+/* The Debian package of a network driver's program (pasta is in passt, lxc-user-nic in lxc),
+ * or NULL (vpnkit and unknown ones are not packaged). */
+const char *rootless_net_package(const char *program);
+
+/* The path given to RootlessKit for program in DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS
+ * (--slirp4netns-binary=PATH or --slirp4netns-binary PATH) into out. 0, -ENOENT (not given)
+ * or -EINVAL (empty, or too long). */
+int rootless_net_binary(const char *flags, const char *program, char *out, size_t len);
+
 #endif

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <grp.h>
 #include <limits.h>
 #include <linux/capability.h>
@@ -430,23 +431,74 @@ static int find_proc_mask(const struct mount_entry *m, void *data)
 	return 1;
 }
 
+/* The network driver's program: the path given in DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS, else
+ * PATH, else (lxc-user-nic) lxc's own folders, where Debian puts it. 0, -ENOENT, or -EINVAL
+ * when the path given in the flags is not an executable (it is in path). */
+static int find_net_program(const struct rl *rl, const char *net, char *path, size_t len)
+{
+	static const char *const lxc_dirs[] = { "/usr/libexec/lxc/lxc-user-nic",
+						"/usr/lib/lxc/lxc-user-nic",
+						"/usr/lib/*/lxc/lxc-user-nic" };
+
+	if (rootless_net_binary(svc_getenv(rl->svc, "DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS"), net,
+				path, len) == 0)
+		return access(path, X_OK) == 0 ? 0 : -EINVAL;
+	if (find_program(rl->path, net, path, len) == 0)
+		return 0;
+	if (strcmp(net, "lxc-user-nic") != 0)
+		return -ENOENT;
+	for (size_t i = 0; i < sizeof(lxc_dirs) / sizeof(lxc_dirs[0]); i++) {
+		glob_t g;
+		int found = glob(lxc_dirs[i], GLOB_NOSORT, NULL, &g) == 0 && g.gl_pathc > 0 &&
+			    access(g.gl_pathv[0], X_OK) == 0;
+
+		if (found)
+			snprintf(path, len, "%s", g.gl_pathv[0]);
+		globfree(&g);
+		if (found)
+			return 0;
+	}
+	return -ENOENT;
+}
+
 static void check_programs(struct rl *rl)
 {
 	static const struct {
 		const char *name, *package;
 	} progs[] = { { "rootlesskit", "rootlesskit" }, { "ip", "iproute2" } };
 	const char *net = rootless_net_program(rl->net);
-	char path[512];
+	const char *package = net ? rootless_net_package(net) : NULL;
+	char path[512], install[128];
+	int r;
 
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
 		if (find_program(rl->path, progs[i].name, path, sizeof(path)) < 0)
 			FAIL(rl, "%s is missing from PATH (%s): install it (apt-get install %s)",
 			     progs[i].name, rl->path, progs[i].package);
-	if (net && find_program(rl->path, net, path, sizeof(path)) < 0)
+	if (!net || (r = find_net_program(rl, net, path, sizeof(path))) == 0)
+		return;
+	if (r == -EINVAL) {
 		FAIL(rl,
-		     "%s, RootlessKit's network driver, is missing from PATH (%s): install it "
-		     "(apt-get install %s), or choose another with DOCKERD_ROOTLESS_ROOTLESSKIT_NET",
-		     net, rl->path, net);
+		     "%s, RootlessKit's network driver given with --%s-binary in "
+		     "DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS, is missing or not executable: fix "
+		     "that path",
+		     path, net);
+		return;
+	}
+	if (package)
+		snprintf(install, sizeof(install), "install it (apt-get install %s)", package);
+	else if (strcmp(net, "vpnkit") == 0)
+		snprintf(install, sizeof(install),
+			 "vpnkit is not packaged in Debian: put its binary in PATH "
+			 "(github.com/moby/vpnkit)");
+	else
+		snprintf(install, sizeof(install), "install it");
+	FAIL(rl,
+	     "%s, RootlessKit's network driver, is missing from PATH (%s)%s: %s, or choose "
+	     "another with DOCKERD_ROOTLESS_ROOTLESSKIT_NET",
+	     net, rl->path,
+	     strcmp(net, "lxc-user-nic") == 0 ? " and from lxc's folders (/usr/lib/*/lxc)" : "",
+	     install);
 }
 
 /* In the child: the user's rights only, then what the user can open and make. Only

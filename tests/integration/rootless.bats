@@ -356,7 +356,34 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	chmod +x "$T/bin/rootlesskit" "$T/bin/ip"
 	EXTRA_CONFIG="environment = DOCKERD_ROOTLESS_ROOTLESSKIT_NET=pasta"
 	run_rl
-	expect_missing 1 "pasta, RootlessKit's network driver, is missing from PATH"
+	expect_missing 1 "pasta, RootlessKit's network driver, is missing from PATH ($T/bin): install it (apt-get install passt), or choose another with DOCKERD_ROOTLESS_ROOTLESSKIT_NET"
+	# vpnkit is no Debian package
+	EXTRA_CONFIG="environment = DOCKERD_ROOTLESS_ROOTLESSKIT_NET=vpnkit"
+	run_rl
+	expect_missing 1 "vpnkit, RootlessKit's network driver, is missing from PATH ($T/bin): vpnkit is not packaged in Debian: put its binary in PATH (github.com/moby/vpnkit)"
+	refute grep -q "apt-get install vpnkit" <<<"$output"
+}
+
+@test "rootless preflight: the network driver where RootlessKit finds it: lxc's folder (lxc-user-nic), or --NET-binary in DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS" {
+	# Debian's lxc puts lxc-user-nic in lxc's own folder, not in PATH
+	EXTRA_CONFIG="environment = DOCKERD_ROOTLESS_ROOTLESSKIT_NET=lxc-user-nic"
+	EXTRA_PREP="mount -t tmpfs lxc /usr/libexec && mkdir /usr/libexec/lxc && cp /bin/true /usr/libexec/lxc/lxc-user-nic"
+	run_rl
+	[ "$status" -eq 0 ]
+	# not there either: named, with its package
+	EXTRA_PREP="mount -t tmpfs lxc /usr/libexec"
+	run_rl
+	expect_missing 1 "lxc-user-nic, RootlessKit's network driver, is missing from PATH ($T/bin:/usr/bin:/bin) and from lxc's folders (/usr/lib/*/lxc): install it (apt-get install lxc)"
+	# slirp4netns out of PATH, given to RootlessKit by its flags
+	EXTRA_PREP=:
+	mkdir "$T/opt"
+	mv "$T/bin/slirp4netns" "$T/opt/s4n"
+	EXTRA_CONFIG="environment = DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS=--mtu=1400 --slirp4netns-binary=$T/opt/s4n"
+	run_rl
+	[ "$status" -eq 0 ]
+	EXTRA_CONFIG="environment = DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS=--slirp4netns-binary=$T/opt/none"
+	run_rl
+	expect_missing 1 "$T/opt/none, RootlessKit's network driver given with --slirp4netns-binary in DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS, is missing or not executable: fix that path"
 }
 
 @test "rootless preflight: XDG_RUNTIME_DIR of someone else, or not writable for the user" {

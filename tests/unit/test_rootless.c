@@ -184,6 +184,39 @@ static void test_net(void **state)
 	assert_false(rootless_net_needs_tun("lxc-user-nic"));
 }
 
+static void test_net_package_and_binary(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_string_equal(rootless_net_package("slirp4netns"), "slirp4netns");
+	assert_string_equal(rootless_net_package("pasta"), "passt");
+	assert_string_equal(rootless_net_package("lxc-user-nic"), "lxc");
+	assert_null(rootless_net_package("vpnkit"));
+	assert_null(rootless_net_package("other"));
+	assert_int_equal(rootless_net_binary("--slirp4netns-binary=/opt/s4n", "slirp4netns", out,
+					     sizeof(out)),
+			 0);
+	assert_string_equal(out, "/opt/s4n");
+	assert_int_equal(
+		rootless_net_binary("--mtu=1400  --slirp4netns-binary  /x/y --copy-up=/etc",
+				    "slirp4netns", out, sizeof(out)),
+		0);
+	assert_string_equal(out, "/x/y");
+	assert_int_equal(
+		rootless_net_binary("--slirp4netns-binaryx=/a", "slirp4netns", out, sizeof(out)),
+		-ENOENT);
+	assert_int_equal(
+		rootless_net_binary("x--slirp4netns-binary=/a", "slirp4netns", out, sizeof(out)),
+		-ENOENT);
+	assert_int_equal(rootless_net_binary("--pasta-binary=/a", "slirp4netns", out, sizeof(out)),
+			 -ENOENT);
+	assert_int_equal(
+		rootless_net_binary("--slirp4netns-binary=", "slirp4netns", out, sizeof(out)),
+		-EINVAL);
+	assert_int_equal(rootless_net_binary(NULL, "slirp4netns", out, sizeof(out)), -ENOENT);
+}
+
 static void test_tun_and_kinds(void **state)
 {
 	char buf[64];
@@ -252,10 +285,10 @@ static void test_system_folder(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_rootless_rules), T(test_rootless_ok),   T(test_subids),
-		T(test_subids_limits),	T(test_proc_mask),     T(test_file_caps),
-		T(test_kernel_version), T(test_net),	       T(test_tun_and_kinds),
-		T(test_status_value),	T(test_system_folder),
+		T(test_rootless_rules), T(test_rootless_ok),  T(test_subids),
+		T(test_subids_limits),	T(test_proc_mask),    T(test_file_caps),
+		T(test_kernel_version), T(test_net),	      T(test_net_package_and_binary),
+		T(test_tun_and_kinds),	T(test_status_value), T(test_system_folder),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
