@@ -118,6 +118,14 @@ static bool cap_needed(const struct config *cfg, cap_value_t cap, char *why, siz
 	       s->securityfs != TRI_YES;
 }
 
+static bool cfg_any_rootless(const struct config *cfg)
+{
+	for (int i = 0; i < cfg->nservices; i++)
+		if (cfg->services[i].rootless)
+			return true;
+	return false;
+}
+
 int step_preflight(const struct config *cfg)
 {
 	static const struct {
@@ -133,6 +141,15 @@ int step_preflight(const struct config *cfg)
 		return 0;
 	/* First: as another user the capabilities are missing too, but --privileged would not
 	 * help (docker run --user 1000, Kubernetes runAsUser). */
+	if (geteuid() != 0 && cfg_any_rootless(cfg)) {
+		log_error("dind-init runs as uid %u, but must run as root (uid 0) to prepare the "
+			  "container and start rootless dockerd as its user: unlike "
+			  "docker:dind-rootless, this image must not run with docker run --user "
+			  "(Kubernetes: runAsUser, runAsNonRoot); dockerd and the main command run "
+			  "as their own users already",
+			  (unsigned)geteuid());
+		return STEP_FATAL;
+	}
 	if (geteuid() != 0) {
 		log_error("dind-init runs as uid %u, but must run as root (uid 0) to prepare the "
 			  "container and start containerd and dockerd: drop docker run --user "

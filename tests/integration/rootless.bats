@@ -444,6 +444,15 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	refute grep -q main-ran <<<"$output"
 }
 
+@test "docker run --user on a rootless config: the message is rootless's (no containerd to start, unlike docker:dind-rootless)" {
+	WRAP="setpriv --reuid $RL_UID --regid $RL_UID --clear-groups"
+	run_rl
+	[ "$status" -eq 3 ]
+	grep -qF "dind-init runs as uid $RL_UID, but must run as root (uid 0) to prepare the container and start rootless dockerd as its user: unlike docker:dind-rootless, this image must not run with docker run --user (Kubernetes: runAsUser, runAsNonRoot)" <<<"$output"
+	refute grep -q containerd <<<"$output"
+	refute grep -q main-ran <<<"$output"
+}
+
 @test "rootless preflight: every failure is named, not just the first; a service skipped by when is not checked" {
 	: >"$T/etc/subuid"
 	rm "$T/bin/rootlesskit"
