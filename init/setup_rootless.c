@@ -822,8 +822,20 @@ int setup_rootless(struct config *cfg)
 	unsigned long long cap_eff;
 	int failed = 0;
 
-	if (!setup_ran())
+	if (!setup_ran()) {
+		/* setup = no is a choice; skipped because dind-init is not PID 1 (Kubernetes
+		 * shareProcessNamespace) is not, and rootless dockerd would fail later, unnamed */
+		for (int i = 0; i < cfg->nservices && cfg->setup.setup != TRI_NO; i++)
+			if (cfg->services[i].rootless && !cfg->services[i].skip)
+				log_warn(
+					"setup: rootless: not prepared nor checked for "
+					"[service:%s], as the setup was skipped: no XDG_RUNTIME_DIR "
+					"(/run/user/UID) made, no /dev/net/tun, the data folder not "
+					"given to its user, no preflight; make dind-init PID 1, or set "
+					"[init] setup = yes",
+					cfg->services[i].name);
 		return 0;
+	}
 	/* NoNewPrivs and CapEff; unreadable, they are not checked */
 	(void)fs_read_file("/proc/self/status", status, sizeof(status));
 	if (rootless_status_value(status, "CapEff", 16, &cap_eff) < 0)

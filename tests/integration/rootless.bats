@@ -453,6 +453,15 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	refute grep -q main-ran <<<"$output"
 }
 
+@test "rootless: the setup skipped because dind-init is not PID 1 says what rootless misses" {
+	# timeout is PID 1 here, dind-init its child
+	WRAP="timeout 50"
+	run_rl
+	grep -q "setup: skipped: dind-init is not PID 1" <<<"$output"
+	grep -q "warning: setup: rootless: not prepared nor checked for \[service:dockerd\], as the setup was skipped: no XDG_RUNTIME_DIR (/run/user/UID) made, no /dev/net/tun, the data folder not given to its user, no preflight; make dind-init PID 1, or set \[init\] setup = yes" <<<"$output"
+	refute grep -q "setup: rootless: made" <<<"$output"
+}
+
 @test "rootless preflight: every failure is named, not just the first; a service skipped by when is not checked" {
 	: >"$T/etc/subuid"
 	rm "$T/bin/rootlesskit"
