@@ -462,6 +462,18 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	refute grep -q "setup: rootless: made" <<<"$output"
 }
 
+@test "rootless preflight: a check as the user stuck in the kernel (a hung FUSE mount) fails it after 5 s; PID 1 does not hang" {
+	# data_root on a FUSE mount whose server never answers another user's access(2): the
+	# probe child sleeps uninterruptibly there, SIGKILL pending, until the server dies
+	mkdir "$T/fuse"
+	rl_config
+	sed -i "s|^data_root = .*|data_root = $T/fuse/data|" "$T/dind-init.ini"
+	rl_config() { :; }
+	EXTRA_PREP="$HELPERS/stuck_fuse $T/fuse $RL_UID"
+	run_rl
+	expect_missing 1 "the checks made as rl (/dev/net/tun, $T/xdg/run, $T/fuse/data, a user namespace) did not answer within 5 s: one of them hangs (a FUSE or network mount that does not answer?); look at the mounts below $T/xdg/run and $T/fuse/data"
+}
+
 @test "rootless preflight: every failure is named, not just the first; a service skipped by when is not checked" {
 	: >"$T/etc/subuid"
 	rm "$T/bin/rootlesskit"
