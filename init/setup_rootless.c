@@ -23,8 +23,8 @@
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config/rootless.h"
