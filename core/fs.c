@@ -28,11 +28,19 @@ int fs_mkdirs(const char *path)
 
 ssize_t fs_read_file(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO planted at the path would block the open (and PID 1) forever */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
 	size_t n = 0;
 
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int err = fstat(fd, &st) < 0 ? -errno : -EINVAL;
+
+		(void)close(fd);
+		return err;
+	}
 	while (n < len - 1) {
 		ssize_t r = read(fd, buf + n, len - 1 - n);
 

@@ -9,7 +9,8 @@
 int fs_mkdirs(const char *path);
 
 /* Read a small file whole into buf (NUL-terminated, at most len - 1 bytes). Returns the length
- * or -errno. */
+ * or -errno; -EINVAL when it is not a regular file (a FIFO, socket or device there is never
+ * waited on). */
 ssize_t fs_read_file(const char *path, char *buf, size_t len);
 
 /* Write text to an existing file (one write, as sysfs and cgroupfs want it). 0 or -errno. */

@@ -80,17 +80,49 @@ bool setup_ran(void)
  * no; CAP_SYS_ADMIN when a step that fails without it will mount: a mount_tmpfs path that is not
  * a tmpfs yet, sys_rw or securityfs = yes, cgroups. (make_rshared and sys_rw, securityfs = auto
  * only warn.) So the rootless image runs with Docker's default capabilities, given --tmpfs /run
- * --tmpfs /tmp. */
-static bool cap_needed(const struct config *cfg, cap_value_t cap)
+ * --tmpfs /tmp. What needs cap goes into why (empty: nothing); the docker run --tmpfs flags that
+ * would spare the mounts into tmpfs. True when those mounts are all it is needed for. */
+static bool cap_needed(const struct config *cfg, cap_value_t cap, char *why, size_t len,
+		       char *tmpfs, size_t tlen)
 {
 	const struct cfg_setup *s = &cfg->setup;
 
-	if (cap == CAP_NET_ADMIN)
-		return s->iptables != IPTABLES_NO;
-	if (s->securityfs == TRI_YES || s->sys_rw == TRI_YES || s->cgroups != CGROUPS_NO)
-		return true;
+	why[0] = '\0';
+	if (cap == CAP_NET_ADMIN) {
+		if (s->iptables != IPTABLES_NO)
+			snprintf(why, len, "set up iptables");
+		return false;
+	}
 	for (int i = 0; i < s->nmount_tmpfs; i++)
-		if (setup_tmpfs_wanted(s->mount_tmpfs[i]))
+		if (setup_tmpfs_wanted(s->mount_tmpfs[i])) {
+			snprintf(why + strlen(why), len - strlen(why), "%s%s", why[0] ? " " : "",
+				 s->mount_tmpfs[i]);
+			snprintf(tmpfs + strlen(tmpfs), tlen - strlen(tmpfs), "%s--tmpfs %s",
+				 tmpfs[0] ? " " : "", s->mount_tmpfs[i]);
+		}
+	if (why[0]) {
+		char paths[192];
+
+		snprintf(paths, sizeof(paths), "%s", why);
+		snprintf(why, len, "mount a tmpfs on %s (mount_tmpfs: not a tmpfs yet)", paths);
+	}
+	if (s->cgroups != CGROUPS_NO)
+		snprintf(why + strlen(why), len - strlen(why), "%smount cgroups",
+			 why[0] ? ", " : "");
+	if (s->sys_rw == TRI_YES)
+		snprintf(why + strlen(why), len - strlen(why), "%sremount /sys read-write",
+			 why[0] ? ", " : "");
+	if (s->securityfs == TRI_YES)
+		snprintf(why + strlen(why), len - strlen(why), "%smount securityfs",
+			 why[0] ? ", " : "");
+	return tmpfs[0] && s->cgroups == CGROUPS_NO && s->sys_rw != TRI_YES &&
+	       s->securityfs != TRI_YES;
+}
+
+static bool cfg_any_rootless(const struct config *cfg)
+{
+	for (int i = 0; i < cfg->nservices; i++)
+		if (cfg->services[i].rootless)
 			return true;
 	return false;
 }
@@ -99,15 +131,26 @@ int step_preflight(const struct config *cfg)
 {
 	static const struct {
 		cap_value_t cap;
-		const char *name;
-	} needed[] = { { CAP_SYS_ADMIN, "CAP_SYS_ADMIN" }, { CAP_NET_ADMIN, "CAP_NET_ADMIN" } };
-	char missing[64] = "", checked[64] = "";
+		const char *name, *flag;
+	} needed[] = { { CAP_SYS_ADMIN, "CAP_SYS_ADMIN", "--cap-add SYS_ADMIN" },
+		       { CAP_NET_ADMIN, "CAP_NET_ADMIN", "--cap-add NET_ADMIN" } };
+	char missing[64] = "", checked[64] = "", why[512] = "", add[64] = "", tmpfs[192] = "";
+	bool only_tmpfs = true;
 	cap_t caps;
 
 	if (cfg->setup.preflight == TRI_NO)
 		return 0;
 	/* First: as another user the capabilities are missing too, but --privileged would not
 	 * help (docker run --user 1000, Kubernetes runAsUser). */
+	if (geteuid() != 0 && cfg_any_rootless(cfg)) {
+		log_error("dind-init runs as uid %u, but must run as root (uid 0) to prepare the "
+			  "container and start rootless dockerd as its user: unlike "
+			  "docker:dind-rootless, this image must not run with docker run --user "
+			  "(Kubernetes: runAsUser, runAsNonRoot); dockerd and the main command run "
+			  "as their own users already",
+			  (unsigned)geteuid());
+		return STEP_FATAL;
+	}
 	if (geteuid() != 0) {
 		log_error("dind-init runs as uid %u, but must run as root (uid 0) to prepare the "
 			  "container and start containerd and dockerd: drop docker run --user "
@@ -123,22 +166,32 @@ int step_preflight(const struct config *cfg)
 	}
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
 		cap_flag_value_t v = CAP_CLEAR;
-
-		if (!cap_needed(cfg, needed[i].cap))
+		char what[256], spare[192] = "";
+		bool tmpfs_only =
+			cap_needed(cfg, needed[i].cap, what, sizeof(what), spare, sizeof(spare));
+		if (!what[0])
 			continue;
 		snprintf(checked + strlen(checked), sizeof(checked) - strlen(checked), "%s%s",
 			 checked[0] ? ", " : "", needed[i].name);
-		if (cap_get_flag(caps, needed[i].cap, CAP_EFFECTIVE, &v) < 0 || v != CAP_SET)
-			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing),
-				 "%s%s", missing[0] ? " and " : "", needed[i].name);
+		if (cap_get_flag(caps, needed[i].cap, CAP_EFFECTIVE, &v) == 0 && v == CAP_SET)
+			continue;
+		snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), "%s%s",
+			 missing[0] ? " and " : "", needed[i].name);
+		snprintf(add + strlen(add), sizeof(add) - strlen(add), "%s%s", add[0] ? " " : "",
+			 needed[i].flag);
+		snprintf(why + strlen(why), sizeof(why) - strlen(why), "%s%s", why[0] ? ", " : "",
+			 what);
+		snprintf(tmpfs, sizeof(tmpfs), "%s", spare);
+		/* a tmpfs mount is all it is needed for: docker run --tmpfs spares it */
+		only_tmpfs = only_tmpfs && tmpfs_only;
 	}
 	cap_free(caps);
 	if (missing[0]) {
-		log_error(
-			"this container lacks %s, which Docker-in-Docker needs to mount filesystems "
-			"and set up networks: %s (or at least --cap-add SYS_ADMIN --cap-add NET_ADMIN "
-			"with seccomp and AppArmor unconfined); [init] preflight = no skips this check",
-			missing, SETUP_PRIV_HINT);
+		log_error("this container lacks %s, which Docker-in-Docker needs here to %s: "
+			  "%s%s%s%s (or at least %s with seccomp and AppArmor unconfined); [init] "
+			  "preflight = no skips this check",
+			  missing, why, only_tmpfs ? "run with " : "", only_tmpfs ? tmpfs : "",
+			  only_tmpfs ? ", or " : "", SETUP_PRIV_HINT, add);
 		return STEP_FATAL;
 	}
 	if (checked[0])

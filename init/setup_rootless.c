@@ -7,7 +7,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
@@ -22,6 +24,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config/rootless.h"
@@ -32,8 +35,9 @@
 #include "init/setup_steps.h"
 
 #define TUN_PATH	   "/dev/net/tun"
-#define SUBIDS_FILE_MAX	   (64 * 1024) /* bytes of /etc/subuid read; more is ignored */
-#define AS_USER_TIMEOUT_MS 5000	       /* the checks made as the user (a fork, a few syscalls) */
+#define SUBIDS_FILE_MAX	   (4 * 1024 * 1024) /* bytes of /etc/subuid read; more is said */
+#define AS_USER_TIMEOUT_MS 5000 /* the checks made as the user (a fork, a few syscalls) */
+#define AS_USER_REAP_MS	   1000 /* then waiting for it to die */
 #define DEFAULT_PATH	   "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* One rootless service, as the checks see it. */
@@ -43,11 +47,14 @@ struct rl {
 	char uid_text[16];
 	uid_t uid;
 	gid_t gid;
-	const char *net;  /* DOCKERD_ROOTLESS_ROOTLESSKIT_NET, or NULL */
-	const char *path; /* the service's PATH */
-	char run[256];	  /* its XDG_RUNTIME_DIR */
-	const char *data; /* [init] data_root, or NULL */
-	int failed;	  /* failures so far */
+	const char *net;       /* DOCKERD_ROOTLESS_ROOTLESSKIT_NET, or NULL */
+	const char *path;      /* the service's PATH */
+	char run[256];	       /* its XDG_RUNTIME_DIR */
+	const char *data;      /* [init] data_root, or NULL */
+	const char *run_call;  /* the call that failed making run, or NULL */
+	int run_err, data_err; /* errno of making run, of the chown of data (0: none) */
+	uint64_t cap_eff;      /* dind-init's effective capabilities (all: unknown) */
+	int failed;	       /* failures so far */
 };
 
 /* What the child that drops to the user finds: 0 or an errno each (-1: not checked). */
@@ -117,6 +124,11 @@ static bool in_bounding_set(int cap)
 	return prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1;
 }
 
+static bool has_cap(const struct rl *rl, int cap)
+{
+	return rl->cap_eff & ((uint64_t)1 << cap);
+}
+
 static long read_number(const char *path)
 {
 	char buf[32];
@@ -132,36 +144,82 @@ static long read_number(const char *path)
 
 /* ---- preparation --------------------------------------------------------------------------- */
 
+/* XDG_RUNTIME_DIR, made when missing: created and opened through its parent's fd, never
+ * following a symbolic link at its own name (root would chown and chmod what it points at: a
+ * shared, writable /run lets anyone plant one). Mode first, then owner: a chmod after the chown
+ * would need CAP_FOWNER. */
 static void prepare_runtime_dir(struct rl *rl)
 {
 	char parent[256];
+	const char *name = rl->run;
 	char *slash;
+	int pfd = AT_FDCWD, fd = -1;
+	struct stat st;
 
-	if (access(rl->run, F_OK) == 0)
+	if (lstat(rl->run, &st) == 0) {
+		if (S_ISLNK(st.st_mode))
+			log_warn(
+				"setup: rootless: %s (%s's XDG_RUNTIME_DIR) is a symbolic link: not "
+				"followed as root",
+				rl->run, rl->user);
 		return;
+	}
 	snprintf(parent, sizeof(parent), "%s", rl->run);
 	slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
+	if (slash) {
+		name = rl->run + (slash - parent) + 1;
 		*slash = '\0';
-		(void)fs_mkdirs(parent);
+		if (slash != parent)
+			(void)fs_mkdirs(parent);
+		pfd = open(slash == parent ? "/" : parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (pfd < 0) {
+			log_warn_errno(errno,
+				       "setup: rootless: cannot make %s, %s's XDG_RUNTIME_DIR",
+				       rl->run, rl->user);
+			return;
+		}
 	}
-	if (mkdir(rl->run, 0700) < 0 || chown(rl->run, rl->uid, rl->gid) < 0 ||
-	    chmod(rl->run, 0700) < 0) {
-		log_warn_errno(errno, "setup: rootless: cannot make %s, %s's XDG_RUNTIME_DIR",
-			       rl->run, rl->user);
-		return;
+	rl->run_call = "mkdir";
+	if (mkdirat(pfd, name, 0700) == 0) {
+		rl->run_call = "open";
+		fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	}
-	log_info("setup: rootless: made %s for %s (XDG_RUNTIME_DIR, mode 0700)", rl->run, rl->user);
+	if (fd >= 0) {
+		rl->run_call = "chmod";
+		if (fchmod(fd, 0700) == 0) {
+			rl->run_call = "chown";
+			if (fchown(fd, rl->uid, rl->gid) == 0)
+				rl->run_call = NULL;
+		}
+	}
+	if (rl->run_call) {
+		rl->run_err = errno;
+		log_warn_errno(rl->run_err,
+			       "setup: rootless: %s of %s, %s's XDG_RUNTIME_DIR, failed",
+			       rl->run_call, rl->run, rl->user);
+	} else {
+		log_info("setup: rootless: made %s for %s (XDG_RUNTIME_DIR, mode 0700)", rl->run,
+			 rl->user);
+	}
+	if (fd >= 0)
+		(void)close(fd);
+	if (pfd >= 0)
+		(void)close(pfd);
 }
 
+/* /dev/net/tun: made when missing; given mode 0666 only when it is the real device (a char
+ * device 10:200 at that name, not a symbolic link: the chmod would go to what it points at, and
+ * under -v /dev:/dev to the host's own node). */
 static void prepare_tun(const struct rl *rl)
 {
 	const char *net = rootless_net_program(rl->net);
 	struct stat st;
+	bool is_tun;
+	int fd;
 
 	if (!rootless_net_needs_tun(rl->net))
 		return;
-	if (stat(TUN_PATH, &st) < 0) {
+	if (lstat(TUN_PATH, &st) < 0) {
 		(void)mkdir("/dev/net", 0755);
 		if (mknod(TUN_PATH, S_IFCHR | 0666, makedev(10, 200)) < 0 ||
 		    chmod(TUN_PATH, 0666) < 0) {
@@ -172,56 +230,100 @@ static void prepare_tun(const struct rl *rl)
 		log_info("setup: rootless: made %s (c 10:200) for %s", TUN_PATH, net);
 		return;
 	}
-	if (!S_ISCHR(st.st_mode) || (st.st_mode & 07777) == 0666)
+	if (!rootless_is_tun(st.st_mode, major(st.st_rdev), minor(st.st_rdev)) ||
+	    (st.st_mode & 07777) == 0666)
 		return;
-	if (chmod(TUN_PATH, 0666) < 0) {
+	/* Opening the device makes no interface (that is TUNSETIFF); the fd is what is checked
+	 * again and changed, so a swap after the lstat changes nothing else. */
+	fd = open(TUN_PATH, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		log_warn_errno(errno, "setup: rootless: cannot give %s mode 0666", TUN_PATH);
 		return;
 	}
-	log_info("setup: rootless: %s: mode 0666 (was %04o), for %s as %s", TUN_PATH,
-		 (unsigned)(st.st_mode & 07777), net, rl->user);
+	is_tun = fstat(fd, &st) == 0 &&
+		 rootless_is_tun(st.st_mode, major(st.st_rdev), minor(st.st_rdev));
+	if (is_tun && fchmod(fd, 0666) < 0)
+		log_warn_errno(errno, "setup: rootless: cannot give %s mode 0666", TUN_PATH);
+	else if (is_tun)
+		log_info("setup: rootless: %s: mode 0666 (was %04o), for %s as %s", TUN_PATH,
+			 (unsigned)(st.st_mode & 07777), net, rl->user);
+	(void)close(fd);
 }
 
-static bool dir_is_empty(const char *path)
+/* Whether path, as written or resolved, is one of the system's folders (see
+ * rootless_system_folder): never given to the user, nor a chown of it advised. */
+static bool system_folder(const char *path)
 {
-	DIR *d = opendir(path);
-	struct dirent *e;
-	bool empty = true;
+	char real[PATH_MAX];
 
-	if (!d)
+	return rootless_system_folder(path) ||
+	       (realpath(path, real) && rootless_system_folder(real));
+}
+
+/* Whether the folder open at fd is empty but for lost+found (a fresh ext4 volume has one); the
+ * first other entry into first. The fd is left open. */
+static bool dir_is_empty(int fd, char *first, size_t len)
+{
+	int dfd = dup(fd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *e;
+
+	first[0] = '\0';
+	if (!d) {
+		if (dfd >= 0)
+			(void)close(dfd);
+		snprintf(first, len, "?");
 		return false;
-	while (empty && (e = readdir(d)))
-		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	}
+	while (!first[0] && (e = readdir(d)))
+		if (!rootless_empty_dir_entry(e->d_name))
+			snprintf(first, len, "%s", e->d_name);
 	(void)closedir(d);
-	return empty;
+	return !first[0];
 }
 
 /* dockerd, as the user, must own its data folder: a missing one is made, and an empty one of
  * someone else's (a fresh bind mount, a Kubernetes emptyDir) given to the user. A folder with
- * something in it is left as it is: the check names it. */
-static void prepare_data(const struct rl *rl)
+ * something in it is left as it is: the check names it. Never through a symbolic link at
+ * data_root itself. */
+static void prepare_data(struct rl *rl)
 {
 	struct stat st;
+	char first[256];
+	int fd;
 
 	if (!rl->data)
 		return;
-	if (stat(rl->data, &st) < 0) {
+	if (lstat(rl->data, &st) < 0) {
 		int r = fs_mkdirs(rl->data);
 
-		if (r < 0 || stat(rl->data, &st) < 0) {
-			log_warn_errno(r < 0 ? -r : errno, "setup: rootless: cannot make %s",
-				       rl->data);
+		if (r < 0) {
+			log_warn_errno(-r, "setup: rootless: cannot make %s", rl->data);
 			return;
 		}
 		log_info("setup: rootless: made %s", rl->data);
 	}
-	if (!S_ISDIR(st.st_mode) || st.st_uid == rl->uid || !dir_is_empty(rl->data))
-		return;
-	if (chown(rl->data, rl->uid, rl->gid) < 0) {
-		log_warn_errno(errno, "setup: rootless: cannot give %s to %s", rl->data, rl->user);
+	fd = open(rl->data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (lstat(rl->data, &st) == 0 && S_ISLNK(st.st_mode))
+			log_warn(
+				"setup: rootless: %s (data_root) is a symbolic link: not followed as "
+				"root",
+				rl->data);
 		return;
 	}
-	log_info("setup: rootless: %s (empty) now belongs to %s", rl->data, rl->user);
+	if (fstat(fd, &st) == 0 && st.st_uid != rl->uid && !system_folder(rl->data) &&
+	    dir_is_empty(fd, first, sizeof(first))) {
+		if (fchown(fd, rl->uid, rl->gid) < 0) {
+			rl->data_err = errno;
+			log_warn_errno(errno, "setup: rootless: chown of %s (empty) to %s failed",
+				       rl->data, rl->user);
+		} else {
+			log_info("setup: rootless: %s (empty) now belongs to %s", rl->data,
+				 rl->user);
+		}
+	}
+	(void)close(fd);
 }
 
 /* ---- checks -------------------------------------------------------------------------------- */
@@ -230,12 +332,34 @@ static void check_subids(struct rl *rl, const char *file, const char *tool)
 {
 	char *text = malloc(SUBIDS_FILE_MAX);
 	ssize_t n = text ? fs_read_file(file, text, SUBIDS_FILE_MAX) : -ENOMEM;
-	unsigned long count =
-		n >= 0 ? rootless_subids(text, rl->svc->privs.user_name, (unsigned long)rl->uid)
-		       : 0;
+	int impossible = 0;
+	unsigned long count = n >= 0 ? rootless_subids(text, rl->svc->privs.user_name,
+						       (unsigned long)rl->uid, &impossible)
+				     : 0;
+	/* fs_read_file stops one byte short of the buffer: a file that filled it was cut */
+	bool cut = n == SUBIDS_FILE_MAX - 1;
+	char kind[64];
+	struct stat st;
 
 	free(text);
-	if (count == 0)
+	if (impossible)
+		log_warn("preflight: rootless: %d of %s's ranges in %s go past the last id "
+			 "(4294967294) and are ignored: fix START:COUNT there",
+			 impossible, rl->user, file);
+	if (n == -EINVAL && stat(file, &st) == 0)
+		FAIL(rl,
+		     "%s is %s, not a regular file: %s reads %s's subordinate ids there; put the "
+		     "file there (a line '%s:100000:65536')",
+		     file,
+		     rootless_file_kind(st.st_mode, major(st.st_rdev), minor(st.st_rdev), kind,
+					sizeof(kind)),
+		     tool, rl->user, rl->user);
+	else if (count == 0 && cut)
+		FAIL(rl,
+		     "%s has no subordinate ids in the first %d MiB of %s, all that dind-init "
+		     "reads: put %s's line near the top of it",
+		     rl->user, SUBIDS_FILE_MAX / (1024 * 1024), file, rl->user);
+	else if (count == 0)
 		FAIL(rl,
 		     "%s has no subordinate ids in %s%s%s, which %s maps into its user namespace: "
 		     "add a range (echo '%s:100000:65536' >>%s)",
@@ -253,6 +377,7 @@ static void check_idmap(struct rl *rl, const char *tool, int cap, const char *ca
 	char path[512];
 	unsigned char xattr[64];
 	uint64_t permitted = 0;
+	bool effective = false;
 	struct statvfs sv;
 	struct stat st;
 	ssize_t n;
@@ -271,13 +396,9 @@ static void check_idmap(struct rl *rl, const char *tool, int cap, const char *ca
 		     path);
 		return;
 	}
-	n = getxattr(path, "security.capability", xattr, sizeof(xattr));
-	if (n > 0 && rootless_file_caps(xattr, (size_t)n, &permitted) == 0 &&
-	    (permitted & ((uint64_t)1 << cap)))
-		return;
+	/* Setuid root first: newuidmap then opens /proc/PID/uid_map as root, and the kernel
+	 * wants CAP_SYS_ADMIN for the write, whatever file capability it has besides. */
 	if (stat(path, &st) == 0 && st.st_uid == 0 && (st.st_mode & S_ISUID)) {
-		/* Setuid root, it opens /proc/PID/uid_map as root, and the kernel then wants
-		 * CAP_SYS_ADMIN for the write; with the file capability alone it does not. */
 		if (!in_bounding_set(CAP_SYS_ADMIN))
 			FAIL(rl,
 			     "%s is setuid root, which needs CAP_SYS_ADMIN to write a user "
@@ -285,6 +406,17 @@ static void check_idmap(struct rl *rl, const char *tool, int cap, const char *ca
 			     "capability instead (chmod u-s %s && setcap %s=ep %s), or run with "
 			     "--privileged",
 			     path, path, cap_name, path);
+		return;
+	}
+	n = getxattr(path, "security.capability", xattr, sizeof(xattr));
+	if (n > 0 && rootless_file_caps(xattr, (size_t)n, &permitted, &effective) == 0 &&
+	    (permitted & ((uint64_t)1 << cap))) {
+		/* newuidmap does not raise it itself: only the effective flag makes it count */
+		if (!effective)
+			FAIL(rl,
+			     "%s has the file capability %s permitted but not effective (=p "
+			     "instead of =ep), so %s runs without it: setcap %s=ep %s",
+			     path, cap_name, tool, cap_name, path);
 		return;
 	}
 	FAIL(rl, "%s has neither the file capability %s nor the setuid bit: setcap %s=ep %s", path,
@@ -299,23 +431,74 @@ static int find_proc_mask(const struct mount_entry *m, void *data)
 	return 1;
 }
 
+/* The network driver's program: the path given in DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS, else
+ * PATH, else (lxc-user-nic) lxc's own folders, where Debian puts it. 0, -ENOENT, or -EINVAL
+ * when the path given in the flags is not an executable (it is in path). */
+static int find_net_program(const struct rl *rl, const char *net, char *path, size_t len)
+{
+	static const char *const lxc_dirs[] = { "/usr/libexec/lxc/lxc-user-nic",
+						"/usr/lib/lxc/lxc-user-nic",
+						"/usr/lib/*/lxc/lxc-user-nic" };
+
+	if (rootless_net_binary(svc_getenv(rl->svc, "DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS"), net,
+				path, len) == 0)
+		return access(path, X_OK) == 0 ? 0 : -EINVAL;
+	if (find_program(rl->path, net, path, len) == 0)
+		return 0;
+	if (strcmp(net, "lxc-user-nic") != 0)
+		return -ENOENT;
+	for (size_t i = 0; i < sizeof(lxc_dirs) / sizeof(lxc_dirs[0]); i++) {
+		glob_t g;
+		int found = glob(lxc_dirs[i], GLOB_NOSORT, NULL, &g) == 0 && g.gl_pathc > 0 &&
+			    access(g.gl_pathv[0], X_OK) == 0;
+
+		if (found)
+			snprintf(path, len, "%s", g.gl_pathv[0]);
+		globfree(&g);
+		if (found)
+			return 0;
+	}
+	return -ENOENT;
+}
+
 static void check_programs(struct rl *rl)
 {
 	static const struct {
 		const char *name, *package;
 	} progs[] = { { "rootlesskit", "rootlesskit" }, { "ip", "iproute2" } };
 	const char *net = rootless_net_program(rl->net);
-	char path[512];
+	const char *package = net ? rootless_net_package(net) : NULL;
+	char path[512], install[128];
+	int r;
 
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
 		if (find_program(rl->path, progs[i].name, path, sizeof(path)) < 0)
 			FAIL(rl, "%s is missing from PATH (%s): install it (apt-get install %s)",
 			     progs[i].name, rl->path, progs[i].package);
-	if (net && find_program(rl->path, net, path, sizeof(path)) < 0)
+	if (!net || (r = find_net_program(rl, net, path, sizeof(path))) == 0)
+		return;
+	if (r == -EINVAL) {
 		FAIL(rl,
-		     "%s, RootlessKit's network driver, is missing from PATH (%s): install it "
-		     "(apt-get install %s), or choose another with DOCKERD_ROOTLESS_ROOTLESSKIT_NET",
-		     net, rl->path, net);
+		     "%s, RootlessKit's network driver given with --%s-binary in "
+		     "DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS, is missing or not executable: fix "
+		     "that path",
+		     path, net);
+		return;
+	}
+	if (package)
+		snprintf(install, sizeof(install), "install it (apt-get install %s)", package);
+	else if (strcmp(net, "vpnkit") == 0)
+		snprintf(install, sizeof(install),
+			 "vpnkit is not packaged in Debian: put its binary in PATH "
+			 "(github.com/moby/vpnkit)");
+	else
+		snprintf(install, sizeof(install), "install it");
+	FAIL(rl,
+	     "%s, RootlessKit's network driver, is missing from PATH (%s)%s: %s, or choose "
+	     "another with DOCKERD_ROOTLESS_ROOTLESSKIT_NET",
+	     net, rl->path,
+	     strcmp(net, "lxc-user-nic") == 0 ? " and from lxc's folders (/usr/lib/*/lxc)" : "",
+	     install);
 }
 
 /* In the child: the user's rights only, then what the user can open and make. Only
@@ -346,9 +529,12 @@ static void as_user_child(const struct rl *rl, bool tun, int fd)
 	_exit(0);
 }
 
-/* Runs as_user_child, waiting at most AS_USER_TIMEOUT_MS. 0 or -errno (-ETIMEDOUT). */
+/* Runs as_user_child, waiting at most AS_USER_TIMEOUT_MS. 0 or -errno (-ETIMEDOUT). A child
+ * that does not die of SIGKILL at once (stuck in the kernel on a hung FUSE or NFS mount) is
+ * not waited for longer than AS_USER_REAP_MS: the main loop's reaper collects it later. */
 static int as_user(const struct rl *rl, bool tun, struct as_user_result *res)
 {
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
 	int p[2], r = 0, status;
 	struct pollfd pfd;
 	pid_t pid;
@@ -380,8 +566,13 @@ static int as_user(const struct rl *rl, bool tun, struct as_user_result *res)
 	if (r < 0)
 		(void)kill(pid, SIGKILL);
 	(void)close(p[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	for (int waited = 0; waited < AS_USER_REAP_MS; waited += 10) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid || (w < 0 && errno != EINTR))
+			break;
+		(void)nanosleep(&tick, NULL);
+	}
 	return r;
 }
 
@@ -413,15 +604,66 @@ static void check_userns_probe(struct rl *rl, const struct as_user_result *res)
 		     rl->user, what, strerror(err));
 }
 
+/* " (to TARGET)" of a symbolic link into buf, or "". */
+static const char *link_target(const char *path, char *buf, size_t len)
+{
+	char target[256];
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+
+	buf[0] = '\0';
+	if (n > 0) {
+		target[n] = '\0';
+		snprintf(buf, len, " (to %s)", target);
+	}
+	return buf;
+}
+
+/* Whether data_root is empty (see dir_is_empty), not through a symbolic link; the first
+ * entry found into first (or what stopped the look). */
+static bool data_is_empty(const char *path, char *first, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	bool empty;
+
+	if (fd < 0) {
+		snprintf(first, len, "what root cannot list: %s", strerror(errno));
+		return false;
+	}
+	empty = dir_is_empty(fd, first, len);
+	(void)close(fd);
+	return empty;
+}
+
 static void check_folders(struct rl *rl, const struct as_user_result *res)
 {
+	char to[300], first[300];
 	struct stat st;
+	bool empty;
 
-	if (stat(rl->run, &st) < 0)
+	if (lstat(rl->run, &st) < 0)
 		FAIL(rl,
 		     "%s's runtime folder %s (XDG_RUNTIME_DIR) is missing (%s): make it, "
 		     "owned by %s, mode 0700",
 		     rl->user, rl->run, strerror(errno), rl->user);
+	else if (S_ISLNK(st.st_mode))
+		FAIL(rl,
+		     "%s's runtime folder %s (XDG_RUNTIME_DIR) is a symbolic link%s, which "
+		     "dind-init does not follow as root: set XDG_RUNTIME_DIR to the folder itself",
+		     rl->user, rl->run, link_target(rl->run, to, sizeof(to)));
+	else if (st.st_uid != rl->uid && system_folder(rl->run))
+		FAIL(rl,
+		     "%s's runtime folder %s (XDG_RUNTIME_DIR) is a system folder, of uid %u: "
+		     "point XDG_RUNTIME_DIR at a folder of %s's own (unset, it is /run/user/%u, "
+		     "which dind-init makes)",
+		     rl->user, rl->run, (unsigned)st.st_uid, rl->user, (unsigned)rl->uid);
+	else if (st.st_uid != rl->uid && rl->run_call && strcmp(rl->run_call, "chown") == 0)
+		FAIL(rl,
+		     "%s's runtime folder %s (XDG_RUNTIME_DIR) was made, but its chown to %s "
+		     "failed (%s): %s",
+		     rl->user, rl->run, rl->user, strerror(rl->run_err),
+		     has_cap(rl, CAP_CHOWN) ? "make it in the image, owned by the user"
+					    : "the container lacks CAP_CHOWN: do not --cap-drop "
+					      "CHOWN (or make it in the image, owned by the user)");
 	else if (st.st_uid != rl->uid)
 		FAIL(rl,
 		     "%s's runtime folder %s (XDG_RUNTIME_DIR) belongs to uid %u: make it %s's "
@@ -434,17 +676,39 @@ static void check_folders(struct rl *rl, const struct as_user_result *res)
 		     rl->user, rl->run, strerror(res->run), rl->run);
 	if (!rl->data)
 		return;
-	if (stat(rl->data, &st) < 0)
+	if (lstat(rl->data, &st) < 0)
 		FAIL(rl,
 		     "dockerd's data folder %s cannot be made (%s): mount a volume there (docker "
 		     "run -v NAME:%s)",
 		     rl->data, strerror(errno), rl->data);
+	else if (S_ISLNK(st.st_mode))
+		FAIL(rl,
+		     "dockerd's data folder %s is a symbolic link%s, which dind-init does not "
+		     "follow as root: set [init] data_root to the folder itself, or mount the "
+		     "volume there",
+		     rl->data, link_target(rl->data, to, sizeof(to)));
+	else if (st.st_uid != rl->uid && system_folder(rl->data))
+		FAIL(rl,
+		     "dockerd's data folder %s is a system folder, of uid %u, which dind-init does "
+		     "not give to %s: point [init] data_root at a folder of %s's own (a volume "
+		     "mounted there)",
+		     rl->data, (unsigned)st.st_uid, rl->user, rl->user);
+	else if (st.st_uid != rl->uid && (empty = data_is_empty(rl->data, first, sizeof(first))))
+		FAIL(rl,
+		     "dockerd's data folder %s is empty but belongs to uid %u, not to %s (uid %u), "
+		     "and its chown to %s failed (%s): %s",
+		     rl->data, (unsigned)st.st_uid, rl->user, (unsigned)rl->uid, rl->user,
+		     strerror(rl->data_err ? rl->data_err : EPERM),
+		     has_cap(rl, CAP_CHOWN) ? "chown it on the host (a bind mount), or use a volume"
+					    : "the container lacks CAP_CHOWN: do not --cap-drop "
+					      "CHOWN");
 	else if (st.st_uid != rl->uid)
 		FAIL(rl,
 		     "dockerd's data folder %s belongs to uid %u, not to %s (uid %u), and is not "
-		     "empty: use a fresh volume, or chown -R %u:%u it (on the host, for a bind mount)",
-		     rl->data, (unsigned)st.st_uid, rl->user, (unsigned)rl->uid, (unsigned)rl->uid,
-		     (unsigned)rl->gid);
+		     "empty (it holds %s): use a fresh volume, or chown -R %u:%u it (on the host, "
+		     "for a bind mount)",
+		     rl->data, (unsigned)st.st_uid, rl->user, (unsigned)rl->uid, first,
+		     (unsigned)rl->uid, (unsigned)rl->gid);
 	else if (res->data > 0)
 		FAIL(rl,
 		     "%s cannot write dockerd's data folder %s (%s): make it writable (chmod u+w, "
@@ -452,18 +716,25 @@ static void check_folders(struct rl *rl, const struct as_user_result *res)
 		     rl->user, rl->data, strerror(res->data));
 }
 
-static void check_all(struct rl *rl)
+static void check_all(struct rl *rl, const char *status)
 {
 	const char *net = rootless_net_program(rl->net);
 	bool tun = rootless_net_needs_tun(rl->net), tun_there = false;
 	struct as_user_result res = { -1, -1, -1, -1, -1 };
 	long max = read_number("/proc/sys/user/max_user_namespaces"),
 	     clone = read_number("/proc/sys/kernel/unprivileged_userns_clone");
-	char mask[256] = "";
+	unsigned long long nnp = 0;
+	char mask[256] = "", kind[64];
 	struct utsname un;
 	struct stat st;
 	int r;
 
+	(void)rootless_status_value(status, "NoNewPrivs", 10, &nnp);
+	if (nnp == 1)
+		FAIL(rl,
+		     "the container runs with no-new-privileges (docker run --security-opt "
+		     "no-new-privileges, Kubernetes allowPrivilegeEscalation: false): newuidmap "
+		     "and newgidmap cannot use their file capabilities; run without it");
 	check_subids(rl, "/etc/subuid", "newuidmap");
 	check_subids(rl, "/etc/subgid", "newgidmap");
 	check_idmap(rl, "newuidmap", CAP_SETUID, "cap_setuid");
@@ -474,6 +745,12 @@ static void check_all(struct rl *rl)
 	if (!in_bounding_set(CAP_SETGID))
 		FAIL(rl, "the container lacks CAP_SETGID, which newgidmap needs: do not --cap-drop "
 			 "SETGID");
+	if (!has_cap(rl, CAP_KILL))
+		FAIL(rl,
+		     "the container lacks CAP_KILL, which dind-init needs to signal %s's services "
+		     "(they run as %s: every stop would time out, and end in exit 137): do not "
+		     "--cap-drop KILL",
+		     rl->user, rl->user);
 	if (max == 0)
 		FAIL(rl, "user namespaces are off: /proc/sys/user/max_user_namespaces is 0; on the "
 			 "host: sysctl -w user.max_user_namespaces=28633");
@@ -488,12 +765,20 @@ static void check_all(struct rl *rl)
 		     "mount their /proc: run with --security-opt systempaths=unconfined",
 		     mask);
 	if (tun) {
-		tun_there = stat(TUN_PATH, &st) == 0 && S_ISCHR(st.st_mode);
-		if (!tun_there)
+		if (lstat(TUN_PATH, &st) < 0)
 			FAIL(rl,
 			     "%s is missing, which %s needs, and could not be made here: run "
 			     "with --device %s",
 			     TUN_PATH, net, TUN_PATH);
+		else if (!(tun_there = rootless_is_tun(st.st_mode, major(st.st_rdev),
+						       minor(st.st_rdev))))
+			FAIL(rl,
+			     "%s is not the tun device (a character device 10:200) but %s, which "
+			     "%s cannot use: run with --device %s",
+			     TUN_PATH,
+			     rootless_file_kind(st.st_mode, major(st.st_rdev), minor(st.st_rdev),
+						kind, sizeof(kind)),
+			     net, TUN_PATH);
 	}
 	check_programs(rl);
 	/* Without them (already named) dind-init cannot become the user. */
@@ -502,7 +787,14 @@ static void check_all(struct rl *rl)
 			 "skipped: without CAP_SETUID and CAP_SETGID dind-init cannot become %s",
 			 rl->user, TUN_PATH, rl->run, rl->data ? rl->data : "no data_root",
 			 rl->user);
-	} else if ((r = as_user(rl, tun_there, &res)) < 0) {
+	} else if ((r = as_user(rl, tun_there, &res)) == -ETIMEDOUT) {
+		FAIL(rl,
+		     "the checks made as %s (%s, %s, %s, a user namespace) did not answer within "
+		     "%d s: one of them hangs (a FUSE or network mount that does not answer?); "
+		     "look at the mounts below %s and %s",
+		     rl->user, TUN_PATH, rl->run, rl->data ? rl->data : "no data_root",
+		     AS_USER_TIMEOUT_MS / 1000, rl->run, rl->data ? rl->data : rl->run);
+	} else if (r < 0) {
 		FAIL(rl,
 		     "the checks made as %s (%s, %s, a user namespace) could not run: %s; look "
 		     "for what stops a process as %s from starting",
@@ -526,13 +818,34 @@ static void check_all(struct rl *rl)
 
 int setup_rootless(struct config *cfg)
 {
+	char status[8192] = "";
+	unsigned long long cap_eff;
 	int failed = 0;
 
-	if (!setup_ran())
+	if (!setup_ran()) {
+		/* setup = no is a choice; skipped because dind-init is not PID 1 (Kubernetes
+		 * shareProcessNamespace) is not, and rootless dockerd would fail later, unnamed */
+		for (int i = 0; i < cfg->nservices && cfg->setup.setup != TRI_NO; i++)
+			if (cfg->services[i].rootless && !cfg->services[i].skip)
+				log_warn(
+					"setup: rootless: not prepared nor checked for "
+					"[service:%s], as the setup was skipped: no XDG_RUNTIME_DIR "
+					"(/run/user/UID) made, no /dev/net/tun, the data folder not "
+					"given to its user, no preflight; make dind-init PID 1, or set "
+					"[init] setup = yes",
+					cfg->services[i].name);
 		return 0;
+	}
+	/* NoNewPrivs and CapEff; unreadable, they are not checked */
+	(void)fs_read_file("/proc/self/status", status, sizeof(status));
+	if (rootless_status_value(status, "CapEff", 16, &cap_eff) < 0)
+		cap_eff = ~0ULL;
 	for (int i = 0; i < cfg->nservices; i++) {
 		struct cfg_service *svc = &cfg->services[i];
-		struct rl rl = { .svc = svc, .uid = svc->privs.uid, .data = cfg->setup.data_root };
+		struct rl rl = { .svc = svc,
+				 .uid = svc->privs.uid,
+				 .data = cfg->setup.data_root,
+				 .cap_eff = cap_eff };
 		const char *run = svc_own_env(svc, "XDG_RUNTIME_DIR");
 		char entry[300];
 		int r;
@@ -563,7 +876,7 @@ int setup_rootless(struct config *cfg)
 		prepare_data(&rl);
 		if (cfg->setup.preflight == TRI_NO)
 			continue;
-		check_all(&rl);
+		check_all(&rl, status);
 		if (rl.failed == 0)
 			log_info("preflight: rootless: ready for [service:%s] as %s (uid %u): "
 				 "runtime folder %s, data %s, network %s",

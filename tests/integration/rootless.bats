@@ -135,6 +135,40 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	grep -q "setup: rootless: /dev/net/tun: mode 0666 (was 0600), for slirp4netns as rl" <<<"$output"
 }
 
+@test "rootless: a symbolic link at data_root is not followed as root: its target keeps its owner, and the link is named" {
+	mkdir "$T/victim"
+	rmdir "$T/data"
+	ln -s "$T/victim" "$T/data"
+	run_rl
+	expect_missing 1 "dockerd's data folder $T/data is a symbolic link (to $T/victim), which dind-init does not follow as root: set [init] data_root to the folder itself"
+	grep -q "setup: rootless: $T/data (data_root) is a symbolic link: not followed as root" <<<"$output"
+	refute grep -q "now belongs to rl" <<<"$output"
+	[ "$(stat -c %u "$T/victim")" = 0 ]
+}
+
+@test "rootless: a symbolic link at XDG_RUNTIME_DIR is refused, even to a folder of the user's" {
+	mkdir -m 0700 "$T/victim"
+	chown "$RL_UID" "$T/victim"
+	ln -s "$T/victim" "$T/xdg/run"
+	run_rl
+	expect_missing 1 "rl's runtime folder $T/xdg/run (XDG_RUNTIME_DIR) is a symbolic link (to $T/victim), which dind-init does not follow as root: set XDG_RUNTIME_DIR to the folder itself"
+	grep -q "setup: rootless: $T/xdg/run (rl's XDG_RUNTIME_DIR) is a symbolic link: not followed as root" <<<"$output"
+}
+
+@test "rootless: /dev/net/tun that is a symbolic link or another device is not chmodded, and named" {
+	mknod -m 0600 "$T/victim" c 10 200
+	EXTRA_PREP="ln -s $T/victim /dev/net/tun"
+	run_rl
+	expect_missing 1 "/dev/net/tun is not the tun device (a character device 10:200) but a symbolic link, which slirp4netns cannot use: run with --device /dev/net/tun"
+	[ "$(stat -c %a "$T/victim")" = 600 ]
+	refute grep -q "mode 0666 (was" <<<"$output"
+	# docker run --device /dev/null:/dev/net/tun: another device, left as it is
+	EXTRA_PREP="mknod -m 0600 /dev/net/tun c 1 3"
+	run_rl
+	expect_missing 1 "/dev/net/tun is not the tun device (a character device 10:200) but the character device 1:3, which slirp4netns cannot use: run with --device /dev/net/tun"
+	refute grep -q "mode 0666 (was" <<<"$output"
+}
+
 @test "rootless preflight: no subordinate ids in /etc/subuid" {
 	: >"$T/etc/subuid"
 	run_rl
@@ -147,6 +181,34 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	run_rl
 	expect_missing 1 "rl has no subordinate ids in /etc/subgid"
 	grep -q "rl has only 1000 subordinate ids in /etc/subuid: images with ids above 999 cannot be pulled" <<<"$output"
+}
+
+@test "rootless preflight: a FIFO at /etc/subuid is named, not opened and waited on" {
+	mkfifo "$T/fifo"
+	EXTRA_PREP="mount --bind $T/fifo /etc/subuid"
+	run_rl
+	expect_missing 1 "/etc/subuid is a FIFO, not a regular file: newuidmap reads rl's subordinate ids there"
+}
+
+@test "rootless preflight: /etc/subuid past 64 KiB with the user last, a CRLF line, and an impossible range" {
+	# 3000 users before rl: about 80 KiB
+	for i in $(seq 1 3000); do echo "user$i:$((100000 + i * 65536)):65536"; done >"$T/etc/subuid"
+	echo 'rl:300000000:65536' >>"$T/etc/subuid"
+	printf 'rl:100000:65536\r\n' >"$T/etc/subgid"
+	[ "$(stat -c %s "$T/etc/subuid")" -gt 65536 ]
+	run_rl
+	[ "$status" -eq 0 ]
+	refute grep -q "subordinate ids" <<<"$output"
+	# a range past the last id (4294967294) is ignored, with a warning
+	echo 'rl:4294967295:65536' >"$T/etc/subgid"
+	run_rl
+	expect_missing 1 "rl has no subordinate ids in /etc/subgid"
+	grep -q "preflight: rootless: 1 of rl's ranges in /etc/subgid go past the last id (4294967294) and are ignored" <<<"$output"
+	# past the 4 MiB dind-init reads: said, not "no subordinate ids ... add a range"
+	echo 'rl:100000:65536' >"$T/etc/subgid"
+	{ yes '# a comment line to fill the file past what dind-init reads' | head -c 5000000; echo 'rl:100000:65536'; } >"$T/etc/subuid"
+	run_rl
+	expect_missing 1 "rl has no subordinate ids in the first 4 MiB of /etc/subuid, all that dind-init reads: put rl's line near the top of it"
 }
 
 @test "rootless preflight: newuidmap and newgidmap missing" {
@@ -174,6 +236,20 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	[ "$status" -eq 0 ]
 }
 
+@test "rootless preflight: newuidmap setuid root AND with the file capability, without CAP_SYS_ADMIN, is named" {
+	chmod 4755 "$T/bin/newuidmap"
+	getcap "$T/bin/newuidmap" | grep -q cap_setuid
+	WRAP='setpriv --bounding-set -sys_admin --inh-caps -sys_admin'
+	run_rl
+	expect_missing 1 "$T/bin/newuidmap is setuid root, which needs CAP_SYS_ADMIN to write a user namespace's id map, and this container lacks it"
+}
+
+@test "rootless preflight: a file capability that is permitted but not effective (=p) is named" {
+	setcap cap_setgid=p "$T/bin/newgidmap"
+	run_rl
+	expect_missing 1 "$T/bin/newgidmap has the file capability cap_setgid permitted but not effective (=p instead of =ep), so newgidmap runs without it: setcap cap_setgid=ep $T/bin/newgidmap"
+}
+
 @test "rootless preflight: newuidmap on a nosuid mount" {
 	mkdir "$T/nosuid"
 	EXTRA_PREP="mount -t tmpfs -o nosuid,mode=0755 ns $T/nosuid && cp -a $T/bin/newuidmap $T/nosuid/ && setcap cap_setuid=ep $T/nosuid/newuidmap && rm $T/bin/newuidmap && ln -s $T/nosuid/newuidmap $T/bin/newuidmap"
@@ -188,6 +264,29 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	grep -q "the container lacks CAP_SETGID, which newgidmap needs: do not --cap-drop SETGID" <<<"$output"
 	# without them dind-init cannot become rl: what it would check as rl is said to be skipped
 	grep -q "preflight: rootless: the checks as rl (/dev/net/tun, $T/xdg/run, $T/data, a user namespace) are skipped" <<<"$output"
+}
+
+@test "rootless preflight: no-new-privileges (docker run --security-opt no-new-privileges) is named" {
+	WRAP='setpriv --no-new-privs'
+	run_rl
+	expect_missing 1 "the container runs with no-new-privileges (docker run --security-opt no-new-privileges, Kubernetes allowPrivilegeEscalation: false): newuidmap and newgidmap cannot use their file capabilities; run without it"
+}
+
+@test "rootless preflight: CAP_KILL dropped (root could not signal the user's services) is named" {
+	WRAP='setpriv --bounding-set -kill --inh-caps -kill'
+	run_rl
+	expect_missing 1 "the container lacks CAP_KILL, which dind-init needs to signal rl's services (they run as rl: every stop would time out, and end in exit 137): do not --cap-drop KILL"
+}
+
+@test "rootless preflight: CAP_CHOWN dropped: the failed chown is named as such, the empty data folder as empty, and the capability" {
+	chown 0:0 "$T/data"
+	WRAP='setpriv --bounding-set -chown --inh-caps -chown'
+	run_rl
+	expect_missing 2 "rl's runtime folder $T/xdg/run (XDG_RUNTIME_DIR) was made, but its chown to rl failed (Operation not permitted): the container lacks CAP_CHOWN: do not --cap-drop CHOWN"
+	grep -q "preflight: rootless: dockerd's data folder $T/data is empty but belongs to uid 0, not to rl (uid $RL_UID), and its chown to rl failed (Operation not permitted): the container lacks CAP_CHOWN: do not --cap-drop CHOWN" <<<"$output"
+	grep -q "setup: rootless: chown of $T/xdg/run, rl's XDG_RUNTIME_DIR, failed: Operation not permitted" <<<"$output"
+	refute grep -q "cannot make $T/xdg/run" <<<"$output"
+	refute grep -q "is not empty" <<<"$output"
 }
 
 @test "rootless preflight: user namespaces off (max_user_namespaces 0)" {
@@ -257,7 +356,34 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	chmod +x "$T/bin/rootlesskit" "$T/bin/ip"
 	EXTRA_CONFIG="environment = DOCKERD_ROOTLESS_ROOTLESSKIT_NET=pasta"
 	run_rl
-	expect_missing 1 "pasta, RootlessKit's network driver, is missing from PATH"
+	expect_missing 1 "pasta, RootlessKit's network driver, is missing from PATH ($T/bin): install it (apt-get install passt), or choose another with DOCKERD_ROOTLESS_ROOTLESSKIT_NET"
+	# vpnkit is no Debian package
+	EXTRA_CONFIG="environment = DOCKERD_ROOTLESS_ROOTLESSKIT_NET=vpnkit"
+	run_rl
+	expect_missing 1 "vpnkit, RootlessKit's network driver, is missing from PATH ($T/bin): vpnkit is not packaged in Debian: put its binary in PATH (github.com/moby/vpnkit)"
+	refute grep -q "apt-get install vpnkit" <<<"$output"
+}
+
+@test "rootless preflight: the network driver where RootlessKit finds it: lxc's folder (lxc-user-nic), or --NET-binary in DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS" {
+	# Debian's lxc puts lxc-user-nic in lxc's own folder, not in PATH
+	EXTRA_CONFIG="environment = DOCKERD_ROOTLESS_ROOTLESSKIT_NET=lxc-user-nic"
+	EXTRA_PREP="mount -t tmpfs lxc /usr/libexec && mkdir /usr/libexec/lxc && cp /bin/true /usr/libexec/lxc/lxc-user-nic"
+	run_rl
+	[ "$status" -eq 0 ]
+	# not there either: named, with its package
+	EXTRA_PREP="mount -t tmpfs lxc /usr/libexec"
+	run_rl
+	expect_missing 1 "lxc-user-nic, RootlessKit's network driver, is missing from PATH ($T/bin:/usr/bin:/bin) and from lxc's folders (/usr/lib/*/lxc): install it (apt-get install lxc)"
+	# slirp4netns out of PATH, given to RootlessKit by its flags
+	EXTRA_PREP=:
+	mkdir "$T/opt"
+	mv "$T/bin/slirp4netns" "$T/opt/s4n"
+	EXTRA_CONFIG="environment = DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS=--mtu=1400 --slirp4netns-binary=$T/opt/s4n"
+	run_rl
+	[ "$status" -eq 0 ]
+	EXTRA_CONFIG="environment = DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS=--slirp4netns-binary=$T/opt/none"
+	run_rl
+	expect_missing 1 "$T/opt/none, RootlessKit's network driver given with --slirp4netns-binary in DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS, is missing or not executable: fix that path"
 }
 
 @test "rootless preflight: XDG_RUNTIME_DIR of someone else, or not writable for the user" {
@@ -273,11 +399,79 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 @test "rootless preflight: the data folder of someone else (not empty), or not writable for the user" {
 	touch "$T/data/something"
 	run_rl
-	expect_missing 1 "dockerd's data folder $T/data belongs to uid 0, not to rl (uid $RL_UID), and is not empty: use a fresh volume, or chown -R $RL_UID:$RL_UID it"
+	expect_missing 1 "dockerd's data folder $T/data belongs to uid 0, not to rl (uid $RL_UID), and is not empty (it holds something): use a fresh volume, or chown -R $RL_UID:$RL_UID it"
 	chown "$RL_UID" "$T/data"
 	chmod 0500 "$T/data"
 	run_rl
 	expect_missing 1 "rl cannot write dockerd's data folder $T/data (Permission denied)"
+}
+
+@test "rootless: a data folder holding only lost+found (a fresh ext4 volume) counts as empty and is given to the user" {
+	chown 0:0 "$T/data"
+	mkdir -m 0700 "$T/data/lost+found"
+	run_rl
+	[ "$status" -eq 0 ]
+	grep -q "setup: rootless: $T/data (empty) now belongs to rl" <<<"$output"
+	[ "$(stat -c %u "$T/data")" = "$RL_UID" ]
+	# lost+found itself is left as it is
+	[ "$(stat -c %u "$T/data/lost+found")" = 0 ]
+}
+
+@test "rootless preflight: a system folder as XDG_RUNTIME_DIR or data_root is never given to the user, nor a chown of it advised" {
+	rl_config
+	sed -i "s|^environment = XDG_RUNTIME_DIR=.*|environment = XDG_RUNTIME_DIR=/etc|; s|^data_root = .*|data_root = /srv|" "$T/dind-init.ini"
+	rl_config() { :; }
+	# an empty /srv of our own (a tmpfs in the test's mount namespace)
+	EXTRA_PREP="mount -t tmpfs -o mode=0755 srv /srv"
+	run_rl
+	expect_missing 2 "rl's runtime folder /etc (XDG_RUNTIME_DIR) is a system folder, of uid 0: point XDG_RUNTIME_DIR at a folder of rl's own (unset, it is /run/user/$RL_UID, which dind-init makes)"
+	grep -q "preflight: rootless: dockerd's data folder /srv is a system folder, of uid 0, which dind-init does not give to rl: point \[init\] data_root at a folder of rl's own" <<<"$output"
+	refute grep -q "chown" <<<"$output"
+	refute grep -q "now belongs to rl" <<<"$output"
+}
+
+@test "preflight without CAP_SYS_ADMIN, iptables = no (the rootless image without --tmpfs /tmp): names the tmpfs mount and --tmpfs, not NET_ADMIN" {
+	mkdir "$T/tmpdir"
+	rl_config
+	sed -i "s|^mount_tmpfs =.*|mount_tmpfs = $T/tmpdir|" "$T/dind-init.ini"
+	rl_config() { :; }
+	WRAP='setpriv --bounding-set -sys_admin --inh-caps -sys_admin'
+	run_rl
+	[ "$status" -eq 3 ]
+	grep -qF "this container lacks CAP_SYS_ADMIN, which Docker-in-Docker needs here to mount a tmpfs on $T/tmpdir (mount_tmpfs: not a tmpfs yet): run with --tmpfs $T/tmpdir, or run the container with --privileged" <<<"$output"
+	grep -qF "(or at least --cap-add SYS_ADMIN with seccomp and AppArmor unconfined)" <<<"$output"
+	refute grep -q "NET_ADMIN" <<<"$output"
+	refute grep -q main-ran <<<"$output"
+}
+
+@test "docker run --user on a rootless config: the message is rootless's (no containerd to start, unlike docker:dind-rootless)" {
+	WRAP="setpriv --reuid $RL_UID --regid $RL_UID --clear-groups"
+	run_rl
+	[ "$status" -eq 3 ]
+	grep -qF "dind-init runs as uid $RL_UID, but must run as root (uid 0) to prepare the container and start rootless dockerd as its user: unlike docker:dind-rootless, this image must not run with docker run --user (Kubernetes: runAsUser, runAsNonRoot)" <<<"$output"
+	refute grep -q containerd <<<"$output"
+	refute grep -q main-ran <<<"$output"
+}
+
+@test "rootless: the setup skipped because dind-init is not PID 1 says what rootless misses" {
+	# timeout is PID 1 here, dind-init its child
+	WRAP="timeout 50"
+	run_rl
+	grep -q "setup: skipped: dind-init is not PID 1" <<<"$output"
+	grep -q "warning: setup: rootless: not prepared nor checked for \[service:dockerd\], as the setup was skipped: no XDG_RUNTIME_DIR (/run/user/UID) made, no /dev/net/tun, the data folder not given to its user, no preflight; make dind-init PID 1, or set \[init\] setup = yes" <<<"$output"
+	refute grep -q "setup: rootless: made" <<<"$output"
+}
+
+@test "rootless preflight: a check as the user stuck in the kernel (a hung FUSE mount) fails it after 5 s; PID 1 does not hang" {
+	# data_root on a FUSE mount whose server never answers another user's access(2): the
+	# probe child sleeps uninterruptibly there, SIGKILL pending, until the server dies
+	mkdir "$T/fuse"
+	rl_config
+	sed -i "s|^data_root = .*|data_root = $T/fuse/data|" "$T/dind-init.ini"
+	rl_config() { :; }
+	EXTRA_PREP="$HELPERS/stuck_fuse $T/fuse $RL_UID"
+	run_rl
+	expect_missing 1 "the checks made as rl (/dev/net/tun, $T/xdg/run, $T/fuse/data, a user namespace) did not answer within 5 s: one of them hangs (a FUSE or network mount that does not answer?); look at the mounts below $T/xdg/run and $T/fuse/data"
 }
 
 @test "rootless preflight: every failure is named, not just the first; a service skipped by when is not checked" {
