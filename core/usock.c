@@ -62,25 +62,33 @@ int usock_open(struct loop_fd *lfd, const char *path, const struct usock_opts *o
 	if (o->passcred && setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
 		goto fail;
 	/* Another dind-init (one typed by hand in a running container, say) must not take over
-	 * the sockets of the one that serves them. */
+	 * the sockets of the one that serves them. A datagram socket's file owner says nothing
+	 * of who reads it (a user= service's notify socket is that user's): only the container's
+	 * init takes one over. */
 	bound->replaced = false;
 	if (usock_in_use(path, o->type, &bound->replaced_uid)) {
-		if (!take_over && bound->replaced_uid == geteuid()) {
+		if (!take_over && (o->type != SOCK_STREAM || bound->replaced_uid == geteuid())) {
 			errno = EADDRINUSE;
 			goto fail;
 		}
 		bound->replaced = true;
 	}
 	(void)unlink(path);
-	/* umask rather than chmod after bind: no moment where others could connect. */
+	/* The mode comes from the umask at bind, not from a chmod by path after it (which would
+	 * follow a symbolic link put there in the meantime): no moment where others could
+	 * connect, nothing else changed. */
 	if (o->owner_only)
-		old = umask(0177);
+		old = umask(o->set_group ? 0117 : 0177);
 	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	if (o->owner_only)
 		umask(old);
+	/* Something we could not remove is at path (a folder, say): not a live socket. */
+	if (r < 0 && errno == EADDRINUSE)
+		errno = EEXIST;
 	if (r < 0 || (o->type == SOCK_STREAM && listen(fd, 16) < 0))
 		goto fail;
-	if (o->set_group && (chown(path, (uid_t)-1, o->gid) < 0 || chmod(path, 0660) < 0))
+	/* lchown: a link swapped in at path gets the group, not what it points to. */
+	if (o->set_group && lchown(path, (uid_t)-1, o->gid) < 0)
 		goto fail;
 	if (lstat(path, &st) < 0)
 		goto fail;

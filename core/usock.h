@@ -14,7 +14,8 @@ struct usock_opts {
 			*/
 	bool owner_only; /* bound with umask 0177: mode 0600 from the start, no moment where others
 			  * could connect (else the process's umask applies) */
-	bool set_group;	 /* then group gid and mode 0660 (connecting needs write permission) */
+	bool set_group;	 /* with owner_only: group gid and mode 0660 (connecting needs write
+			  * permission) */
 	gid_t gid;
 };
 

@@ -73,6 +73,23 @@ static void usage(FILE *out)
 		DEFAULT_CONFIG);
 }
 
+/* Whether we are the container's init: PID 1, or PID 1's child when PID 1 is not a dind-init
+ * (docker run --init's tini). A dind-init started by a job, or orphaned to a dind-init PID 1,
+ * is not, whatever its parent pid says. */
+static bool container_init(void)
+{
+	struct stat one, self;
+
+	if (getpid() == 1)
+		return true;
+	if (getppid() != 1)
+		return false;
+	/* PID 1's program unknown (unreadable): assume it may be a dind-init, and protect it. */
+	if (stat("/proc/1/exe", &one) < 0 || stat("/proc/self/exe", &self) < 0)
+		return false;
+	return one.st_dev != self.st_dev || one.st_ino != self.st_ino;
+}
+
 /* The error when another dind-init serves our control socket, with the dind-ctl command that
  * was probably meant. */
 static void another_instance(const struct config *cfg, char **command)
@@ -605,12 +622,12 @@ int main(int argc, char **argv)
 	/* A second dind-init in a running container (`dind-init status` typed for `dind-ctl
 	 * status`, a job that runs dind-init) would start a second containerd and dockerd and take
 	 * the sockets of the first one's: refused before anything is touched. The container's init
-	 * (PID 1, or its child under docker run --init) is never refused: whatever serves its
-	 * sockets is an intruder, and it takes them over (a second dind-init that slipped in while
-	 * PID 1 was setting up, or a process of a CI job listening in a /var/run it shares). A
-	 * socket that a process of another user serves is not another dind-init: it is taken over
-	 * too (usock_open). */
-	if (cfg.nservices > 0 && (getpid() == 1 || getppid() == 1)) {
+	 * (PID 1, or PID 1's child when PID 1 is another init: docker run --init) is never refused:
+	 * whatever serves its sockets is an intruder, and it takes them over (a second dind-init
+	 * that slipped in while PID 1 was setting up, or a process of a CI job listening in a
+	 * /var/run it shares). A socket that a process of another user serves is not another
+	 * dind-init: it is taken over too (usock_open). */
+	if (cfg.nservices > 0 && container_init()) {
 		/* (A plain init with no services leaves another dind-init's socket alone.) */
 		usock_take_over_live(true);
 	} else if (cfg.nservices > 0 && cfg.control_socket &&
@@ -682,9 +699,14 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	} else if (r < 0) {
 		log_error_errno(-r,
-				"cannot create the control socket %s (set [init] control_socket "
+				"cannot create the control socket %s (%sset [init] control_socket "
 				"to another path, or to none)",
-				cfg.control_socket);
+				cfg.control_socket,
+				r == -EEXIST
+					? "something that is not a socket is there, a folder "
+					  "perhaps (docker run -v of a missing host path makes "
+					  "one): remove it, or "
+					: "");
 		control_release();
 		cfg_release(&cfg);
 		return EXIT_SETUP;

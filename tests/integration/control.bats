@@ -1139,3 +1139,50 @@ time.sleep(120)' "$path" "${DGRAM:-0}" &
 	[[ "$output" == *"another dind-init already serves $P/ctl.sock"* ]]
 	[[ "$output" != *main-ran* ]]
 }
+
+# Audit F3/F4: a dind-init orphaned to a dind-init PID 1 (parent pid 1) counted as "the
+# container's init" and took PID 1's sockets over; a root dind-init took over a user= service's
+# notify socket (its file is that user's); when it exited, PID 1 had neither.
+@test "a dind-init whose parent is a dind-init PID 1, or that meets a user's notify socket, takes nothing over" {
+	service_script n "exec $HELPERS/notifier"
+	write_config <<EOF
+$(ctl_init)
+[service:n]
+command = $T/n
+user = nobody
+ready = notify
+EOF
+	chmod 755 "$T"
+	# the second one is orphaned before its exec: its parent is PID 1
+	start_ns -c "$T/dind-init.ini" -- sh -c "setsid -f sh -c 'sleep 0.3; exec $DIND_INIT --no-setup -c $T/dind-init.ini -- true >$T/inner.out 2>&1'; exec sleep 1000"
+	ctl wait --timeout 20s
+	ctl_ino=$(stat -c %i "$T/ctl.sock")
+	notify_ino=$(stat -c %i "$T/run/n.notify")
+	wait_for_line "$T/inner.out" 'another dind-init already serves'
+	# and one with its own control socket, the same runtime_dir: the notify socket is nobody's
+	sed "s|^control_socket = .*|control_socket = $T/ctl2.sock|" "$T/dind-init.ini" >"$T/second.ini"
+	run -3 timeout 20 "$DIND_INIT" --no-setup -c "$T/second.ini" -- true
+	echo "$output"
+	[[ "$output" == *"another process serves $T/run/n.notify"* ]]
+	[ "$(stat -c %i "$T/ctl.sock")" = "$ctl_ino" ]
+	[ "$(stat -c %i "$T/run/n.notify")" = "$notify_ino" ]
+	ctl restart n
+	ctl wait --timeout 20s n
+	kill -TERM "$INIT_PID"
+	wait_ns
+	cat "$T/inner.out"
+	refute grep -q 'replaced' "$T/inner.out"
+	[ "$STATUS" -eq 143 ] || [ "$STATUS" -eq 0 ]
+}
+
+# Audit F7a: a folder at the control socket's path (docker run -v of a missing host path) was
+# reported as "another dind-init already serves".
+@test "a folder at the control socket's path is named as such, not as another dind-init" {
+	mkdir "$T/ctl.sock"
+	service_script s 'exec sleep 1000'
+	printf '[init]\ncontrol_socket = %s\n[service:s]\ncommand = %s\n' "$T/ctl.sock" "$T/s" >"$T/dind-init.ini"
+	run -3 in_ns -c "$T/dind-init.ini" -- true
+	echo "$output"
+	[[ "$output" == *"cannot create the control socket $T/ctl.sock (something that is not a socket is there, a folder perhaps"* ]]
+	refute grep -q 'another dind-init' <<<"$output"
+}
