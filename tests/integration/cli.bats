@@ -245,8 +245,10 @@ EOF
 	echo "$output"
 	[[ "$output" == *"the config file $T/fifo.ini is a FIFO that nothing was written to within 5 s: give a file with -c or \$DIND_INIT_CONFIG"* ]]
 	# a pipe with the config in it is read (-c <(...))
-	run -0 in_ns -c <(printf '[service:a]\ncommand = /bin/true\ntype = oneshot\n') -- true
-	[[ "$output" == *"service a finished"* ]]
+	run -0 "$DIND_INIT" --check-config -c <(printf '[service:a]\ncommand = /bin/true\ntype = oneshot\n')
+	echo "$output"
+	[[ "$output" == *"1 service, in start order:"* ]]
+	[[ "$output" == *"1. a "*"oneshot"* ]]
 	mkdir "$T/dir.ini"
 	DIND_INIT_CONFIG=$T/dir.ini run -2 in_ns -- true
 	[[ "$output" == *"the config file $T/dir.ini is not a regular file but a folder"*"docker run -v makes a folder when the host file it names does not exist"* ]]
