@@ -26,6 +26,56 @@ int fs_mkdirs(const char *path)
 	return 0;
 }
 
+int fs_check_private_dir(const char *path, const char **why)
+{
+	struct stat st;
+
+	*why = NULL;
+	if (lstat(path, &st) < 0)
+		return -errno;
+	if (S_ISLNK(st.st_mode)) {
+		*why = "is a symlink";
+		return -ELOOP;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		*why = "is not a folder";
+		return -ENOTDIR;
+	}
+	if (st.st_uid != geteuid()) {
+		*why = "is owned by another user";
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		*why = "is writable by its group or by others";
+		return -EACCES;
+	}
+	return 0;
+}
+
+int fs_find_open_parent(const char *path, char *buf, size_t len)
+{
+	if (snprintf(buf, len, "%s", path) >= (int)len)
+		return -ENAMETOOLONG;
+	for (;;) {
+		char *slash = strrchr(buf, '/');
+		struct stat st;
+
+		if (!slash)
+			return 0; /* a relative path: its parents are the working folder's */
+		if (slash == buf) {
+			if (!buf[1])
+				return 0; /* "/" itself was checked */
+			buf[1] = '\0';
+		} else {
+			*slash = '\0';
+		}
+		/* stat, not lstat: what counts is the folder a symlink such as /var/run leads to */
+		if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & S_IWOTH) &&
+		    !(st.st_mode & S_ISVTX))
+			return 1;
+	}
+}
+
 ssize_t fs_read_file(const char *path, char *buf, size_t len)
 {
 	/* O_NONBLOCK: a FIFO planted at the path would block the open (and PID 1) forever */

@@ -8,6 +8,17 @@
 /* mkdir -p with mode 0755. 0 or -errno (-ENAMETOOLONG past 255 bytes). */
 int fs_mkdirs(const char *path);
 
+/* Whether path is a folder only dind-init's effective user can change: a folder itself (lstat:
+ * not a symlink), owned by geteuid(), not writable by its group or by others. 0, or -errno with
+ * *why saying what is wrong: -ELOOP a symlink, -ENOTDIR not a folder, -EPERM another owner,
+ * -EACCES writable by group or others; other -errno (lstat's) leave *why NULL. */
+int fs_check_private_dir(const char *path, const char **why);
+
+/* The first parent folder of path, walking up to /, that others can write to without the
+ * sticky bit (whoever can write there can rename path away and put their own in its place),
+ * copied into buf. 1 found, 0 none, -errno (-ENAMETOOLONG when path does not fit in len). */
+int fs_find_open_parent(const char *path, char *buf, size_t len);
+
 /* Read a small file whole into buf (NUL-terminated, at most len - 1 bytes). Returns the length
  * or -errno; -EINVAL when it is not a regular file (a FIFO, socket or device there is never
  * waited on). */

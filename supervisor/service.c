@@ -41,6 +41,7 @@
 #include "supervisor/service.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,38 @@ int svc_init_all(const struct config *cfg, const char **what)
 	return r;
 }
 
+/* The notify sockets (and the iptables links) live in runtime_dir: whoever can change it can
+ * stand in for a service's readiness or put their program first in root's PATH. */
+static int check_runtime_dir(const char *dir, const char **what)
+{
+	static char err[PATH_MAX + 256];
+	char parent[PATH_MAX];
+	const char *why, *links;
+	int r = fs_check_private_dir(dir, &why);
+
+	if (r < 0 && why) {
+		snprintf(err, sizeof(err),
+			 "[init] runtime_dir %s %s: put [init] runtime_dir on a folder of root's "
+			 "own, e.g. /run/dind-init on the /run tmpfs",
+			 dir, why);
+		*what = err;
+		return r;
+	}
+	if (r < 0)
+		return r;
+	/* The setup warned already when it made the iptables links there
+	 * (init/iptables_shim.h's IPT_SHIM_ENV). */
+	snprintf(err, sizeof(err), "%s/iptables", dir);
+	links = getenv("DIND_INIT_IPTABLES_DIR");
+	if ((!links || strcmp(links, err) != 0) &&
+	    fs_find_open_parent(dir, parent, sizeof(parent)) > 0)
+		log_warn("runtime_dir's parent %s is writable by others without the sticky bit (a "
+			 "shared volume?): whoever can write there can replace dind-init's sockets "
+			 "and links in %s",
+			 parent, dir);
+	return 0;
+}
+
 static int init_all(const struct config *cfg, const char **what)
 {
 	bool need_runtime_dir = false;
@@ -146,6 +179,8 @@ static int init_all(const struct config *cfg, const char **what)
 	if (need_runtime_dir) {
 		*what = cfg->runtime_dir;
 		r = fs_mkdirs(cfg->runtime_dir);
+		if (r == 0)
+			r = check_runtime_dir(cfg->runtime_dir, what);
 		if (r < 0)
 			return r;
 	}
@@ -178,7 +213,8 @@ static int init_all(const struct config *cfg, const char **what)
 			s->has_notify = true;
 			/* A service that runs as another user must be able to send to it (sending
 			 * needs write permission on the socket file); only its main PID counts. */
-			if (s->cfg->privs.set_user && chown(path, s->cfg->privs.uid, (gid_t)-1) < 0)
+			if (s->cfg->privs.set_user &&
+			    lchown(path, s->cfg->privs.uid, (gid_t)-1) < 0)
 				return -errno;
 		}
 		s->start_times = calloc((size_t)s->cfg->start_limit_burst, sizeof(int64_t));
