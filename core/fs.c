@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -74,6 +75,55 @@ int fs_find_open_parent(const char *path, char *buf, size_t len)
 		    !(st.st_mode & S_ISVTX))
 			return 1;
 	}
+}
+
+int fs_open_dirs(const char *path, bool make)
+{
+	char buf[PATH_MAX];
+	char *name, *save = NULL;
+	int fd;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	fd = open(path[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (name = strtok_r(buf, "/", &save); name; name = strtok_r(NULL, "/", &save)) {
+		struct stat st;
+		bool open_dir;
+		int next;
+
+		if (fstat(fd, &st) < 0) {
+			int err = -errno;
+
+			(void)close(fd);
+			return err;
+		}
+		open_dir = (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX);
+		if (make && mkdirat(fd, name, 0755) < 0 && errno != EEXIST) {
+			int err = -errno;
+
+			(void)close(fd);
+			return err;
+		}
+		next = openat(fd, name,
+			      O_RDONLY | O_DIRECTORY | O_CLOEXEC | (open_dir ? O_NOFOLLOW : 0));
+		if (next < 0) {
+			int err = -errno;
+
+			/* O_NOFOLLOW | O_DIRECTORY on a symlink: ENOTDIR (ELOOP without
+			 * O_DIRECTORY) */
+			if (open_dir && fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISLNK(st.st_mode))
+				err = -ELOOP;
+
+			(void)close(fd);
+			return err;
+		}
+		(void)close(fd);
+		fd = next;
+	}
+	return fd;
 }
 
 ssize_t fs_read_file(const char *path, char *buf, size_t len)

@@ -2,6 +2,7 @@
 #ifndef DIND_FS_H
 #define DIND_FS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -18,6 +19,13 @@ int fs_check_private_dir(const char *path, const char **why);
  * sticky bit (whoever can write there can rename path away and put their own in its place),
  * copied into buf. 1 found, 0 none, -errno (-ENAMETOOLONG when path does not fit in len). */
 int fs_find_open_parent(const char *path, char *buf, size_t len);
+
+/* mkdir -p (mode 0755 for what it makes, when make) that opens each folder on the way through
+ * its parent's fd and never follows a symlink in a folder others can write to without the
+ * sticky bit (whoever can write there could point it anywhere); symlinks in other folders
+ * (/var/run) are followed. An fd of path (O_RDONLY | O_DIRECTORY, close-on-exec, the caller
+ * closes it) or -errno: -ELOOP for such a symlink, -ENOENT for a missing folder when !make. */
+int fs_open_dirs(const char *path, bool make);
 
 /* Read a small file whole into buf (NUL-terminated, at most len - 1 bytes). Returns the length
  * or -errno; -EINVAL when it is not a regular file (a FIFO, socket or device there is never
