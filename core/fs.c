@@ -77,6 +77,27 @@ int fs_find_open_parent(const char *path, char *buf, size_t len)
 	}
 }
 
+int fs_check_runtime_dir(const char *dir, char *msg, size_t len)
+{
+	char parent[PATH_MAX];
+	const char *why;
+	int r = fs_check_private_dir(dir, &why);
+
+	msg[0] = '\0';
+	if (r < 0 && why)
+		snprintf(msg, len,
+			 "[init] runtime_dir %s %s: put [init] runtime_dir on a folder of root's "
+			 "own, e.g. /run/dind-init on the /run tmpfs",
+			 dir, why);
+	else if (r == 0 && fs_find_open_parent(dir, parent, sizeof(parent)) > 0)
+		snprintf(msg, len,
+			 "runtime_dir's parent %s is writable by others without the sticky bit (a "
+			 "shared volume?): whoever can write there can replace dind-init's sockets "
+			 "and links in %s",
+			 parent, dir);
+	return r;
+}
+
 int fs_open_dirs(const char *path, bool make)
 {
 	char buf[PATH_MAX];

@@ -20,6 +20,12 @@ int fs_check_private_dir(const char *path, const char **why);
  * copied into buf. 1 found, 0 none, -errno (-ENAMETOOLONG when path does not fit in len). */
 int fs_find_open_parent(const char *path, char *buf, size_t len);
 
+/* runtime_dir (the notify sockets, the iptables links first in root's PATH), made already:
+ * fs_check_private_dir, and on failure msg says what is wrong and the fix; on success msg holds
+ * a warning when fs_find_open_parent finds a parent others can write to, else "". 0 or -errno
+ * (msg "" then when lstat failed). */
+int fs_check_runtime_dir(const char *dir, char *msg, size_t len);
+
 /* mkdir -p (mode 0755 for what it makes, when make) that opens each folder on the way through
  * its parent's fd and never follows a symlink in a folder others can write to without the
  * sticky bit (whoever can write there could point it anywhere); symlinks in other folders

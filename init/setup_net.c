@@ -141,28 +141,26 @@ static int fresh_links_dir(const char *dir, char *bad, size_t badlen)
  * runtime_dir is not dind-init's own. */
 static int prepare_links_dir(const struct config *cfg)
 {
-	char dir[256], bad[256] = "", path_buf[PATH_MAX], *path;
-	const char *old = getenv("PATH"), *why;
+	char dir[256], bad[256] = "", msg[PATH_MAX + 320] = "", *path;
+	const char *old = getenv("PATH");
 	int r;
 
 	links_dir(cfg, dir, sizeof(dir));
 	r = fs_mkdirs(cfg->runtime_dir);
-	if (r == 0) {
-		r = fs_check_private_dir(cfg->runtime_dir, &why);
-		if (r < 0 && why) {
-			log_error(
-				"setup: [init] runtime_dir %s %s, and the iptables links there "
-				"come first in the PATH of root's services: put [init] runtime_dir "
-				"on a folder of root's own, e.g. /run/dind-init on the /run tmpfs",
-				cfg->runtime_dir, why);
-			return STEP_FATAL;
-		}
+	if (r == 0)
+		r = fs_check_runtime_dir(cfg->runtime_dir, msg, sizeof(msg));
+	if (r < 0 && msg[0]) {
+		log_error("setup: %s (the iptables links there come first in the PATH of root's "
+			  "services)",
+			  msg);
+		return STEP_FATAL;
 	}
-	if (r == 0 && fs_find_open_parent(cfg->runtime_dir, path_buf, sizeof(path_buf)) > 0)
-		log_warn("setup: runtime_dir's parent %s is writable by others without the sticky "
-			 "bit (a shared volume?): whoever can write there can replace dind-init's "
-			 "sockets and links in %s",
-			 path_buf, cfg->runtime_dir);
+	/* With notify sockets, svc_init_all checks runtime_dir again and warns. */
+	for (int i = 0; r == 0 && msg[0] && i < cfg->nservices; i++)
+		if (cfg->services[i].notify_socket)
+			msg[0] = '\0';
+	if (msg[0])
+		log_warn("setup: %s", msg);
 	if (r == 0)
 		r = fresh_links_dir(dir, bad, sizeof(bad));
 	if (r == -ENOTEMPTY) {

@@ -129,37 +129,8 @@ int svc_init_all(const struct config *cfg, const char **what)
 	return r;
 }
 
-/* The notify sockets (and the iptables links) live in runtime_dir: whoever can change it can
- * stand in for a service's readiness or put their program first in root's PATH. */
-static int check_runtime_dir(const char *dir, const char **what)
-{
-	static char err[PATH_MAX + 256];
-	char parent[PATH_MAX];
-	const char *why, *links;
-	int r = fs_check_private_dir(dir, &why);
-
-	if (r < 0 && why) {
-		snprintf(err, sizeof(err),
-			 "[init] runtime_dir %s %s: put [init] runtime_dir on a folder of root's "
-			 "own, e.g. /run/dind-init on the /run tmpfs",
-			 dir, why);
-		*what = err;
-		return r;
-	}
-	if (r < 0)
-		return r;
-	/* The setup warned already when it made the iptables links there
-	 * (init/iptables_shim.h's IPT_SHIM_ENV). */
-	snprintf(err, sizeof(err), "%s/iptables", dir);
-	links = getenv("DIND_INIT_IPTABLES_DIR");
-	if ((!links || strcmp(links, err) != 0) &&
-	    fs_find_open_parent(dir, parent, sizeof(parent)) > 0)
-		log_warn("runtime_dir's parent %s is writable by others without the sticky bit (a "
-			 "shared volume?): whoever can write there can replace dind-init's sockets "
-			 "and links in %s",
-			 parent, dir);
-	return 0;
-}
+/* Why runtime_dir is refused, for *what (svc_init_all's caller logs it). */
+static char rundir_msg[PATH_MAX + 320];
 
 static int init_all(const struct config *cfg, const char **what)
 {
@@ -180,9 +151,13 @@ static int init_all(const struct config *cfg, const char **what)
 		*what = cfg->runtime_dir;
 		r = fs_mkdirs(cfg->runtime_dir);
 		if (r == 0)
-			r = check_runtime_dir(cfg->runtime_dir, what);
+			r = fs_check_runtime_dir(cfg->runtime_dir, rundir_msg, sizeof(rundir_msg));
+		if (r < 0 && rundir_msg[0])
+			*what = rundir_msg;
 		if (r < 0)
 			return r;
+		if (rundir_msg[0])
+			log_warn("%s", rundir_msg);
 	}
 	for (int i = 0; i < nservices; i++) {
 		struct service *s = &services[i];
