@@ -786,6 +786,19 @@ touch $T/go"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	grep -q "runtime_dir's parent $T/shared is writable by others without the sticky bit" <<<"$output"
+
+	# both the iptables links and notify sockets there: still one warning
+	write_config <<EOF2
+$(quiet_setup | sed "s|^iptables =.*|iptables = auto|; s|^runtime_dir = .*|runtime_dir = $T/shared/both|; s|^main_after = s|main_after = n|")
+[service:n]
+command = $HELPERS/notifier
+ready = notify
+EOF2
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- iptables -nL
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'iptables-nft -nL' <<<"$output"
+	[ "$(grep -c "runtime_dir's parent $T/shared is writable by others without the sticky bit" <<<"$output")" -eq 1 ]
 }
 
 @test "iptables auto: a PATH longer than 4096 bytes is kept whole behind the links folder" {
