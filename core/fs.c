@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,6 +25,126 @@ int fs_mkdirs(const char *path)
 	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
+}
+
+int fs_check_private_dir(const char *path, const char **why)
+{
+	struct stat st;
+
+	*why = NULL;
+	if (lstat(path, &st) < 0)
+		return -errno;
+	if (S_ISLNK(st.st_mode)) {
+		*why = "is a symlink";
+		return -ELOOP;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		*why = "is not a folder";
+		return -ENOTDIR;
+	}
+	if (st.st_uid != geteuid()) {
+		*why = "is owned by another user";
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		*why = "is writable by its group or by others";
+		return -EACCES;
+	}
+	return 0;
+}
+
+int fs_find_open_parent(const char *path, char *buf, size_t len)
+{
+	if (snprintf(buf, len, "%s", path) >= (int)len)
+		return -ENAMETOOLONG;
+	for (;;) {
+		char *slash = strrchr(buf, '/');
+		struct stat st;
+
+		if (!slash)
+			return 0; /* a relative path: its parents are the working folder's */
+		if (slash == buf) {
+			if (!buf[1])
+				return 0; /* "/" itself was checked */
+			buf[1] = '\0';
+		} else {
+			*slash = '\0';
+		}
+		/* stat, not lstat: what counts is the folder a symlink such as /var/run leads to */
+		if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & S_IWOTH) &&
+		    !(st.st_mode & S_ISVTX))
+			return 1;
+	}
+}
+
+int fs_check_runtime_dir(const char *dir, char *msg, size_t len)
+{
+	char parent[PATH_MAX];
+	const char *why;
+	int r = fs_check_private_dir(dir, &why);
+
+	msg[0] = '\0';
+	if (r < 0 && why)
+		snprintf(msg, len,
+			 "[init] runtime_dir %s %s: put [init] runtime_dir on a folder of root's "
+			 "own, e.g. /run/dind-init on the /run tmpfs",
+			 dir, why);
+	else if (r == 0 && fs_find_open_parent(dir, parent, sizeof(parent)) > 0)
+		snprintf(msg, len,
+			 "runtime_dir's parent %s is writable by others without the sticky bit (a "
+			 "shared volume?): whoever can write there can replace dind-init's sockets "
+			 "and links in %s",
+			 parent, dir);
+	return r;
+}
+
+int fs_open_dirs(const char *path, bool make)
+{
+	char buf[PATH_MAX];
+	char *name, *save = NULL;
+	int fd;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	fd = open(path[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (name = strtok_r(buf, "/", &save); name; name = strtok_r(NULL, "/", &save)) {
+		struct stat st;
+		bool open_dir;
+		int next;
+
+		if (fstat(fd, &st) < 0) {
+			int err = -errno;
+
+			(void)close(fd);
+			return err;
+		}
+		open_dir = (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX);
+		if (make && mkdirat(fd, name, 0755) < 0 && errno != EEXIST) {
+			int err = -errno;
+
+			(void)close(fd);
+			return err;
+		}
+		next = openat(fd, name,
+			      O_RDONLY | O_DIRECTORY | O_CLOEXEC | (open_dir ? O_NOFOLLOW : 0));
+		if (next < 0) {
+			int err = -errno;
+
+			/* O_NOFOLLOW | O_DIRECTORY on a symlink: ENOTDIR (ELOOP without
+			 * O_DIRECTORY) */
+			if (open_dir && fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISLNK(st.st_mode))
+				err = -ELOOP;
+
+			(void)close(fd);
+			return err;
+		}
+		(void)close(fd);
+		fd = next;
+	}
+	return fd;
 }
 
 ssize_t fs_read_file(const char *path, char *buf, size_t len)

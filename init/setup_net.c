@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,47 +72,129 @@ static int link_atomic(const char *target, const char *dir, const char *name)
 }
 
 /* Remove what a previous run left in the folder (runtime_dir may survive a restart): no stale
- * link may stay first in PATH. 0 or -errno. */
-static int empty_dir(const char *dir)
+ * link may stay first in PATH. Through dirfd only, so nothing outside it is touched; an empty
+ * subfolder goes too. 0 or -errno; -ENOTEMPTY with the name of a subfolder that is not empty in
+ * bad. */
+static int empty_dir(int dirfd, char *bad, size_t badlen)
 {
-	DIR *d = opendir(dir);
+	int fd = dup(dirfd), r = 0;
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *e;
-	int r = 0;
 
-	if (!d)
-		return -errno;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-		    unlinkat(dirfd(d), e->d_name, 0) < 0 && errno != ENOENT && !r)
+	if (!d) {
+		r = -errno;
+		if (fd >= 0)
+			(void)close(fd);
+		return r;
+	}
+	while (r == 0 && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd, e->d_name, 0) == 0 || errno == ENOENT)
+			continue;
+		if (errno != EISDIR && errno != EPERM) {
 			r = -errno;
+			break;
+		}
+		if (unlinkat(dirfd, e->d_name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+			continue;
+		r = -errno;
+		if (r == -ENOTEMPTY || r == -EEXIST) {
+			r = -ENOTEMPTY;
+			snprintf(bad, badlen, "%s", e->d_name);
+		}
+	}
 	(void)closedir(d);
+	return r;
+}
+
+/* Make DIR a fresh folder of root's own, never following a symlink there (whatever a symlink
+ * there points at is not ours to empty), then empty it. 0 or -errno; -ENOTEMPTY names the
+ * subfolder in bad. */
+static int fresh_links_dir(const char *dir, char *bad, size_t badlen)
+{
+	struct stat st;
+	int fd, r;
+
+	if (lstat(dir, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(dir) < 0)
+		return -errno;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* A folder another user made (or may still write to): ours from now on. */
+	r = fstat(fd, &st) < 0 ? -errno : 0;
+	if (r == 0 && st.st_uid != geteuid() && fchown(fd, geteuid(), getegid()) < 0)
+		r = -errno;
+	if (r == 0 && (st.st_mode & 07777) != 0755 && fchmod(fd, 0755) < 0)
+		r = -errno;
+	if (r == 0)
+		r = empty_dir(fd, bad, badlen);
+	(void)close(fd);
 	return r;
 }
 
 /* Create the folder, empty, and put it first in PATH, so that every service's environment (made
  * after the setup) has it, whether the links are made now or once the check running in the
- * background is done. Logs; 0 or -errno. */
+ * background is done. Logs; 0, 1 when the links are not used (warned), STEP_FATAL when
+ * runtime_dir is not dind-init's own. */
 static int prepare_links_dir(const struct config *cfg)
 {
-	char dir[256], path[4096];
+	char dir[256], bad[256] = "", msg[PATH_MAX + 320] = "", *path;
 	const char *old = getenv("PATH");
 	int r;
 
 	links_dir(cfg, dir, sizeof(dir));
-	r = fs_mkdirs(dir);
+	r = fs_mkdirs(cfg->runtime_dir);
 	if (r == 0)
-		r = empty_dir(dir);
+		r = fs_check_runtime_dir(cfg->runtime_dir, msg, sizeof(msg));
+	if (r < 0 && msg[0]) {
+		log_error("setup: %s (the iptables links there come first in the PATH of root's "
+			  "services)",
+			  msg);
+		return STEP_FATAL;
+	}
+	/* With notify sockets, svc_init_all checks runtime_dir again and warns. */
+	for (int i = 0; r == 0 && msg[0] && i < cfg->nservices; i++)
+		if (cfg->services[i].notify_socket)
+			msg[0] = '\0';
+	if (msg[0])
+		log_warn("setup: %s", msg);
+	if (r == 0)
+		r = fresh_links_dir(dir, bad, sizeof(bad));
+	if (r == -ENOTEMPTY) {
+		log_warn("setup: cannot prepare %s, the folder of links for the iptables choice: "
+			 "it holds a folder %s/%s that is not empty (not dind-init's: remove it): "
+			 "the iptables backend is left to the system's default",
+			 dir, dir, bad);
+		return 1;
+	}
 	if (r < 0) {
 		log_warn_errno(-r,
 			       "setup: cannot prepare %s, the folder of links for the iptables "
 			       "choice: the iptables backend is left to the system's default (make "
 			       "[init] runtime_dir writable)",
 			       dir);
-		return r;
+		return 1;
 	}
-	snprintf(path, sizeof(path), "%s:%s", dir,
-		 old && *old ? old : "/usr/sbin:/usr/bin:/sbin:/bin");
-	setenv("PATH", path, 1);
+	if (asprintf(&path, "%s:%s", dir, old && *old ? old : "/usr/sbin:/usr/bin:/sbin:/bin") <
+	    0) {
+		log_warn("setup: no memory for a PATH with %s first: the iptables backend is left "
+			 "to the system's default",
+			 dir);
+		return 1;
+	}
+	r = setenv("PATH", path, 1);
+	free(path);
+	if (r < 0) {
+		log_warn_errno(
+			errno,
+			"setup: cannot put %s first in PATH: the iptables backend is left to "
+			"the system's default",
+			dir);
+		return 1;
+	}
 	setenv(IPT_SHIM_ENV, dir, 1);
 	return 0;
 }
@@ -289,6 +372,7 @@ bool setup_child_exited(pid_t pid, int code)
 int step_iptables(const struct config *cfg)
 {
 	const char *mode = NULL, *why = NULL;
+	int r;
 
 	switch (cfg->setup.iptables) {
 	case IPTABLES_NO:
@@ -317,14 +401,15 @@ int step_iptables(const struct config *cfg)
 			break;
 		}
 		/* The rest is decided in the background (see bg above). */
-		if (prepare_links_dir(cfg) < 0)
-			return 0;
+		r = prepare_links_dir(cfg);
+		if (r != 0)
+			return r == STEP_FATAL ? STEP_FATAL : 0;
 		bg.cfg = cfg;
 		loop_timer_init(&bg.timeout, on_bg_timeout, NULL);
 		bg.mode = "nft";
 		if (bg_start("nft") > 0 || bg_start("legacy") > 0) {
 			/* Before setup_container returns: no service has started yet. */
-			int r = link_shims(cfg);
+			r = link_shims(cfg);
 
 			bg.hold = r == 0 ? SETUP_HOLD_DEPENDENTS : SETUP_HOLD_ALL;
 			if (r < 0)
@@ -344,7 +429,10 @@ int step_iptables(const struct config *cfg)
 			 "with --iptables=false)");
 		return 0;
 	}
-	if (prepare_links_dir(cfg) == 0 && apply_iptables(cfg, mode) > 0)
+	r = prepare_links_dir(cfg);
+	if (r == STEP_FATAL)
+		return STEP_FATAL;
+	if (r == 0 && apply_iptables(cfg, mode) > 0)
 		log_info("setup: iptables: using %s (%s)", mode, why);
 	return 0;
 }

@@ -146,7 +146,8 @@ static long read_number(const char *path)
 
 /* XDG_RUNTIME_DIR, made when missing: created and opened through its parent's fd, never
  * following a symbolic link at its own name (root would chown and chmod what it points at: a
- * shared, writable /run lets anyone plant one). Mode first, then owner: a chmod after the chown
+ * shared, writable /run lets anyone plant one), nor one on the way in a folder others can write
+ * to without the sticky bit (fs_open_dirs). Mode first, then owner: a chmod after the chown
  * would need CAP_FOWNER. */
 static void prepare_runtime_dir(struct rl *rl)
 {
@@ -169,11 +170,18 @@ static void prepare_runtime_dir(struct rl *rl)
 	if (slash) {
 		name = rl->run + (slash - parent) + 1;
 		*slash = '\0';
-		if (slash != parent)
-			(void)fs_mkdirs(parent);
-		pfd = open(slash == parent ? "/" : parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		pfd = fs_open_dirs(slash == parent ? "/" : parent, true);
+		if (pfd == -ELOOP) {
+			log_warn(
+				"setup: rootless: %s, %s's XDG_RUNTIME_DIR, not made: a folder on "
+				"the way is a symbolic link in a folder others can write to without "
+				"the sticky bit, not followed as root (make it yourself, or use a "
+				"path of root's own)",
+				rl->run, rl->user);
+			return;
+		}
 		if (pfd < 0) {
-			log_warn_errno(errno,
+			log_warn_errno(-pfd,
 				       "setup: rootless: cannot make %s, %s's XDG_RUNTIME_DIR",
 				       rl->run, rl->user);
 			return;
@@ -295,15 +303,25 @@ static void prepare_data(struct rl *rl)
 	if (!rl->data)
 		return;
 	if (lstat(rl->data, &st) < 0) {
-		int r = fs_mkdirs(rl->data);
-
-		if (r < 0) {
-			log_warn_errno(-r, "setup: rootless: cannot make %s", rl->data);
+		/* Every folder on the way opened through its parent's (fs_open_dirs). */
+		fd = fs_open_dirs(rl->data, true);
+		if (fd == -ELOOP) {
+			log_warn(
+				"setup: rootless: %s (data_root) not made: a folder on the way is "
+				"a symbolic link in a folder others can write to without the sticky "
+				"bit, not followed as root (make it yourself, or use a path of "
+				"root's own)",
+				rl->data);
+			return;
+		}
+		if (fd < 0) {
+			log_warn_errno(-fd, "setup: rootless: cannot make %s", rl->data);
 			return;
 		}
 		log_info("setup: rootless: made %s", rl->data);
+	} else {
+		fd = open(rl->data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	}
-	fd = open(rl->data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		if (lstat(rl->data, &st) == 0 && S_ISLNK(st.st_mode))
 			log_warn(

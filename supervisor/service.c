@@ -41,6 +41,7 @@
 #include "supervisor/service.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,9 @@ int svc_init_all(const struct config *cfg, const char **what)
 	return r;
 }
 
+/* Why runtime_dir is refused, for *what (svc_init_all's caller logs it). */
+static char rundir_msg[PATH_MAX + 320];
+
 static int init_all(const struct config *cfg, const char **what)
 {
 	bool need_runtime_dir = false;
@@ -146,8 +150,14 @@ static int init_all(const struct config *cfg, const char **what)
 	if (need_runtime_dir) {
 		*what = cfg->runtime_dir;
 		r = fs_mkdirs(cfg->runtime_dir);
+		if (r == 0)
+			r = fs_check_runtime_dir(cfg->runtime_dir, rundir_msg, sizeof(rundir_msg));
+		if (r < 0 && rundir_msg[0])
+			*what = rundir_msg;
 		if (r < 0)
 			return r;
+		if (rundir_msg[0])
+			log_warn("%s", rundir_msg);
 	}
 	for (int i = 0; i < nservices; i++) {
 		struct service *s = &services[i];
@@ -178,7 +188,8 @@ static int init_all(const struct config *cfg, const char **what)
 			s->has_notify = true;
 			/* A service that runs as another user must be able to send to it (sending
 			 * needs write permission on the socket file); only its main PID counts. */
-			if (s->cfg->privs.set_user && chown(path, s->cfg->privs.uid, (gid_t)-1) < 0)
+			if (s->cfg->privs.set_user &&
+			    lchown(path, s->cfg->privs.uid, (gid_t)-1) < 0)
 				return -errno;
 		}
 		s->start_times = calloc((size_t)s->cfg->start_limit_burst, sizeof(int64_t));

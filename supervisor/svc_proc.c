@@ -13,8 +13,8 @@
 
 extern char **environ;
 
-/* Entries dind-init makes for one service: NOTIFY_SOCKET, WATCHDOG_USEC, and for another user
- * its USER, LOGNAME and HOME. Owned by e (own), freed with it. */
+/* Entries dind-init makes for one service: NOTIFY_SOCKET, WATCHDOG_USEC, its own PATH with the
+ * iptables links first, and for another user its USER, LOGNAME and HOME. Owned by e (own), freed with it. */
 static int add_own(struct svc_env *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int add_own(struct svc_env *e, const char *fmt, ...)
@@ -36,6 +36,7 @@ static int add_own(struct svc_env *e, const char *fmt, ...)
 char **svc_env_build(struct svc_env *e, const struct cfg_service *c, const char *notify_path)
 {
 	char *extra[SVC_OWN_ENV_MAX + MAX_ENV];
+	const char *own_path = NULL, *links;
 	int n = 0, r;
 
 	if (notify_path) {
@@ -52,8 +53,19 @@ char **svc_env_build(struct svc_env *e, const struct cfg_service *c, const char 
 	/* The service's own environment = entries come last: they win over ours. */
 	for (int i = 0; i < e->nown; i++)
 		extra[n++] = e->own[i];
-	for (int i = 0; i < c->nenv; i++)
+	for (int i = 0; i < c->nenv; i++) {
 		extra[n++] = c->env[i];
+		if (strncmp(c->env[i], "PATH=", 5) == 0)
+			own_path = c->env[i] + 5;
+	}
+	/* The setup's iptables links come first in the service's own PATH too, or its iptables
+	 * would be the system's default (init/iptables_shim.h's IPT_SHIM_ENV names the folder). */
+	links = getenv("DIND_INIT_IPTABLES_DIR");
+	if (own_path && links && *links) {
+		if (add_own(e, "PATH=%s%s%s", links, *own_path ? ":" : "", own_path) < 0)
+			return NULL;
+		extra[n++] = e->own[e->nown - 1];
+	}
 	e->envp = spawn_env(environ, extra, n);
 	return e->envp;
 }

@@ -10,7 +10,7 @@
 #include "supervisor/privs.h"
 #include "supervisor/spawn.h"
 
-#define SVC_OWN_ENV_MAX (2 + PRIVS_USER_ENV) /* NOTIFY_SOCKET, WATCHDOG_USEC, USER... */
+#define SVC_OWN_ENV_MAX (3 + PRIVS_USER_ENV) /* NOTIFY_SOCKET, WATCHDOG_USEC, PATH, USER... */
 
 struct svc_env {
 	char **envp;		    /* inherited environment plus cfg->env, NULL-terminated */

@@ -155,6 +155,24 @@ command = sh -c 'echo \"xdg=\$XDG_RUNTIME_DIR\" >$T/shared/env'"
 	grep -q "setup: rootless: $T/xdg/run (rl's XDG_RUNTIME_DIR) is a symbolic link: not followed as root" <<<"$output"
 }
 
+@test "rootless: a symbolic link on the way to XDG_RUNTIME_DIR or data_root, in a folder others can write to without the sticky bit, is not followed as root" {
+	mkdir -p "$T/target" "$T/target2"
+	mkdir "$T/sh2"
+	chmod 0777 "$T/sh2"
+	ln -s "$T/target" "$T/sh2/user"
+	ln -s "$T/target2" "$T/sh2/d"
+	rl_config
+	sed -i "s|^environment = XDG_RUNTIME_DIR=.*|environment = XDG_RUNTIME_DIR=$T/sh2/user/$RL_UID|; s|^data_root = .*|data_root = $T/sh2/d/data|" "$T/dind-init.ini"
+	rl_config() { :; }
+	run_rl
+	[ "$status" -eq 3 ]
+	refute grep -q main-ran <<<"$output"
+	grep -q "setup: rootless: $T/sh2/user/$RL_UID, rl's XDG_RUNTIME_DIR, not made: a folder on the way is a symbolic link in a folder others can write to without the sticky bit, not followed as root" <<<"$output"
+	grep -q "setup: rootless: $T/sh2/d/data (data_root) not made: a folder on the way is a symbolic link in a folder others can write to without the sticky bit" <<<"$output"
+	[ ! -e "$T/target/$RL_UID" ]
+	[ ! -e "$T/target2/data" ]
+}
+
 @test "rootless: /dev/net/tun that is a symbolic link or another device is not chmodded, and named" {
 	mknod -m 0600 "$T/victim" c 10 200
 	EXTRA_PREP="ln -s $T/victim /dev/net/tun"

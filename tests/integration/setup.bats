@@ -699,3 +699,154 @@ touch $T/go"
 	[ "$status" -eq 2 ]
 	grep -q 'run ip6tables-nft-save or ip6tables-legacy-save' <<<"$output"
 }
+
+@test "iptables auto: a symlink at RUNTIME_DIR/iptables is replaced by a folder, never followed: what it points at stays" {
+	fake_iptables 0 0
+	mkdir -p "$T/rundir" "$T/victim/sub"
+	echo precious >"$T/victim/a"
+	echo precious >"$T/victim/sub/b"
+	ln -s "$T/victim" "$T/rundir/iptables"
+	iptables_config auto
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- iptables -nL
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'iptables-nft -nL' <<<"$output"
+	[ "$(cat "$T/victim/a")" = precious ]
+	[ "$(cat "$T/victim/sub/b")" = precious ]
+	[ "$(ls -A "$T/victim" | tr '\n' ' ')" = "a sub " ]
+	[ ! -L "$T/rundir/iptables" ] && [ -d "$T/rundir/iptables" ]
+}
+
+@test "iptables auto: a RUNTIME_DIR/iptables another user made (or can write to) becomes root's own before any link is made" {
+	fake_iptables 0 0
+	mkdir -p "$T/rundir/iptables"
+	chown 65534 "$T/rundir/iptables"
+	chmod 0777 "$T/rundir/iptables"
+	iptables_config auto
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- iptables -nL
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'iptables-nft -nL' <<<"$output"
+	[ "$(stat -c '%u %a' "$T/rundir/iptables")" = "0 755" ]
+}
+
+@test "runtime_dir that is a symlink, another user's, or writable by others: exit 3 naming it and the fix, nothing starts" {
+	fake_iptables 0 0
+	mkdir -p "$T/elsewhere"
+	for bad in symlink owner mode; do
+		rm -rf "$T/rundir"
+		case $bad in
+		symlink) ln -s "$T/elsewhere" "$T/rundir" ; why='is a symlink' ;;
+		owner) mkdir "$T/rundir" && chown 65534 "$T/rundir" ; why='is owned by another user' ;;
+		mode) mkdir "$T/rundir" && chmod 0777 "$T/rundir" ; why='is writable by its group or by others' ;;
+		esac
+		# the iptables links (the setup) ...
+		iptables_config auto
+		PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- echo MAIN-RAN
+		echo "$output"
+		[ "$status" -eq 3 ]
+		grep -q "runtime_dir $T/rundir $why.*put \[init\] runtime_dir on a folder of root's own, e.g. /run/dind-init" <<<"$output"
+		! grep -q MAIN-RAN <<<"$output"
+		[ ! -e "$T/elsewhere/iptables" ]
+		# ... and the notify sockets (no setup)
+		printf '[init]\nruntime_dir = %s\ncontrol_socket = none\n[service:n]\ncommand = sleep 1000\nready = notify\n' \
+			"$T/rundir" | write_config
+		run in_ns -c "$T/dind-init.ini" -- echo MAIN-RAN
+		echo "$output"
+		[ "$status" -eq 3 ]
+		grep -q "runtime_dir $T/rundir $why.*put \[init\] runtime_dir on a folder of root's own" <<<"$output"
+		! grep -q MAIN-RAN <<<"$output"
+		[ ! -e "$T/elsewhere/n.notify" ]
+	done
+}
+
+@test "runtime_dir in a folder others can write to without the sticky bit: a warning naming it; with the sticky bit none" {
+	fake_iptables 0 0
+	mkdir -p "$T/shared"
+	chmod 0777 "$T/shared"
+	iptables_config auto
+	sed -i "s|^runtime_dir = .*|runtime_dir = $T/shared/dind-init|" "$T/dind-init.ini"
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- iptables -nL
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'iptables-nft -nL' <<<"$output"
+	[ "$(grep -c "runtime_dir's parent $T/shared is writable by others without the sticky bit (a shared volume?): whoever can write there can replace dind-init's sockets and links" <<<"$output")" -eq 1 ]
+
+	chmod 1777 "$T/shared"
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- iptables -nL
+	echo "$output"
+	[ "$status" -eq 0 ]
+	! grep -q "sticky" <<<"$output"
+
+	# notify sockets only (no setup): the same warning
+	chmod 0777 "$T/shared"
+	printf '[init]\nruntime_dir = %s\ncontrol_socket = none\n[service:n]\ncommand = %s\nready = notify\n' \
+		"$T/shared/n" "$HELPERS/notifier" | write_config
+	run in_ns -c "$T/dind-init.ini" -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q "runtime_dir's parent $T/shared is writable by others without the sticky bit" <<<"$output"
+
+	# both the iptables links and notify sockets there: still one warning
+	write_config <<EOF2
+$(quiet_setup | sed "s|^iptables =.*|iptables = auto|; s|^runtime_dir = .*|runtime_dir = $T/shared/both|; s|^main_after = s|main_after = n|")
+[service:n]
+command = $HELPERS/notifier
+ready = notify
+EOF2
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- iptables -nL
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'iptables-nft -nL' <<<"$output"
+	[ "$(grep -c "runtime_dir's parent $T/shared is writable by others without the sticky bit" <<<"$output")" -eq 1 ]
+}
+
+@test "iptables auto: a PATH longer than 4096 bytes is kept whole behind the links folder" {
+	fake_iptables 0 0
+	iptables_config auto
+	long=$(for i in $(seq 250); do printf '/nonexistent/folder-%03d:' "$i"; done)
+	[ "${#long}" -gt 4096 ]
+	PATH="$long$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- sh -c 'iptables -nL; echo "tail=${PATH##*/folder-250:}"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'iptables-nft -nL' <<<"$output"
+	grep -qx "tail=$T/fakebin:$PATH" <<<"$output"
+	! grep -q 'executing sleep failed' <<<"$output"
+}
+
+@test "iptables auto: a service with its own environment = PATH=... gets the links folder first in it too" {
+	fake_iptables 0 0
+	write_config <<EOF2
+$(quiet_setup | sed "s|^iptables =.*|iptables = auto|; s|^main_after = s|main_after = fw|")
+[service:fw]
+type = oneshot
+environment = PATH=$T/fakebin:/usr/bin:/bin
+command = sh -c 'echo "ipt=\$(command -v iptables)"; echo "path=\$PATH"; iptables -nL'
+EOF2
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx "\[fw\] ipt=$T/rundir/iptables/iptables" <<<"$output"
+	grep -qx "\[fw\] path=$T/rundir/iptables:$T/fakebin:/usr/bin:/bin" <<<"$output"
+	grep -qx '\[fw\] iptables-nft -nL' <<<"$output"
+}
+
+@test "iptables auto: an empty folder left in RUNTIME_DIR/iptables goes; a full one is named, with remove it" {
+	fake_iptables 0 0
+	mkdir -p "$T/rundir/iptables/empty"
+	iptables_config auto
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- iptables -nL
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'iptables-nft -nL' <<<"$output"
+	[ ! -e "$T/rundir/iptables/empty" ]
+
+	mkdir -p "$T/rundir/iptables/full"
+	echo keep >"$T/rundir/iptables/full/x"
+	PATH="$T/fakebin:$PATH" run in_setup_ns --net ':' -c "$T/dind-init.ini" -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q "cannot prepare $T/rundir/iptables.*it holds a folder $T/rundir/iptables/full that is not empty (not dind-init's: remove it)" <<<"$output"
+	! grep -q 'make \[init\] runtime_dir writable' <<<"$output"
+	[ "$(cat "$T/rundir/iptables/full/x")" = keep ]
+}
