@@ -98,6 +98,24 @@ int fs_check_runtime_dir(const char *dir, char *msg, size_t len)
 	return r;
 }
 
+int fs_make_runtime_dir(const char *dir, char *msg, size_t len, bool *again)
+{
+	static char done_msg[PATH_MAX + 320];
+	static bool done;
+	static int done_r;
+
+	*again = done;
+	if (!done) {
+		done_r = fs_mkdirs(dir);
+		done_msg[0] = '\0';
+		if (done_r == 0)
+			done_r = fs_check_runtime_dir(dir, done_msg, sizeof(done_msg));
+		done = true;
+	}
+	snprintf(msg, len, "%s", done_msg);
+	return done_r;
+}
+
 int fs_open_dirs(const char *path, bool make)
 {
 	char buf[PATH_MAX];

@@ -26,6 +26,11 @@ int fs_find_open_parent(const char *path, char *buf, size_t len);
  * (msg "" then when lstat failed). */
 int fs_check_runtime_dir(const char *dir, char *msg, size_t len);
 
+/* fs_mkdirs then fs_check_runtime_dir, done once per process: the setup (iptables links) and
+ * the services (notify sockets) both need runtime_dir; a later call gives the first call's
+ * result and msg with *again set, so that its warning is logged once. */
+int fs_make_runtime_dir(const char *dir, char *msg, size_t len, bool *again);
+
 /* mkdir -p (mode 0755 for what it makes, when make) that opens each folder on the way through
  * its parent's fd and never follows a symlink in a folder others can write to without the
  * sticky bit (whoever can write there could point it anywhere); symlinks in other folders

@@ -143,23 +143,18 @@ static int prepare_links_dir(const struct config *cfg)
 {
 	char dir[256], bad[256] = "", msg[PATH_MAX + 320] = "", *path;
 	const char *old = getenv("PATH");
+	bool again;
 	int r;
 
 	links_dir(cfg, dir, sizeof(dir));
-	r = fs_mkdirs(cfg->runtime_dir);
-	if (r == 0)
-		r = fs_check_runtime_dir(cfg->runtime_dir, msg, sizeof(msg));
+	r = fs_make_runtime_dir(cfg->runtime_dir, msg, sizeof(msg), &again);
 	if (r < 0 && msg[0]) {
 		log_error("setup: %s (the iptables links there come first in the PATH of root's "
 			  "services)",
 			  msg);
 		return STEP_FATAL;
 	}
-	/* With notify sockets, svc_init_all checks runtime_dir again and warns. */
-	for (int i = 0; r == 0 && msg[0] && i < cfg->nservices; i++)
-		if (cfg->services[i].notify_socket)
-			msg[0] = '\0';
-	if (msg[0])
+	if (r == 0 && msg[0] && !again)
 		log_warn("setup: %s", msg);
 	if (r == 0)
 		r = fresh_links_dir(dir, bad, sizeof(bad));

@@ -33,6 +33,7 @@
 #include "core/log.h"
 #include "init/setup.h"
 #include "init/setup_steps.h"
+#include "supervisor/spawn.h"
 
 #define TUN_PATH	   "/dev/net/tun"
 #define SUBIDS_FILE_MAX	   (4 * 1024 * 1024) /* bytes of /etc/subuid read; more is said */
@@ -99,24 +100,23 @@ static int svc_add_env(struct cfg_service *svc, const char *entry)
 	return 0;
 }
 
-/* NAME in PATH (a name with a '/' as it is) into out. 0 or -ENOENT. */
+/* NAME in PATH (a name with a '/' as it is) into out, found as the service's exec will find
+ * it (spawn_find_in_path). 0 or -ENOENT. */
 static int find_program(const char *path, const char *name, char *out, size_t len)
 {
-	const char *p = path;
+	char *env[2] = { NULL, NULL };
+	const char *found;
+	int err;
 
 	if (strchr(name, '/')) {
 		snprintf(out, len, "%s", name);
 		return access(out, X_OK) == 0 ? 0 : -ENOENT;
 	}
-	while (*p) {
-		size_t n = strcspn(p, ":");
-
-		if (n > 0 && (size_t)snprintf(out, len, "%.*s/%s", (int)n, p, name) < len &&
-		    access(out, X_OK) == 0)
-			return 0;
-		p += n + (p[n] == ':');
-	}
-	return -ENOENT;
+	if (asprintf(&env[0], "PATH=%s", path) < 0)
+		return -ENOENT;
+	found = spawn_find_in_path(name, env, out, len, &err);
+	free(env[0]);
+	return found ? 0 : -ENOENT;
 }
 
 static bool in_bounding_set(int cap)

@@ -148,15 +148,15 @@ static int init_all(const struct config *cfg, const char **what)
 	for (int i = 0; i < nservices; i++)
 		need_runtime_dir |= cfg->services[i].notify_socket;
 	if (need_runtime_dir) {
+		bool again;
+
 		*what = cfg->runtime_dir;
-		r = fs_mkdirs(cfg->runtime_dir);
-		if (r == 0)
-			r = fs_check_runtime_dir(cfg->runtime_dir, rundir_msg, sizeof(rundir_msg));
+		r = fs_make_runtime_dir(cfg->runtime_dir, rundir_msg, sizeof(rundir_msg), &again);
 		if (r < 0 && rundir_msg[0])
 			*what = rundir_msg;
 		if (r < 0)
 			return r;
-		if (rundir_msg[0])
+		if (rundir_msg[0] && !again)
 			log_warn("%s", rundir_msg);
 	}
 	for (int i = 0; i < nservices; i++) {
